@@ -1,0 +1,117 @@
+# Cairn: one entry point.
+#   make            build kernel, components and host tests
+#   make run        boot the default scenario (run/$(DEFAULT_RUN).run)
+#   make run/NAME   boot run/NAME.run interactively
+#   make test       host unit tests + every scenario in run/suite
+#   make bench      benchmarks, results to docs/benchmarks.md
+ARCH          ?= x86_64
+DEFAULT_RUN   ?= hello
+BUILD         ?= build
+CC            ?= gcc
+LD            ?= ld
+OBJCOPY       ?= objcopy
+PYTHON        ?= python3
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wundef -Wvla -Wwrite-strings -Wno-unused-parameter
+COMMON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-stack-protector \
+        -fno-common -fno-builtin -Iinclude $(WARN) -MMD -MP
+
+# --- kernel ------------------------------------------------------------------
+KERNEL_CFLAGS := $(COMMON_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+        -fno-asynchronous-unwind-tables -Ikernel/include -Ikernel/arch/$(ARCH)
+KERNEL_SRC := $(wildcard kernel/core/*.c kernel/obj/*.c kernel/arch/$(ARCH)/*.c \
+        kernel/arch/$(ARCH)/*.S)
+KERNEL_OBJ := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRC))
+
+$(BUILD)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/cairn.elf: $(KERNEL_OBJ) kernel/arch/$(ARCH)/kernel.ld
+	$(LD) -n -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments -T kernel/arch/$(ARCH)/kernel.ld \
+		-o $@ $(KERNEL_OBJ)
+
+# QEMU's -kernel and GRUB load this flat image through the multiboot
+# headers' address fields (see kernel/arch/x86_64/start.S).
+$(BUILD)/cairn: $(BUILD)/cairn.elf
+	$(OBJCOPY) -O binary $< $@
+
+# --- user land -----------------------------------------------------------------
+USER_CFLAGS := $(COMMON_CFLAGS) -mno-red-zone -Ilib/include -fno-omit-frame-pointer
+LIB_SRC := $(wildcard lib/*.c lib/*.S)
+LIB_OBJ := $(patsubst %,$(BUILD)/%.o,$(LIB_SRC))
+
+$(BUILD)/lib/%.c.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/lib/%.S.o: lib/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$(BUILD)/libcairn.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# A program is a directory of C files under components/ or tests/ (in-guest
+# test programs); it links to build/bin/<dir name>.
+PROGRAM_DIRS := $(patsubst %/,%,$(dir $(wildcard components/*/main.c tests/*/main.c)))
+PROGRAMS     := $(notdir $(PROGRAM_DIRS))
+
+define program_rules
+$(1)_SRC := $$(wildcard $(2)/*.c $(2)/*.S)
+$(1)_OBJ := $$(patsubst %,$(BUILD)/%.o,$$($(1)_SRC))
+$(BUILD)/$(2)/%.c.o: $(2)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(USER_CFLAGS) -I$(2) -c $$< -o $$@
+$(BUILD)/$(2)/%.S.o: $(2)/%.S
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(USER_CFLAGS) -I$(2) -D__ASSEMBLY__ -c $$< -o $$@
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $(BUILD)/libcairn.a lib/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(LD) -static -nostdlib -z max-page-size=0x1000 -T lib/user.ld -o $$@ \
+		$$($(1)_OBJ) $(BUILD)/libcairn.a
+endef
+$(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(notdir $(d)),$(d))))
+
+PROGRAM_BINS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+
+# --- host unit tests (cmocka) ---------------------------------------------------
+HOST_CC     ?= gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Ikernel/include -Itests/host -DCAIRN_HOST_TEST \
+        -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+
+# Each host test lists the sources it tests in a line "// SOURCES: a.c b.c".
+host_sources = $(shell sed -n 's|^// SOURCES: ||p' $(1))
+.SECONDEXPANSION:
+$(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<) -lcmocka
+
+# --- top-level targets -------------------------------------------------------------
+.PHONY: all setup run test bench host-tests clean
+all: $(BUILD)/cairn $(PROGRAM_BINS) $(HOST_TESTS)
+
+setup:
+	@sh tools/setup.sh
+
+run: run/$(DEFAULT_RUN)
+
+run/%: setup
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/run.py boot run/$*.run
+
+test: setup
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/run.py test --suite run/suite --host $(HOST_TESTS)
+
+bench: setup
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/bench.py
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,185 @@
+/*
+ * Cairn public ABI: system-call numbers, status codes, rights, capability
+ * range descriptors (CRDs), events and message transfer descriptors (MTDs).
+ *
+ * Shared verbatim by the kernel and user land; docs/abi.md explains it.
+ * Only fixed-width types: this header is included by freestanding code on
+ * both sides and by host unit tests.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------------
+ * System calls
+ *
+ * Entry: the `syscall` instruction.
+ *   rax  bits 0-7   system-call number (CAIRN_SYS_*)
+ *        bits 8-15  flags of that call (CAIRN_*_F_*)
+ *        bits 16-31 CPU number (create_ec only)
+ *   rdi, rsi, rdx, r10, r8, r9   arguments 1-6
+ * Exit:
+ *   rax  status (CAIRN_OK or CAIRN_E*)
+ *   rsi  first result word where a call has one (lookup, sc_ctrl)
+ *   rcx, r11 are clobbered (by the instruction); all others are preserved.
+ * ------------------------------------------------------------------------- */
+enum cairn_sys {
+    CAIRN_SYS_CALL      = 0,  /* pt_sel                                       */
+    CAIRN_SYS_REPLY     = 1,  /* mtd (exception replies only)                 */
+    CAIRN_SYS_CREATE_PD = 2,  /* dst_sel, pd_sel, cap_order, name[8]          */
+    CAIRN_SYS_CREATE_EC = 3,  /* dst_sel, pd_sel, utcb, sp, evt_base, ip      */
+    CAIRN_SYS_CREATE_SC = 4,  /* dst_sel, pd_sel, ec_sel, prio, quantum_us    */
+    CAIRN_SYS_CREATE_PT = 5,  /* dst_sel, pd_sel, ec_sel, mtd, ip, badge      */
+    CAIRN_SYS_CREATE_SM = 6,  /* dst_sel, pd_sel, count                       */
+    CAIRN_SYS_DELEGATE  = 7,  /* src_pd, dst_pd, src_crd, dst_base            */
+    CAIRN_SYS_REVOKE    = 8,  /* pd_sel, crd                                  */
+    CAIRN_SYS_LOOKUP    = 9,  /* crd                 -> rsi: crd found        */
+    CAIRN_SYS_EC_CTRL   = 10, /* ec_sel, op                                   */
+    CAIRN_SYS_SC_CTRL   = 11, /* sc_sel, op          -> rsi: consumed ticks   */
+    CAIRN_SYS_SM_CTRL   = 12, /* sm_sel, op, deadline                         */
+    CAIRN_SYS_COUNT
+};
+
+/* Flags (rax bits 8-15) */
+#define CAIRN_EC_F_GLOBAL   0x01u /* create_ec: a thread that gets an SC, starts at ip */
+#define CAIRN_DEL_F_HOST    0x01u /* delegate: source is host memory / ports (root only) */
+#define CAIRN_REV_F_SELF    0x01u /* revoke: also remove the caller's own mapping */
+
+/* Operations */
+enum cairn_ec_op { CAIRN_EC_RECALL = 0 };
+enum cairn_sc_op { CAIRN_SC_TIME = 0 };
+enum cairn_sm_op { CAIRN_SM_UP = 0, CAIRN_SM_DOWN = 1, CAIRN_SM_ZERO = 2 };
+
+/* ---------------------------------------------------------------------------
+ * Status codes (rax on return). One enum for every error in the system.
+ * ------------------------------------------------------------------------- */
+enum cairn_status {
+    CAIRN_OK       = 0,
+    CAIRN_ETIMEOUT = 1,  /* semaphore down timed out                          */
+    CAIRN_EABORT   = 2,  /* partner died, or call aborted                     */
+    CAIRN_ESYS     = 3,  /* no such system call / operation                   */
+    CAIRN_ECAP     = 4,  /* selector out of range or slot empty               */
+    CAIRN_ETYPE    = 5,  /* capability names an object of the wrong type      */
+    CAIRN_EPERM    = 6,  /* capability lacks a right the call needs           */
+    CAIRN_EPAR     = 7,  /* bad parameter (alignment, range, order, address)  */
+    CAIRN_EEXIST   = 8,  /* destination selector / range already in use       */
+    CAIRN_ENOMEM   = 9,  /* kernel memory exhausted                           */
+    CAIRN_ECPU     = 10, /* no such CPU                                       */
+    CAIRN_EDEADLK  = 11, /* call would wait on itself                         */
+    CAIRN_EFEAT    = 12, /* feature not available on this machine            */
+    CAIRN_STATUS_COUNT
+};
+
+/* ---------------------------------------------------------------------------
+ * Capability range descriptor (CRD): names a naturally aligned power-of-two
+ * range in one of a PD's three spaces.
+ *
+ *   63                          12 11     7 6      2 1  0
+ *  +------------------------------+--------+--------+----+
+ *  | base (page / port / selector)| order  | rights |type|
+ *  +------------------------------+--------+--------+----+
+ *
+ * The range is [base, base + 2^order) in units of the space (4 KiB pages,
+ * I/O ports, selectors); base must be a multiple of 2^order.
+ * ------------------------------------------------------------------------- */
+enum cairn_crd_type { CAIRN_CRD_NULL = 0, CAIRN_CRD_MEM = 1, CAIRN_CRD_IO = 2, CAIRN_CRD_OBJ = 3 };
+
+#define CAIRN_CRD(type, base, order, rights)                                                   \
+    ((uint64_t)(type) | ((uint64_t)((rights) & 0x1f) << 2) | ((uint64_t)((order) & 0x1f) << 7) | \
+     ((uint64_t)(base) << 12))
+#define CAIRN_CRD_TYPE(c)   ((unsigned)((c) & 3))
+#define CAIRN_CRD_RIGHTS(c) ((unsigned)(((c) >> 2) & 0x1f))
+#define CAIRN_CRD_ORDER(c)  ((unsigned)(((c) >> 7) & 0x1f))
+#define CAIRN_CRD_BASE(c)   ((uint64_t)(c) >> 12)
+
+/* Memory rights */
+#define CAIRN_MEM_R   0x01u
+#define CAIRN_MEM_W   0x02u
+#define CAIRN_MEM_X   0x04u
+#define CAIRN_MEM_RWX 0x07u
+/* I/O port rights: any non-zero value grants access */
+#define CAIRN_IO_A    0x01u
+
+/* Object rights (per type; CAIRN_R_ALL grants all) */
+#define CAIRN_R_ALL       0x1fu
+#define CAIRN_R_PD_CREATE 0x01u /* create objects in this PD                     */
+#define CAIRN_R_PD_CTRL   0x02u /* delegate from/to, revoke in this PD           */
+#define CAIRN_R_PD_HOST   0x04u /* delegate host resources (root PD only)        */
+#define CAIRN_R_EC_CTRL   0x01u /* recall                                        */
+#define CAIRN_R_EC_SC     0x02u /* bind a scheduling context                     */
+#define CAIRN_R_EC_PT     0x04u /* bind portals                                  */
+#define CAIRN_R_SC_CTRL   0x01u /* query consumed time                           */
+#define CAIRN_R_PT_CALL   0x01u /* call                                          */
+#define CAIRN_R_SM_UP     0x01u
+#define CAIRN_R_SM_DOWN   0x02u
+
+/* ---------------------------------------------------------------------------
+ * Events: a fault or exception of an EC calls the portal at
+ * (its event-selector base + event number) in the EC's own PD.
+ * ------------------------------------------------------------------------- */
+enum cairn_event {
+    CAIRN_EVT_DE = 0, CAIRN_EVT_DB = 1, CAIRN_EVT_BP = 3, CAIRN_EVT_OF = 4,
+    CAIRN_EVT_BR = 5, CAIRN_EVT_UD = 6, CAIRN_EVT_NM = 7, CAIRN_EVT_TS = 10,
+    CAIRN_EVT_NP = 11, CAIRN_EVT_SS = 12, CAIRN_EVT_GP = 13, CAIRN_EVT_PF = 14,
+    CAIRN_EVT_MF = 16, CAIRN_EVT_AC = 17, CAIRN_EVT_XM = 19,
+    CAIRN_EVT_RECALL  = 32, /* ec_ctrl(RECALL) took effect                       */
+    CAIRN_EVT_SYSCALL = 33, /* reserved: foreign-ABI syscall                     */
+    CAIRN_EVT_COUNT   = 64  /* event selectors an EC reserves from its base      */
+};
+
+/* ---------------------------------------------------------------------------
+ * Message transfer descriptor (MTD): selects the groups of architectural
+ * state an event transfers into the handler's UTCB (portal MTD) and back
+ * into the EC (the handler's reply MTD). See struct cairn_exc in utcb.h.
+ * ------------------------------------------------------------------------- */
+#define CAIRN_MTD_GPR_ACDB   (1u << 0)  /* rax rcx rdx rbx          */
+#define CAIRN_MTD_GPR_BSD    (1u << 1)  /* rbp rsi rdi              */
+#define CAIRN_MTD_RSP        (1u << 2)
+#define CAIRN_MTD_RIP        (1u << 3)  /* rip, instruction length  */
+#define CAIRN_MTD_RFLAGS     (1u << 4)
+#define CAIRN_MTD_DS_ES      (1u << 5)
+#define CAIRN_MTD_FS_GS      (1u << 6)  /* selectors and bases      */
+#define CAIRN_MTD_CS_SS      (1u << 7)
+#define CAIRN_MTD_TR         (1u << 8)
+#define CAIRN_MTD_LDTR       (1u << 9)
+#define CAIRN_MTD_GDTR       (1u << 10)
+#define CAIRN_MTD_IDTR       (1u << 11)
+#define CAIRN_MTD_CR         (1u << 12) /* cr0 cr2 cr3 cr4          */
+#define CAIRN_MTD_DR         (1u << 13) /* dr7                      */
+#define CAIRN_MTD_SYSENTER   (1u << 14)
+#define CAIRN_MTD_QUAL       (1u << 15) /* qual[0], qual[1] (read-only) */
+#define CAIRN_MTD_CTRL       (1u << 16) /* intercept controls       */
+#define CAIRN_MTD_INJ        (1u << 17) /* event injection          */
+#define CAIRN_MTD_STA        (1u << 18) /* interruptibility state   */
+#define CAIRN_MTD_TSC        (1u << 19) /* tsc value / offset       */
+#define CAIRN_MTD_EFER_PAT   (1u << 20)
+#define CAIRN_MTD_GPR_R8_R15 (1u << 21)
+#define CAIRN_MTD_SYSCALL    (1u << 22) /* star lstar cstar fmask kernel_gs_base */
+#define CAIRN_MTD_FPU        (1u << 23) /* reserved                 */
+
+#define CAIRN_MTD_GPR_ALL (CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_BSD | CAIRN_MTD_GPR_R8_R15)
+/* The state a thread's event can transfer; other bits are ignored for threads. */
+#define CAIRN_MTD_EC_ALL                                                                     \
+    (CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS | CAIRN_MTD_QUAL | \
+     CAIRN_MTD_FS_GS)
+
+/* ---------------------------------------------------------------------------
+ * Fixed selectors and addresses of the root PD (the first boot module).
+ * Its entry point is called with rdi = HIP address, rsi = UTCB address,
+ * rsp = CAIRN_ROOT_STACK_TOP.
+ * ------------------------------------------------------------------------- */
+#define CAIRN_ROOT_SEL_PD     64u /* own PD, all rights including HOST       */
+#define CAIRN_ROOT_SEL_EC     65u /* own main EC                             */
+#define CAIRN_ROOT_SEL_SC     66u /* own SC                                  */
+#define CAIRN_ROOT_SEL_FIRST  67u /* first free selector                     */
+#define CAIRN_ROOT_CAP_ORDER  14u /* root's capability space: 2^14 selectors */
+
+#define CAIRN_USER_END        0x00007fffffffe000ull /* user addresses are below */
+#define CAIRN_ROOT_HIP        0x00007fffffffd000ull
+#define CAIRN_ROOT_UTCB       0x00007fffffffc000ull
+#define CAIRN_ROOT_STACK_TOP  0x00007fffffff0000ull
+#define CAIRN_ROOT_STACK_SIZE (256u * 1024u)
+
+/* Scheduling */
+#define CAIRN_PRIO_MAX        127u /* priorities 1..127, higher runs first */
+#define CAIRN_CAP_ORDER_MAX   17u  /* largest capability space: 2^17 selectors */

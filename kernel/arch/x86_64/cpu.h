@@ -1,0 +1,47 @@
+/* Per-CPU data (x86_64): reached through GS in the kernel. The first
+ * fields are read by entry.S at fixed offsets (asm.h). */
+#pragma once
+
+#include <stdint.h>
+#include "asm.h"
+#include "percpu.h"
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+    uint8_t iomap[8192 + 1]; /* one bit per port, 1 = denied; final byte 0xff */
+} __attribute__((packed));
+
+struct cpu {
+    uint64_t kstack_top;  /* CPU_KSTACK    */
+    uint64_t user_rsp;    /* CPU_USER_RSP  */
+    uint64_t frame_top;   /* CPU_FRAME_TOP */
+    struct cpu *self;
+    struct percpu pc;     /* generic per-CPU state */
+    struct pd *space;     /* address space in CR3   */
+    struct pd *io_owner;  /* whose ports are in the TSS bitmap */
+    struct ec *fpu_owner;
+    uint64_t gdt[8];
+    struct tss tss __attribute__((aligned(16)));
+};
+
+#define MAX_CPUS 64
+extern struct cpu cpus[MAX_CPUS];
+
+static inline struct cpu *cpu_this(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:24, %0" : "=r"(c));
+    return c;
+}
+
+void cpu_init(unsigned id);
+void idt_init(void);
+void apic_init(void);
+void apic_eoi(void);
+uint64_t apic_calibrate(void); /* returns TSC kHz */

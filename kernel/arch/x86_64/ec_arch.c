@@ -1,0 +1,236 @@
+/* EC, architecture half (x86_64): entering and leaving user mode, state
+ * transfer for events, interrupts and exceptions, lazy FPU switching. */
+#include "ec_arch.h"
+#include <stddef.h>
+#include <cairn/abi.h>
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "ec.h"
+#include "paging.h"
+#include "pd.h"
+#include "sched.h"
+#include "string.h"
+#include "x86.h"
+
+_Noreturn void ret_user_sysret(struct regs *r);
+_Noreturn void ret_user_iret(struct regs *r);
+_Noreturn void idle_loop(void);
+
+static struct fpu_state fpu_initial;
+
+#define RFLAGS_IF     0x200ull
+#define RFLAGS_USER   0xdd5ull /* CF PF AF ZF SF TF DF OF */
+#define RFLAGS_FIXED  0x002ull
+
+static inline int canonical_user(uint64_t a) { return a < CAIRN_USER_END; }
+
+void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp)
+{
+    ec->regs = (struct regs){ .rip = ip, .rsp = sp, .cs = USER_CS, .ss = USER_SS,
+                              .rflags = RFLAGS_IF | RFLAGS_FIXED, .vec = VEC_SYSCALL };
+}
+
+void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg)
+{
+    ec->regs.rip = ip;
+    ec->regs.rsp = ec->sp;
+    ec->regs.rdi = arg;
+    ec->regs.rflags = RFLAGS_IF | RFLAGS_FIXED;
+    ec->regs.vec = VEC_SYSCALL;
+}
+
+_Noreturn void ec_arch_ret_user(struct ec *ec)
+{
+    if (likely(ec->regs.vec == VEC_SYSCALL))
+        ret_user_sysret(&ec->regs);
+    ret_user_iret(&ec->regs);
+}
+
+void ec_arch_switch(struct ec *ec)
+{
+    struct cpu *c = cpu_this();
+    struct pd *pd = ec->pd;
+    c->pc.cur = ec;
+    c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
+    if (c->space != pd) {
+        c->space = pd;
+        write_cr3(pd->cr3);
+    }
+    if (unlikely(pd->iobm != NULL)) {
+        if (c->io_owner != pd) {
+            memcpy(c->tss.iomap, pd->iobm, 8192);
+            c->io_owner = pd;
+        }
+        c->tss.iomap_base = offsetof(struct tss, iomap);
+    } else {
+        c->tss.iomap_base = 0xffff;
+    }
+    if (c->fpu_owner != ec)
+        write_cr0(read_cr0() | CR0_TS);
+}
+
+void pd_arch_io_changed(struct pd *pd)
+{
+    struct cpu *c = cpu_this();
+    if (c->io_owner == pd)
+        c->io_owner = NULL;
+    if (c->pc.cur && c->pc.cur->pd == pd)
+        ec_arch_switch(c->pc.cur);
+}
+
+void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size)
+{
+    if (cpu_this()->space != pd)
+        return; /* one CPU: a PD not loaded has no TLB entries (no PCID) */
+    if (size > 64 * PAGE_SIZE) {
+        write_cr3(pd->cr3);
+        return;
+    }
+    for (uint64_t a = va; a < va + size; a += PAGE_SIZE)
+        invlpg(a);
+}
+
+void ec_arch_fpu_forget(struct ec *ec)
+{
+    struct cpu *c = cpu_this();
+    if (c->fpu_owner == ec)
+        c->fpu_owner = NULL;
+}
+
+/* #NM: hand the FPU to the current EC. */
+static void ec_arch_fpu_switch(struct ec *ec)
+{
+    struct cpu *c = cpu_this();
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
+    if (!ec->fpu_used) {
+        ec->fpu = fpu_initial;
+        ec->fpu_used = true;
+    }
+    __asm__ volatile("fxrstor64 %0" ::"m"(ec->fpu));
+    c->fpu_owner = ec;
+}
+
+void fpu_init(void)
+{
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    __asm__ volatile("fninit; fxsave64 %0" : "=m"(fpu_initial));
+    write_cr0(read_cr0() | CR0_TS);
+}
+
+_Noreturn void cpu_arch_idle(void)
+{
+    struct cpu *c = cpu_this();
+    c->pc.cur = NULL;
+    idle_loop();
+}
+
+_Noreturn void arch_halt(void) { cpu_halt_forever(); }
+
+/* ---- state transfer (events) ---------------------------------------------- */
+
+void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    const struct regs *r = &ec->regs;
+    x->mtd = mtd & CAIRN_MTD_EC_ALL;
+    x->event = ec->event;
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
+        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = r->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = r->rip, x->inst_len = 0;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        x->rflags = r->rflags;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (mtd & CAIRN_MTD_FS_GS) {
+        x->fs = (struct cairn_seg){ .sel = 0, .base = 0 };
+        x->gs = (struct cairn_seg){ .sel = 0, .base = 0 };
+    }
+}
+
+int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    struct regs *r = &ec->regs;
+    /* check first: nothing changes unless all of it is acceptable */
+    if ((mtd & CAIRN_MTD_RIP) && !canonical_user(x->rip))
+        return CAIRN_EPAR;
+    if ((mtd & CAIRN_MTD_RSP) && !canonical_user(x->rsp) && x->rsp != CAIRN_USER_END)
+        return CAIRN_EPAR;
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
+        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+    if (mtd & CAIRN_MTD_RSP)
+        r->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        r->rip = x->rip;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        r->rflags = (x->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
+    r->vec = VEC_EVENT; /* every register as set: return by iret */
+    return CAIRN_OK;
+}
+
+/* ---- interrupts and exceptions ------------------------------------------- */
+
+static const char *const exc_names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP", "#SS",
+    "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
+const char *ec_arch_event_name(unsigned evt)
+{
+    if (evt < 32 && exc_names[evt])
+        return exc_names[evt];
+    return evt == CAIRN_EVT_RECALL ? "recall" : "event";
+}
+
+_Noreturn void intr_user(struct regs *r);
+_Noreturn void intr_user(struct regs *r)
+{
+    struct ec *ec = cpu_this()->pc.cur;
+    unsigned v = (unsigned)r->vec;
+    if (v == VEC_TIMER) {
+        apic_eoi();
+        sched_timer();
+    }
+    if (v == 7) {
+        ec_arch_fpu_switch(ec);
+        ec_ret_user(ec);
+    }
+    if (v < 32) {
+        ec->qual[0] = r->err;
+        ec->qual[1] = v == 14 ? read_cr2() : 0;
+        ec_event(ec, v);
+    }
+    if (v != VEC_SPURIOUS)
+        apic_eoi();
+    ec_ret_user(ec);
+}
+
+_Noreturn void intr_kernel(struct regs *r);
+_Noreturn void intr_kernel(struct regs *r)
+{
+    unsigned v = (unsigned)r->vec;
+    if (v == VEC_TIMER) {
+        apic_eoi();
+        sched_timer();
+    }
+    if (v < 32)
+        panic("%s in kernel: rip=%lx err=%lx cr2=%lx rsp=%lx", ec_arch_event_name(v), r->rip,
+              r->err, read_cr2(), r->rsp);
+    if (v != VEC_SPURIOUS)
+        apic_eoi();
+    sched_dispatch();
+}

@@ -1,0 +1,16 @@
+/* EC, architecture half: the hooks generic code calls beyond arch.h. */
+#pragma once
+
+#include <stdint.h>
+#include <cairn/utcb.h>
+
+struct ec;
+
+/* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */
+void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg);
+/* Copy the groups `mtd` selects from the EC's frame into `x`. */
+void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
+/* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */
+int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
+const char *ec_arch_event_name(unsigned evt);
+void fpu_init(void);

@@ -1,0 +1,103 @@
+/*
+ * Kernel entry and exit: syscall, exceptions and interrupts, and the two
+ * ways back to user mode.
+ *
+ * The register frame of the running EC (struct regs) lives inside the EC
+ * object. On entry from user mode the stack pointer is set to the frame's
+ * end (TSS.rsp0 for interrupts, cpu->frame_top for syscall), so the
+ * pushes fill the frame in place; C then runs on the per-CPU kernel stack,
+ * which holds no state across kernel entries (every exit abandons it).
+ */
+#include "asm.h"
+
+.macro SAVE_GPRS
+    push %rax; push %rbx; push %rcx; push %rdx; push %rsi; push %rdi; push %rbp
+    push %r8; push %r9; push %r10; push %r11; push %r12; push %r13; push %r14; push %r15
+.endm
+.macro RESTORE_GPRS
+    pop %r15; pop %r14; pop %r13; pop %r12; pop %r11; pop %r10; pop %r9; pop %r8
+    pop %rbp; pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rbx; pop %rax
+.endm
+
+    .text
+    .global syscall_entry
+syscall_entry:
+    swapgs
+    mov     %rsp, %gs:CPU_USER_RSP
+    mov     %gs:CPU_FRAME_TOP, %rsp
+    pushq   $USER_SS
+    pushq   %gs:CPU_USER_RSP
+    pushq   %r11                        /* rflags */
+    pushq   $USER_CS
+    pushq   %rcx                        /* rip    */
+    pushq   $0
+    pushq   $VEC_SYSCALL
+    SAVE_GPRS
+    mov     %rsp, %rdi
+    mov     %gs:CPU_KSTACK, %rsp
+    call    syscall_handler             /* does not return */
+    ud2
+
+/* void ret_user_sysret(struct regs *) */
+    .global ret_user_sysret
+ret_user_sysret:
+    mov     %rdi, %rsp
+    RESTORE_GPRS
+    add     $16, %rsp                   /* vec, err */
+    pop     %rcx                        /* rip      */
+    add     $8, %rsp                    /* cs       */
+    pop     %r11                        /* rflags   */
+    pop     %rsp
+    swapgs
+    sysretq
+
+/* void ret_user_iret(struct regs *) */
+    .global ret_user_iret
+ret_user_iret:
+    mov     %rdi, %rsp
+    RESTORE_GPRS
+    add     $16, %rsp
+    swapgs
+    iretq
+
+/* Idle: halt with interrupts on; an interrupt enters intr_kernel. */
+    .global idle_loop
+idle_loop:
+    mov     %gs:CPU_KSTACK, %rsp
+1:  sti
+    hlt
+    cli
+    jmp     1b
+
+/* 256 interrupt stubs, 16 bytes apart; the CPU pushes an error code
+ * for vectors 8, 10-14, 17, 21, 29 and 30 only. */
+    .align 16
+    .global intr_stubs
+intr_stubs:
+    vec = 0
+    .rept 256
+    .align 16
+    .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    pushq   $0
+    .endif
+    pushq   $vec
+    jmp     intr_common
+    vec = vec + 1
+    .endr
+
+intr_common:
+    testb   $3, 24(%rsp)                /* CS of the interrupted code */
+    jz      1f
+    swapgs
+    SAVE_GPRS
+    mov     %rsp, %rdi
+    mov     %gs:CPU_KSTACK, %rsp
+    call    intr_user                   /* does not return */
+    ud2
+1:  SAVE_GPRS
+    mov     %rsp, %rdi
+    call    intr_kernel                 /* does not return */
+    ud2
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,186 @@
+/*
+ * IPC: call, reply and events through portals.
+ *
+ * call(pt) switches straight to the portal's handler EC on the caller's
+ * SC (donation, no scheduler decision); reply switches straight back.
+ * An event (fault, exception, recall) is a call the kernel makes on
+ * behalf of the EC, carrying architectural state instead of a message.
+ */
+#include "ipc.h"
+#include <cairn/abi.h>
+#include <cairn/utcb.h>
+#include "arch.h"
+#include "console.h"
+#include "ec.h"
+#include "ec_arch.h"
+#include "pd.h"
+#include "pt.h"
+#include "sched.h"
+#include "space.h"
+
+/* A message is untyped words followed by typed items, inside mr[]. */
+static int ipc_msg_ok(unsigned untyped, unsigned typed)
+{
+    return untyped + 2u * typed <= CAIRN_UTCB_MR;
+}
+
+static uint64_t ipc_window(const struct cairn_utcb *u, unsigned type)
+{
+    switch (type) {
+    case CAIRN_CRD_MEM: return u->rcv_mem;
+    case CAIRN_CRD_IO:  return u->rcv_io;
+    case CAIRN_CRD_OBJ: return u->rcv_obj;
+    default:            return 0;
+    }
+}
+
+/* Copy the message of `src` to `dst`: untyped words, then each typed item
+ * delegated into dst's receive window (0 where it could not be). */
+static void ipc_transfer(struct ec *src, struct ec *dst, unsigned untyped, unsigned typed)
+{
+    struct cairn_utcb *s = src->utcb, *d = dst->utcb;
+    for (unsigned i = 0; i < untyped; i++)
+        d->mr[i] = s->mr[i];
+    for (unsigned i = 0; i < typed; i++) {
+        uint64_t crd = s->mr[untyped + 2 * i], off = s->mr[untyped + 2 * i + 1], got = 0;
+        uint64_t win = ipc_window(d, CAIRN_CRD_TYPE(crd));
+        if (win && CAIRN_CRD_TYPE(win) == CAIRN_CRD_TYPE(crd))
+            space_delegate(src->pd, dst->pd, crd, CAIRN_CRD_BASE(win) + off, false, win, &got);
+        d->mr[untyped + 2 * i] = got;
+        d->mr[untyped + 2 * i + 1] = off;
+    }
+    d->untyped = (uint16_t)untyped;
+    d->typed = (uint16_t)typed;
+}
+
+/* Start the handler `h` for `caller` at the portal's entry. */
+static _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
+{
+    h->caller = caller;
+    caller->callee = h;
+    caller->wait_handler = false;
+    ec_arch_enter(h, pt->ip, pt->badge);
+    ec_arch_switch(h);
+    ec_ret_user(h);
+}
+
+/* Does waiting for `h` wait for `ec` itself? */
+static int ipc_would_deadlock(struct ec *ec, struct ec *h)
+{
+    for (struct ec *e = h; e; e = e->callee)
+        if (e == ec)
+            return 1;
+    return 0;
+}
+
+/* `h` is busy: wait for it, lending our SC to its current call. */
+static _Noreturn void ipc_wait(struct ec *ec, struct ec *h, void (*retry)(struct ec *))
+{
+    ec->wait_handler = true;
+    ec->callee = h;
+    ec->cont = retry;
+    sched_dispatch();
+}
+
+static void ipc_call_retry(struct ec *ec)
+{
+    ec->wait_handler = false;
+    ec->callee = NULL;
+    ec->cont = ec_ret_user;
+    ipc_call(ec, ec->call_pt);
+}
+
+_Noreturn void ipc_call(struct ec *ec, uint64_t sel)
+{
+    int st;
+    struct pt *pt = (struct pt *)pd_cap(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL, &st);
+    if (unlikely(!pt))
+        ec_sys_ret(ec, st);
+    struct ec *h = pt->ec;
+    if (unlikely(h->dead))
+        ec_sys_ret(ec, CAIRN_EABORT);
+    if (unlikely(h->cpu != ec->cpu))
+        ec_sys_ret(ec, CAIRN_ECPU);
+    if (unlikely(h->caller != NULL)) {
+        if (ipc_would_deadlock(ec, h))
+            ec_sys_ret(ec, CAIRN_EDEADLK);
+        ec->call_pt = sel;
+        ipc_wait(ec, h, ipc_call_retry);
+    }
+    unsigned untyped = ec->utcb->untyped, typed = ec->utcb->typed;
+    if (unlikely(!ipc_msg_ok(untyped, typed)))
+        ec_sys_ret(ec, CAIRN_EPAR);
+    ipc_transfer(ec, h, untyped, typed);
+    ipc_enter(ec, h, pt);
+}
+
+_Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
+{
+    struct ec *c = h->caller;
+    if (unlikely(!c))
+        ec_sys_ret(h, CAIRN_EPAR);
+    if (c->in_event) {
+        struct cairn_exc x = *(struct cairn_exc *)h->utcb->mr; /* one read of user memory */
+        if (ec_arch_set_state(c, &x, mtd) != CAIRN_OK)
+            pd_kill(c->pd, "EC %p: handler replied with an invalid state (rip=%lx rsp=%lx)",
+                    (void *)c, x.rip, x.rsp);
+        c->in_event = false;
+    } else {
+        unsigned untyped = h->utcb->untyped, typed = h->utcb->typed;
+        if (unlikely(!ipc_msg_ok(untyped, typed)))
+            ec_sys_ret(h, CAIRN_EPAR);
+        if (!c->dead)
+            ipc_transfer(h, c, untyped, typed);
+        SYS_STATUS(&c->regs, CAIRN_OK);
+    }
+    h->caller = NULL;
+    c->callee = NULL;
+    if (unlikely(c->dead))
+        sched_dispatch();
+    ec_arch_switch(c);
+    ec_ret_user(c);
+}
+
+/* ---- events ---------------------------------------------------------------- */
+
+static void ec_event_retry(struct ec *ec)
+{
+    ec->wait_handler = false;
+    ec->callee = NULL;
+    ec->cont = ec_ret_user;
+    ec_event(ec, ec->event);
+}
+
+static _Noreturn void ec_event_fail(struct ec *ec, unsigned evt, const char *why)
+{
+    if (evt == CAIRN_EVT_RECALL)
+        ec_ret_user(ec); /* nobody listens for recalls: drop it */
+    pd_kill(ec->pd, "EC %p %s at rip=%lx addr=%lx err=%lx: %s", (void *)ec,
+            ec_arch_event_name(evt), ec->regs.rip, ec->qual[1], ec->qual[0], why);
+    sched_dispatch();
+}
+
+_Noreturn void ec_event(struct ec *ec, unsigned evt)
+{
+    int st;
+    ec->event = evt;
+    struct pt *pt = (struct pt *)pd_cap(ec->pd, ec->evt_base + evt, KOBJ_PT, 0, &st);
+    if (!pt)
+        ec_event_fail(ec, evt, "no handler");
+    struct ec *h = pt->ec;
+    if (h->dead)
+        ec_event_fail(ec, evt, "handler is dead");
+    if (h->cpu != ec->cpu)
+        ec_event_fail(ec, evt, "handler on another CPU");
+    if (h->caller) {
+        if (ipc_would_deadlock(ec, h))
+            ec_event_fail(ec, evt, "handler waits for the faulting EC");
+        ipc_wait(ec, h, ec_event_retry);
+    }
+    struct cairn_utcb *u = h->utcb;
+    ec_arch_get_state(ec, (struct cairn_exc *)u->mr, pt->mtd);
+    u->untyped = sizeof(struct cairn_exc) / 8;
+    u->typed = 0;
+    ec->in_event = true;
+    ipc_enter(ec, h, pt);
+}

@@ -1,0 +1,65 @@
+/* Kernel entry: bring up the boot CPU, memory and the root PD. */
+#include <cairn/abi.h>
+#include <cairn/hip.h>
+#include "arch.h"
+#include "boot.h"
+#include "console.h"
+#include "cpu.h"
+#include "ec_arch.h"
+#include "hip.h"
+#include "mem.h"
+#include "paging.h"
+#include "root.h"
+#include "sched.h"
+#include "space.h"
+#include "x86.h"
+
+static uint32_t kmain_features(uint32_t *asids)
+{
+    uint32_t r[4], f = 0;
+    *asids = 0;
+    cpuid(0x80000000, 0, r);
+    if (r[0] < 0x8000000a)
+        return 0;
+    cpuid(0x80000001, 0, r);
+    if (!(r[2] & (1u << 2)))
+        return 0;
+    f |= CAIRN_HIP_F_SVM;
+    cpuid(0x8000000a, 0, r);
+    *asids = r[1];
+    if (r[3] & 1)
+        f |= CAIRN_HIP_F_NPT;
+    return f;
+}
+
+_Noreturn void kmain(uint32_t magic, uint32_t info);
+_Noreturn void kmain(uint32_t magic, uint32_t info)
+{
+    uint64_t boot_tsc = rdtsc();
+    console_init();
+    kprintf("\n[kernel] Cairn microhypervisor\n");
+    boot_parse(magic, info);
+    paging_init(mem_max_phys());
+    cpu_init(0);
+    idt_init();
+    fpu_init();
+    mem_init();
+    apic_init();
+    space_host_reserve(0xfee00000, 4096);
+    uint64_t tsc_khz = apic_calibrate();
+    uint32_t asids, features = kmain_features(&asids);
+    hip_init(tsc_khz, features, asids, boot_tsc);
+    sched_init_cpu(0);
+
+    uint64_t avail = 0;
+    for (unsigned i = 0; i < mem_count; i++)
+        if (mem_map[i].type == CAIRN_HIP_MEM_AVAILABLE)
+            avail += mem_map[i].size;
+    kprintf("[kernel] CPUs: %u, TSC %lu kHz, memory: %lu MiB for the root, %lu MiB kernel pool\n",
+            cpu_count, tsc_khz, avail >> 20, mem_pool_bytes >> 20);
+    kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (features & CAIRN_HIP_F_SVM) ? "yes" : "no",
+            (features & CAIRN_HIP_F_NPT) ? "yes" : "no", asids);
+    kprintf("[kernel] root task: %s\n", boot_info.mods[0].cmdline);
+    root_create();
+    sched_dispatch();
+}

@@ -1,0 +1,181 @@
+/* Scheduler: per-CPU fixed-priority round robin with donation (sched.h). */
+#include "sched.h"
+#include <cairn/abi.h>
+#include "arch.h"
+#include "ec.h"
+#include "percpu.h"
+#include "regs.h"
+#include "sc.h"
+#include "sm.h"
+
+void sched_init_cpu(unsigned cpu)
+{
+    struct percpu *p = percpu_of(cpu);
+    for (unsigned i = 0; i < PRIO_LEVELS; i++)
+        list_init(&p->rq[i]);
+}
+
+static struct sc *sched_first(struct percpu *p)
+{
+    for (int w = 1; w >= 0; w--)
+        if (p->prio_mask[w]) {
+            unsigned prio = (unsigned)w * 64 + 63 - (unsigned)__builtin_clzll(p->prio_mask[w]);
+            return container_of(p->rq[prio].next, struct sc, link);
+        }
+    return NULL;
+}
+
+void sched_ready(struct sc *sc)
+{
+    if (sc->queued)
+        return;
+    struct percpu *p = percpu_of(sc->cpu);
+    list_add_tail(&p->rq[sc->prio], &sc->link);
+    p->prio_mask[sc->prio / 64] |= 1ull << (sc->prio % 64);
+    sc->queued = true;
+    if (!p->cur_sc || sc->prio > p->cur_sc->prio)
+        p->resched = true;
+}
+
+void sched_remove(struct sc *sc)
+{
+    if (!sc->queued)
+        return;
+    struct percpu *p = percpu_of(sc->cpu);
+    list_del(&sc->link);
+    if (list_empty(&p->rq[sc->prio]))
+        p->prio_mask[sc->prio / 64] &= ~(1ull << (sc->prio % 64));
+    sc->queued = false;
+}
+
+/* The EC an SC runs: follow calls to the handler serving them. A caller
+ * waiting for a busy handler helps it; once the handler is free, the
+ * caller itself runs (and retries). */
+static struct ec *sched_chain_end(struct ec *ec)
+{
+    while (ec->callee && !ec->callee->dead) {
+        if (ec->wait_handler && !ec->callee->caller)
+            break;
+        ec = ec->callee;
+    }
+    return ec;
+}
+
+static void sched_account(struct percpu *p, uint64_t now)
+{
+    struct sc *sc = p->cur_sc;
+    if (sc) {
+        uint64_t used = now - p->sc_start;
+        sc->consumed += used;
+        sc->left = sc->left > used ? sc->left - used : 0;
+    }
+    p->sc_start = now;
+}
+
+static void sched_switch_sc(struct percpu *p, struct sc *sc)
+{
+    uint64_t now = arch_time(), deadline = 0;
+    sched_account(p, now);
+    p->cur_sc = sc;
+    if (sc)
+        deadline = now + sc->left;
+    if (p->timeouts && (!deadline || p->timeouts->deadline < deadline))
+        deadline = p->timeouts->deadline;
+    arch_timer_set(deadline);
+}
+
+_Noreturn void sched_dispatch(void)
+{
+    struct percpu *p = percpu();
+    struct sc *sc;
+    p->resched = false;
+    while ((sc = sched_first(p))) {
+        struct ec *ec = sched_chain_end(sc->ec);
+        if (ec->dead) {
+            sched_remove(sc); /* its thread died: the SC is done */
+            continue;
+        }
+        if (ec->blocked) {
+            sched_remove(sc);
+            list_add_tail(&ec->parked, &sc->link);
+            continue;
+        }
+        if (p->cur_sc != sc)
+            sched_switch_sc(p, sc);
+        ec_arch_switch(ec);
+        ec->cont(ec);
+    }
+    sched_switch_sc(p, NULL);
+    cpu_arch_idle();
+}
+
+_Noreturn void sched_timer(void)
+{
+    struct percpu *p = percpu();
+    uint64_t now = arch_time();
+    sched_account(p, now);
+    struct sc *sc = p->cur_sc;
+    if (sc && !sc->left) {
+        sc->left = sc->quantum;
+        if (sc->queued) {
+            sched_remove(sc);
+            sched_ready(sc);
+        }
+    }
+    while (p->timeouts && p->timeouts->deadline <= now) {
+        struct ec *ec = p->timeouts;
+        timeout_del(ec);
+        sm_cancel(ec);
+        sched_wake(ec, CAIRN_ETIMEOUT);
+    }
+    p->cur_sc = NULL; /* re-arm the timer on dispatch */
+    sched_dispatch();
+}
+
+void sched_check_preempt(void)
+{
+    if (percpu()->resched)
+        sched_dispatch();
+}
+
+_Noreturn void sched_block(struct ec *ec)
+{
+    ec->blocked = true;
+    sched_dispatch();
+}
+
+void sched_wake(struct ec *ec, int status)
+{
+    ec->blocked = false;
+    SYS_STATUS(&ec->regs, (uint64_t)status);
+    while (!list_empty(&ec->parked)) {
+        struct sc *sc = container_of(ec->parked.next, struct sc, link);
+        list_del(&sc->link);
+        sched_ready(sc);
+    }
+}
+
+void timeout_add(struct ec *ec, uint64_t deadline)
+{
+    struct ec **pp = &percpu_of(ec->cpu)->timeouts;
+    while (*pp && (*pp)->deadline <= deadline)
+        pp = &(*pp)->to_next;
+    ec->deadline = deadline;
+    ec->to_next = *pp;
+    *pp = ec;
+}
+
+void timeout_del(struct ec *ec)
+{
+    if (!ec->deadline)
+        return;
+    struct ec **pp = &percpu_of(ec->cpu)->timeouts;
+    while (*pp && *pp != ec)
+        pp = &(*pp)->to_next;
+    if (*pp)
+        *pp = ec->to_next;
+    ec->deadline = 0;
+    ec->to_next = NULL;
+}
+
+struct ec *sched_current(void) { return percpu()->cur; }

@@ -1,0 +1,190 @@
+/*
+ * System calls: decode (look up every capability, check every argument),
+ * then perform. Each handler ends the call itself (ec_sys_ret or a switch
+ * to another EC); the table is indexed by the number in rax[7:0].
+ */
+#include <cairn/abi.h>
+#include "arch.h"
+#include "console.h"
+#include "percpu.h"
+#include "sched.h"
+#include "ec.h"
+#include "ipc.h"
+#include "pd.h"
+#include "pt.h"
+#include "regs.h"
+#include "sc.h"
+#include "sm.h"
+#include "space.h"
+
+extern uint64_t hip_tsc_khz;
+
+typedef void (*sys_fn)(struct ec *ec, struct regs *r);
+
+#define CHECK(expr)                                                                              \
+    do {                                                                                         \
+        int st_ = (expr);                                                                        \
+        if (unlikely(st_ != CAIRN_OK))                                                           \
+            ec_sys_ret(ec, st_);                                                                 \
+    } while (0)
+
+/* Look up a capability of the caller or end the call with the reason. */
+static void *sys_cap(struct ec *ec, uint64_t sel, unsigned type, unsigned rights)
+{
+    int st;
+    struct kobj *o = pd_cap(ec->pd, sel, type, rights, &st);
+    if (unlikely(!o))
+        ec_sys_ret(ec, st);
+    return o;
+}
+
+static _Noreturn void sys_call(struct ec *ec, struct regs *r) { ipc_call(ec, SYS_A1(r)); }
+
+static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, SYS_A1(r)); }
+
+static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
+{
+    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    CHECK(space_sel_free(ec->pd, SYS_A1(r)));
+    if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX)
+        ec_sys_ret(ec, CAIRN_EPAR);
+    struct pd *pd;
+    CHECK(pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r)));
+    CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
+{
+    struct pd *pd = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    uint64_t utcb = SYS_A3(r), ip = SYS_A6(r);
+    bool global = SYS_FLAGS(r) & CAIRN_EC_F_GLOBAL;
+    CHECK(space_sel_free(ec->pd, SYS_A1(r)));
+    if (SYS_CPU(r) >= cpu_count)
+        ec_sys_ret(ec, CAIRN_ECPU);
+    if ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END) || pd->dead)
+        ec_sys_ret(ec, CAIRN_EPAR);
+    struct ec *n;
+    CHECK(ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
+    CHECK(space_install(ec->pd, SYS_A1(r), &n->k, CAIRN_R_ALL));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
+{
+    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    struct ec *t = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_SC);
+    uint64_t prio = SYS_A4(r), us = SYS_A5(r);
+    CHECK(space_sel_free(ec->pd, SYS_A1(r)));
+    if (!t->global || t->dead || prio < 1 || prio > CAIRN_PRIO_MAX || us < 100 || us > 10000000)
+        ec_sys_ret(ec, CAIRN_EPAR);
+    if (t->sc)
+        ec_sys_ret(ec, CAIRN_EEXIST);
+    struct sc *sc;
+    CHECK(sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
+    CHECK(space_install(ec->pd, SYS_A1(r), &sc->k, CAIRN_R_ALL));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_create_pt(struct ec *ec, struct regs *r)
+{
+    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    struct ec *h = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_PT);
+    CHECK(space_sel_free(ec->pd, SYS_A1(r)));
+    if (h->global || SYS_A5(r) >= CAIRN_USER_END)
+        ec_sys_ret(ec, CAIRN_EPAR);
+    struct pt *pt;
+    CHECK(pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
+    CHECK(space_install(ec->pd, SYS_A1(r), &pt->k, CAIRN_R_ALL));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_create_sm(struct ec *ec, struct regs *r)
+{
+    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    CHECK(space_sel_free(ec->pd, SYS_A1(r)));
+    struct sm *sm;
+    CHECK(sm_create(&sm, SYS_A3(r)));
+    CHECK(space_install(ec->pd, SYS_A1(r), &sm->k, CAIRN_R_ALL));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_delegate(struct ec *ec, struct regs *r)
+{
+    bool host = SYS_FLAGS(r) & CAIRN_DEL_F_HOST;
+    unsigned need = CAIRN_R_PD_CTRL | (host ? CAIRN_R_PD_HOST : 0);
+    struct pd *src = sys_cap(ec, SYS_A1(r), KOBJ_PD, need);
+    struct pd *dst = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CTRL);
+    uint64_t out;
+    CHECK(space_delegate(src, dst, SYS_A3(r), SYS_A4(r), host, 0, &out));
+    SYS_RESULT(r, out);
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_revoke(struct ec *ec, struct regs *r)
+{
+    struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
+    CHECK(space_revoke(pd, SYS_A2(r), SYS_FLAGS(r) & CAIRN_REV_F_SELF));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_lookup(struct ec *ec, struct regs *r)
+{
+    SYS_RESULT(r, space_lookup(ec->pd, SYS_A1(r)));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
+{
+    struct ec *t = sys_cap(ec, SYS_A1(r), KOBJ_EC, CAIRN_R_EC_CTRL);
+    if (SYS_A2(r) != CAIRN_EC_RECALL)
+        ec_sys_ret(ec, CAIRN_ESYS);
+    t->recall = true;
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_sc_ctrl(struct ec *ec, struct regs *r)
+{
+    struct sc *sc = sys_cap(ec, SYS_A1(r), KOBJ_SC, CAIRN_R_SC_CTRL);
+    if (SYS_A2(r) != CAIRN_SC_TIME)
+        ec_sys_ret(ec, CAIRN_ESYS);
+    SYS_RESULT(r, sc_consumed(sc));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
+static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
+{
+    uint64_t op = SYS_A2(r);
+    if (op > CAIRN_SM_ZERO) {
+        sys_cap(ec, SYS_A1(r), KOBJ_SM, 0);
+        ec_sys_ret(ec, CAIRN_ESYS);
+    }
+    struct sm *sm = sys_cap(ec, SYS_A1(r), KOBJ_SM, op == CAIRN_SM_UP ? CAIRN_R_SM_UP : CAIRN_R_SM_DOWN);
+    if (op == CAIRN_SM_UP) {
+        CHECK(sm_up(sm));
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    sm_down(sm, ec, SYS_A3(r), op == CAIRN_SM_ZERO);
+    __builtin_unreachable();
+}
+
+static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
+    [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply,
+    [CAIRN_SYS_CREATE_PD] = sys_create_pd, [CAIRN_SYS_CREATE_EC] = sys_create_ec,
+    [CAIRN_SYS_CREATE_SC] = sys_create_sc, [CAIRN_SYS_CREATE_PT] = sys_create_pt,
+    [CAIRN_SYS_CREATE_SM] = sys_create_sm, [CAIRN_SYS_DELEGATE] = sys_delegate,
+    [CAIRN_SYS_REVOKE] = sys_revoke,       [CAIRN_SYS_LOOKUP] = sys_lookup,
+    [CAIRN_SYS_EC_CTRL] = sys_ec_ctrl,     [CAIRN_SYS_SC_CTRL] = sys_sc_ctrl,
+    [CAIRN_SYS_SM_CTRL] = sys_sm_ctrl,
+};
+
+_Noreturn void syscall_handler(struct regs *r);
+_Noreturn void syscall_handler(struct regs *r)
+{
+    struct ec *ec = sched_current();
+    unsigned nr = SYS_NR(r);
+    if (unlikely(nr >= CAIRN_SYS_COUNT))
+        ec_sys_ret(ec, CAIRN_ESYS);
+    sys_table[nr](ec, r);
+    __builtin_unreachable();
+}

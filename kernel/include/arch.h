@@ -1,0 +1,28 @@
+/* The architecture interface: what generic kernel code asks of the CPU.
+ * Implemented under arch/<arch>/. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ec;
+struct pd;
+
+_Noreturn void arch_halt(void);
+uint64_t arch_time(void);              /* monotonic ticks (TSC)          */
+void arch_timer_set(uint64_t deadline); /* one-shot interrupt at deadline */
+
+/* Return to user mode in `ec` (its frame holds the state); never returns. */
+_Noreturn void ec_arch_ret_user(struct ec *ec);
+/* Make `ec` current on this CPU: its frame, address space, I/O bitmap. */
+void ec_arch_switch(struct ec *ec);
+/* Set up a fresh EC's frame: user mode at ip with stack sp. */
+void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp);
+/* Enter the idle loop on this CPU; never returns. */
+_Noreturn void cpu_arch_idle(void);
+/* Flush the TLB entries of `pd` for [va, va+size) on this CPU. */
+void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size);
+/* Reload the I/O permission bitmap of `pd` if it is loaded. */
+void pd_arch_io_changed(struct pd *pd);
+/* Forget FPU state ownership of a dying EC. */
+void ec_arch_fpu_forget(struct ec *ec);

@@ -1,0 +1,35 @@
+/*
+ * Capability space (CAP): a PD's table of selectors.
+ *
+ *   caps.leaf[]            leaf page: 64 slots of struct mdb (64 bytes)
+ *   +-------+             +--------+--------+-----+--------+
+ *   | ptr 0 | ----------> | slot 0 | slot 1 | ... | slot 63|
+ *   | ptr 1 | -> NULL     +--------+--------+-----+--------+
+ *   |  ...  |              slot: object, rights, delegation links
+ *   +-------+
+ *
+ * Selector s lives in leaf[s / 64], slot s % 64; leaves are allocated on
+ * first use. A slot is in use when its obj is non-NULL.
+ */
+#pragma once
+
+#include <stdint.h>
+#include "mdb.h"
+
+#define CAP_LEAF_SLOTS 64u
+
+struct cap_space {
+    struct mdb **leaf;
+    unsigned order; /* 2^order selectors */
+};
+
+/* Returns a CAIRN_* status. */
+int cap_space_init(struct cap_space *cs, unsigned order);
+
+/* The slot of `sel`, or NULL if out of range (or its leaf does not exist
+ * and `alloc` is false, or allocation failed). */
+struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc);
+
+/* The object behind `sel` if it has `type` and all `rights`; else NULL
+ * and *status set to ECAP, ETYPE or EPERM. */
+struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type, unsigned rights, int *status);

@@ -1,0 +1,54 @@
+/* Execution context (EC): a thread, or a portal handler. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <cairn/utcb.h>
+#include "kobj.h"
+#include "list.h"
+#include "regs.h"
+
+struct pd;
+struct sc;
+struct sm;
+
+struct ec {
+    struct regs regs;        /* user frame: filled in place on kernel entry */
+    struct kobj k;
+    bool global;             /* thread (gets an SC) rather than handler     */
+    bool dead;
+    bool blocked;            /* waiting on a semaphore                      */
+    bool in_event;           /* its caller chain is an event, not a call    */
+    bool wait_handler;       /* waits for callee (a busy handler) to be free */
+    bool recall;             /* RECALL event pending                        */
+    bool fpu_used;
+    unsigned cpu;
+    unsigned event;          /* event being delivered                       */
+    struct pd *pd;
+    struct ec *pd_next;      /* list of the PD's ECs                        */
+    struct cairn_utcb *utcb; /* kernel view                                 */
+    uint64_t utcb_addr, sp, evt_base;
+    void (*cont)(struct ec *); /* what to do when next dispatched           */
+    struct ec *caller;       /* handler side: whom it serves                */
+    struct ec *callee;       /* caller side: whom it called (or waits for)  */
+    uint64_t call_pt;        /* selector of a call waiting to be retried    */
+    struct sc *sc;           /* own SC (threads)                            */
+    struct list parked;      /* SCs that wait for this EC to unblock        */
+    struct sm *sm;           /* semaphore blocked on                        */
+    struct list sm_link;
+    uint64_t qual[2];        /* error code, fault address of the last event */
+    uint64_t deadline;       /* timeout (0: none)                           */
+    struct ec *to_next;
+    struct fpu_state fpu;
+};
+
+int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
+              uint64_t evt_base, uint64_t ip, bool global);
+/* Return to user mode, delivering a pending recall first. */
+_Noreturn void ec_ret_user(struct ec *ec);
+/* Finish the current system call of `ec` with `status`. */
+_Noreturn void ec_sys_ret(struct ec *ec, int status);
+/* Deliver event `evt` of the current EC `ec` through its event portal. */
+_Noreturn void ec_event(struct ec *ec, unsigned evt);
+/* Stop an EC for good (its PD died). */
+void ec_kill(struct ec *ec);

@@ -1,0 +1,17 @@
+/* Physical memory at boot: split free RAM into the kernel's pool and the
+ * RAM the root PD may delegate; describe it all for the HIP. */
+#pragma once
+
+#include <stdint.h>
+#include <cairn/hip.h>
+
+#define MEM_MAX_ENTRIES 96
+
+extern struct cairn_hip_mem mem_map[MEM_MAX_ENTRIES];
+extern unsigned mem_count;
+extern uint64_t mem_pool_bytes;
+
+/* Highest RAM address (for the direct map). */
+uint64_t mem_max_phys(void);
+/* Needs the direct map. */
+void mem_init(void);

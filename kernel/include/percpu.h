@@ -1,0 +1,26 @@
+/* Generic per-CPU state: what the scheduler keeps for each CPU. */
+#pragma once
+
+#include <stdint.h>
+#include "list.h"
+
+#define PRIO_LEVELS 128
+
+struct ec;
+struct sc;
+
+struct percpu {
+    unsigned id;
+    struct ec *cur;          /* EC whose frame is loaded             */
+    struct sc *cur_sc;       /* SC being consumed (NULL: idle)       */
+    uint64_t sc_start;       /* arch_time() when cur_sc started      */
+    uint64_t prio_mask[2];   /* non-empty run-queue levels           */
+    struct list rq[PRIO_LEVELS];
+    struct ec *timeouts;     /* sorted by deadline                   */
+    bool resched;            /* a higher priority SC became ready    */
+};
+
+extern unsigned cpu_count;
+
+struct percpu *percpu(void);
+struct percpu *percpu_of(unsigned cpu);

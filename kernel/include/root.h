@@ -1,0 +1,4 @@
+/* Root PD: built from the first boot module. */
+#pragma once
+
+void root_create(void);

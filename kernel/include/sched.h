@@ -1,0 +1,31 @@
+/* Scheduler: per-CPU fixed-priority round robin over SCs, with donation.
+ *
+ * An SC is on its CPU's run queue while it may run, including while it
+ * runs. Dispatching an SC runs the EC at the end of its donation chain:
+ * its thread, or the handler the thread called, or the handler that one
+ * called, and so on; a caller that waits for a busy handler lends its SC
+ * to the handler's current call (helping). If the chain ends in a blocked
+ * EC, the SC parks on that EC until it wakes; if it ends in a dead EC,
+ * the SC leaves the queue for good. */
+#pragma once
+
+#include <stdint.h>
+
+struct sc;
+struct ec;
+
+void sched_init_cpu(unsigned cpu);
+void sched_ready(struct sc *sc);
+void sched_remove(struct sc *sc);
+_Noreturn void sched_dispatch(void);
+/* Timer interrupt: account, rotate an exhausted SC, fire timeouts. */
+_Noreturn void sched_timer(void);
+/* Preempt the caller if a higher priority SC became ready. */
+void sched_check_preempt(void);
+/* Block / wake `ec` (semaphore, timeout). */
+_Noreturn void sched_block(struct ec *ec);
+void sched_wake(struct ec *ec, int status);
+void timeout_add(struct ec *ec, uint64_t deadline);
+void timeout_del(struct ec *ec);
+/* The EC currently running on this CPU. */
+struct ec *sched_current(void);

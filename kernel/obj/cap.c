@@ -1,0 +1,57 @@
+/* Capability space (CAP): two-level selector table. */
+#include "cap.h"
+#include <stddef.h>
+#include <cairn/abi.h>
+#include "kobj.h"
+#include "palloc.h"
+
+_Static_assert(sizeof(struct mdb) * CAP_LEAF_SLOTS == PALLOC_PAGE_SIZE, "leaf is one page");
+
+static unsigned cap_top_order(unsigned order)
+{
+    uint64_t bytes = ((1ull << order) / CAP_LEAF_SLOTS + 1) * sizeof(void *);
+    unsigned o = 0;
+    while ((PALLOC_PAGE_SIZE << o) < bytes)
+        o++;
+    return o;
+}
+
+int cap_space_init(struct cap_space *cs, unsigned order)
+{
+    if (order < 1 || order > CAIRN_CAP_ORDER_MAX)
+        return CAIRN_EPAR;
+    cs->leaf = palloc_alloc(cap_top_order(order));
+    if (!cs->leaf)
+        return CAIRN_ENOMEM;
+    cs->order = order;
+    return CAIRN_OK;
+}
+
+struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc)
+{
+    if (sel >> cs->order)
+        return NULL;
+    struct mdb **leaf = &cs->leaf[sel / CAP_LEAF_SLOTS];
+    if (!*leaf) {
+        if (!alloc)
+            return NULL;
+        *leaf = palloc_alloc(0);
+        if (!*leaf)
+            return NULL;
+    }
+    return &(*leaf)[sel % CAP_LEAF_SLOTS];
+}
+
+struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type, unsigned rights, int *status)
+{
+    struct mdb *s = cap_slot(cs, sel, 0);
+    if (!s || !s->obj)
+        *status = CAIRN_ECAP;
+    else if (s->obj->type != type)
+        *status = CAIRN_ETYPE;
+    else if ((s->rights & rights) != rights)
+        *status = CAIRN_EPERM;
+    else
+        return s->obj;
+    return NULL;
+}

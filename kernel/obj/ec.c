@@ -1,0 +1,93 @@
+/* Execution context (EC). */
+#include "ec.h"
+#include <cairn/abi.h>
+#include "arch.h"
+#include "console.h"
+#include "ec_arch.h"
+#include "mdb.h"
+#include "paging.h"
+#include "palloc.h"
+#include "pd.h"
+#include "percpu.h"
+#include "sched.h"
+#include "slab.h"
+#include "sm.h"
+#include "space.h"
+
+static struct slab_cache ec_cache;
+
+int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
+              uint64_t evt_base, uint64_t ip, bool global)
+{
+    if (!ec_cache.size)
+        slab_init(&ec_cache, sizeof(struct ec), "ec");
+    struct ec *ec = slab_alloc(&ec_cache);
+    void *page = palloc_alloc(0);
+    if (!ec || !page)
+        goto out_nomem;
+    if (space_map_kernel(pd, utcb >> 12, virt_to_phys(page) >> 12, CAIRN_MEM_R | CAIRN_MEM_W,
+                         MDB_KERNEL) != CAIRN_OK)
+        goto out_nomem;
+    ec->k.type = KOBJ_EC;
+    ec->global = global;
+    ec->cpu = cpu;
+    ec->pd = pd;
+    ec->utcb = page;
+    ec->utcb_addr = utcb;
+    ec->sp = sp;
+    ec->evt_base = evt_base;
+    ec->cont = ec_ret_user;
+    list_init(&ec->parked);
+    list_init(&ec->sm_link);
+    ec_arch_init(ec, ip, sp);
+    ec->pd_next = pd->ecs;
+    pd->ecs = ec;
+    *out = ec;
+    return CAIRN_OK;
+
+out_nomem:
+    if (page)
+        palloc_free(page, 0);
+    if (ec)
+        slab_free(&ec_cache, ec);
+    return CAIRN_ENOMEM;
+}
+
+_Noreturn void ec_ret_user(struct ec *ec)
+{
+    if (unlikely(ec->recall) && !ec->in_event) {
+        ec->recall = false;
+        ec_event(ec, CAIRN_EVT_RECALL);
+    }
+    sched_check_preempt();
+    ec_arch_ret_user(ec);
+}
+
+_Noreturn void ec_sys_ret(struct ec *ec, int status)
+{
+    SYS_STATUS(&ec->regs, (uint64_t)status);
+    ec_ret_user(ec);
+}
+
+void ec_kill(struct ec *ec)
+{
+    ec->dead = true;
+    if (ec->sm) {
+        sm_cancel(ec);
+        timeout_del(ec);
+    }
+    struct ec *caller = ec->caller;
+    if (caller) {
+        /* Its caller gets EABORT; an EC in an event retries the faulting
+         * instruction and finds the handler gone. */
+        ec->caller = NULL;
+        caller->callee = NULL;
+        if (caller->in_event)
+            caller->in_event = false;
+        else
+            SYS_STATUS(&caller->regs, CAIRN_EABORT);
+    }
+    ec->blocked = false;
+    sched_wake(ec, CAIRN_EABORT); /* unpark SCs that wait on it */
+    ec_arch_fpu_forget(ec);
+}

@@ -1,0 +1,56 @@
+/* Protection domain (PD). */
+#include "pd.h"
+#include <stdarg.h>
+#include <cairn/abi.h>
+#include "console.h"
+#include "ec.h"
+#include "paging.h"
+#include "slab.h"
+#include "space.h"
+
+static struct slab_cache pd_cache;
+
+int pd_create(struct pd **out, unsigned cap_order, uint64_t name)
+{
+    if (!pd_cache.size)
+        slab_init(&pd_cache, sizeof(struct pd), "pd");
+    struct pd *pd = slab_alloc(&pd_cache);
+    if (!pd)
+        return CAIRN_ENOMEM;
+    int st = cap_space_init(&pd->caps, cap_order);
+    if (st != CAIRN_OK) {
+        slab_free(&pd_cache, pd);
+        return st;
+    }
+    pd->pml4 = paging_new_root();
+    if (!pd->pml4) {
+        slab_free(&pd_cache, pd); /* cap table leaks: out of memory anyway */
+        return CAIRN_ENOMEM;
+    }
+    pd->cr3 = virt_to_phys(pd->pml4);
+    pd->k.type = KOBJ_PD;
+    for (unsigned i = 0; i < 8; i++) {
+        char c = (char)(name >> (8 * i));
+        pd->name[i] = (c >= 0x20 && c < 0x7f) ? c : (c ? '?' : 0);
+        if (!c)
+            break;
+    }
+    *out = pd;
+    return CAIRN_OK;
+}
+
+void pd_kill(struct pd *pd, const char *fmt, ...)
+{
+    if (pd->dead)
+        return;
+    pd->dead = true;
+    va_list ap;
+    kprintf("[kernel] killed PD '%s': ", pd->name);
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    for (struct ec *ec = pd->ecs; ec; ec = ec->pd_next)
+        ec_kill(ec);
+    space_revoke_all(pd);
+}

@@ -1,0 +1,35 @@
+/* Scheduling context (SC). */
+#include "sc.h"
+#include <cairn/abi.h>
+#include "arch.h"
+#include "ec.h"
+#include "percpu.h"
+#include "sched.h"
+#include "slab.h"
+
+static struct slab_cache sc_cache;
+
+int sc_create(struct sc **out, struct ec *ec, unsigned prio, uint64_t quantum)
+{
+    if (!sc_cache.size)
+        slab_init(&sc_cache, sizeof(struct sc), "sc");
+    struct sc *sc = slab_alloc(&sc_cache);
+    if (!sc)
+        return CAIRN_ENOMEM;
+    *sc = (struct sc){ .k = { KOBJ_SC }, .cpu = ec->cpu, .prio = prio, .ec = ec,
+                       .quantum = quantum, .left = quantum };
+    list_init(&sc->link);
+    ec->sc = sc;
+    sched_ready(sc);
+    *out = sc;
+    return CAIRN_OK;
+}
+
+uint64_t sc_consumed(struct sc *sc)
+{
+    struct percpu *p = percpu_of(sc->cpu);
+    uint64_t t = sc->consumed;
+    if (p->cur_sc == sc)
+        t += arch_time() - p->sc_start;
+    return t;
+}

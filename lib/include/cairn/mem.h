@@ -1,0 +1,41 @@
+/*
+ * Memory of the root task.
+ *
+ * Page allocator: takes RAM from the HIP's AVAILABLE regions, delegates it
+ * from the host to the root itself and maps frame `phys` at virtual
+ * CAIRN_MEM_WINDOW + phys, so the physical address of an allocation is
+ * always known. Bump allocation, nothing is freed.
+ *
+ *   0x000000400000  program image (lib/user.ld)
+ *   0x000100000000  CAIRN_MEM_WINDOW: RAM frames 0..4 GiB
+ *   0x000200000000  CAIRN_UTCB_WINDOW: UTCBs of ECs made by lib/ec.c
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAIRN_PAGE_SIZE    4096ull
+#define CAIRN_MEM_WINDOW   0x100000000ull
+#define CAIRN_MEM_WINDOW_SIZE 0x100000000ull
+#define CAIRN_UTCB_WINDOW  0x200000000ull
+
+/* `pages` zeroed, physically contiguous pages mapped read-write; 0 if no
+ * memory is left or the kernel refused. */
+void *cairn_page_alloc(size_t pages);
+
+/* Physical address of an address returned by cairn_page_alloc. */
+static inline uint64_t cairn_page_phys(const void *va)
+{
+    return (uint64_t)(uintptr_t)va - CAIRN_MEM_WINDOW;
+}
+
+/* Bytes still available to cairn_page_alloc. */
+uint64_t cairn_page_avail(void);
+
+/* Delegate the caller's (root's) mappings covering [va, va + bytes) to
+ * dst_va in dst_pd with `rights` (CAIRN_MEM_*), in as few naturally aligned
+ * chunks as the existing mappings allow. va, dst_va and bytes must be page
+ * aligned. Returns the first failing status or CAIRN_OK. */
+uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned rights,
+                         uint64_t dst_va);

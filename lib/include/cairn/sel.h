@@ -1,0 +1,12 @@
+/*
+ * Capability-selector allocator of the root task: a bump allocator over
+ * the root's space from CAIRN_ROOT_SEL_FIRST up to 2^hip->cap_order.
+ * Selectors are never returned; tests and small programs do not need it.
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* A free, 2^order aligned block of 2^order selectors; 0 when exhausted
+ * (0 is never handed out: it lies in the root's event selectors). */
+uint64_t cairn_sel_alloc(unsigned order);

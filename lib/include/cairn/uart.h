@@ -1,0 +1,18 @@
+/*
+ * 16550 UART driven directly by the root task (COM1 at 0x3f8). The kernel
+ * programmed the baud rate for its own console; this driver only polls the
+ * line status and writes bytes, so both can share the port.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UART16550_COM1 0x3f8u
+
+/* Delegate the UART's 8 ports from the host to the caller's own PD (root
+ * only). Returns a CAIRN_* status. */
+uint64_t uart16550_claim(uint16_t base);
+
+/* Write n bytes, waiting for the transmitter before each. */
+void uart16550_write(uint16_t base, const char *s, size_t n);

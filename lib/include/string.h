@@ -1,0 +1,17 @@
+/*
+ * String and memory functions of the component runtime (lib/string.c).
+ * gcc may emit calls to memcpy, memset, memmove and memcmp by itself.
+ */
+#pragma once
+
+#include <stddef.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);

@@ -1,0 +1,68 @@
+/*
+ * Component log: line buffering with a "[name] " prefix over the UART.
+ */
+#include <cairn/log.h>
+
+#include <cairn/fmt.h>
+#include <cairn/uart.h>
+#include <string.h>
+
+#define LOG_LINE 256
+#define LOG_NAME 32
+
+static char log_name[LOG_NAME] = "?";
+static char log_line[LOG_LINE];
+static size_t log_len;
+
+/* Emit the collected line (plus prefix and newline) in one burst. */
+static void log_emit(void)
+{
+    char out[LOG_NAME + LOG_LINE + 4];
+    size_t n = 0, name = strlen(log_name);
+
+    out[n++] = '[';
+    memcpy(out + n, log_name, name);
+    n += name;
+    out[n++] = ']';
+    out[n++] = ' ';
+    memcpy(out + n, log_line, log_len);
+    n += log_len;
+    out[n++] = '\n';
+    uart16550_write(UART16550_COM1, out, n);
+    log_len = 0;
+}
+
+static void log_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            log_emit();
+            continue;
+        }
+        if (log_len == LOG_LINE)
+            log_emit(); /* overlong: break the line rather than drop text */
+        log_line[log_len++] = s[i];
+    }
+}
+
+void cairn_log_flush(void)
+{
+    if (log_len)
+        log_emit();
+}
+
+uint64_t cairn_log_init(const char *name)
+{
+    size_t n = strnlen(name, LOG_NAME - 1);
+
+    memcpy(log_name, name, n);
+    log_name[n] = 0;
+    uint64_t st = uart16550_claim(UART16550_COM1);
+    cairn_fmt_set_output(log_write);
+    return st;
+}
+
+const char *cairn_log_name(void)
+{
+    return log_name;
+}

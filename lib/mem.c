@@ -1,0 +1,119 @@
+/*
+ * Page allocator of the root task and memory sharing with other PDs.
+ */
+#include <cairn/mem.h>
+
+#include <cairn/runtime.h>
+#include <cairn/sys.h>
+#include <string.h>
+
+#define MEM_PAGE_SHIFT 12
+
+static unsigned mem_region; /* index into the HIP's memory map      */
+static uint64_t mem_next;   /* next free physical address in it     */
+
+static const struct cairn_hip_mem *mem_map_entry(unsigned i)
+{
+    return (const struct cairn_hip_mem *)((const char *)cairn_hip + cairn_hip->mem_offset) + i;
+}
+
+/* Usable part of region i above the cursor: [*lo, *hi), page aligned and
+ * inside the window. */
+static void mem_region_range(unsigned i, uint64_t *lo, uint64_t *hi)
+{
+    const struct cairn_hip_mem *m = mem_map_entry(i);
+    uint64_t b = (m->base + CAIRN_PAGE_SIZE - 1) & ~(CAIRN_PAGE_SIZE - 1);
+    uint64_t e = (m->base + m->size) & ~(CAIRN_PAGE_SIZE - 1);
+
+    if (m->type != CAIRN_HIP_MEM_AVAILABLE || e <= b)
+        b = e = 0;
+    if (b < CAIRN_PAGE_SIZE)
+        b = CAIRN_PAGE_SIZE; /* keep frame 0 out: a null pointer must fault */
+    if (e > CAIRN_MEM_WINDOW_SIZE)
+        e = CAIRN_MEM_WINDOW_SIZE;
+    if (b < mem_next)
+        b = mem_next;
+    *lo = b;
+    *hi = e > b ? e : b;
+}
+
+/* Largest order o with both page numbers 2^o aligned and 2^o <= n. */
+static unsigned mem_chunk_order(uint64_t a, uint64_t b, uint64_t n)
+{
+    unsigned o = 0;
+
+    while (o < 20 && !((a | b) & ((2ull << o) - 1)) && (2ull << o) <= n)
+        o++;
+    return o;
+}
+
+/* Map physical [phys, phys + pages) at the window, from the host. */
+static uint64_t mem_map_host(uint64_t phys, uint64_t pages)
+{
+    uint64_t p = phys >> MEM_PAGE_SHIFT, win = CAIRN_MEM_WINDOW >> MEM_PAGE_SHIFT;
+
+    while (pages) {
+        unsigned o = mem_chunk_order(p, win + p, pages);
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W);
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, win + p,
+                                     CAIRN_DEL_F_HOST);
+        if (st != CAIRN_OK)
+            return st;
+        p += 1ull << o;
+        pages -= 1ull << o;
+    }
+    return CAIRN_OK;
+}
+
+void *cairn_page_alloc(size_t pages)
+{
+    uint64_t lo, hi, bytes = pages * CAIRN_PAGE_SIZE;
+
+    for (; cairn_hip && pages && mem_region < cairn_hip->mem_count; mem_region++, mem_next = 0) {
+        mem_region_range(mem_region, &lo, &hi);
+        if (hi - lo < bytes)
+            continue;
+        mem_next = lo + bytes;
+        if (mem_map_host(lo, pages) != CAIRN_OK)
+            return 0;
+        void *va = (void *)(uintptr_t)(CAIRN_MEM_WINDOW + lo);
+        memset(va, 0, bytes);
+        return va;
+    }
+    return 0;
+}
+
+uint64_t cairn_page_avail(void)
+{
+    uint64_t sum = 0, lo, hi;
+
+    for (unsigned i = mem_region; cairn_hip && i < cairn_hip->mem_count; i++) {
+        mem_region_range(i, &lo, &hi);
+        sum += hi - lo;
+    }
+    return sum;
+}
+
+uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned rights,
+                         uint64_t dst_va)
+{
+    uint64_t p = (uintptr_t)va >> MEM_PAGE_SHIFT, d = dst_va >> MEM_PAGE_SHIFT;
+    uint64_t n = bytes >> MEM_PAGE_SHIFT;
+
+    while (n) {
+        uint64_t m = 0, st = cairn_lookup(CAIRN_CRD(CAIRN_CRD_MEM, p, 0, 0), &m);
+        if (st != CAIRN_OK)
+            return st;
+        if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
+            return CAIRN_EPAR; /* nothing mapped there */
+        /* The chunk must stay inside the one source mapping found. */
+        uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
+        unsigned o = mem_chunk_order(p, d, n < left ? n : left);
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, dst_pd, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), d,
+                            0);
+        if (st != CAIRN_OK)
+            return st;
+        p += 1ull << o, d += 1ull << o, n -= 1ull << o;
+    }
+    return CAIRN_OK;
+}

@@ -1,0 +1,27 @@
+/*
+ * Capability-selector allocator (bump).
+ */
+#include <cairn/sel.h>
+
+#include <cairn/abi.h>
+#include <cairn/runtime.h>
+
+static uint64_t sel_next = CAIRN_ROOT_SEL_FIRST;
+
+static uint64_t sel_limit(void)
+{
+    unsigned order = cairn_hip ? cairn_hip->cap_order : CAIRN_ROOT_CAP_ORDER;
+
+    return 1ull << (order ? order : CAIRN_ROOT_CAP_ORDER);
+}
+
+uint64_t cairn_sel_alloc(unsigned order)
+{
+    uint64_t size = 1ull << order;
+    uint64_t sel = (sel_next + size - 1) & ~(size - 1);
+
+    if (order > CAIRN_CAP_ORDER_MAX || sel + size > sel_limit())
+        return 0;
+    sel_next = sel + size;
+    return sel;
+}

@@ -1,0 +1,656 @@
+#!/usr/bin/env python3
+"""Cairn run harness: boot a scenario in QEMU, interactively or as a test.
+
+    run.py boot run/NAME.run
+        Boot a scenario with the serial console on this terminal.
+    run.py test [--suite run/suite] [--host BIN...] [run/NAME.run...]
+        Run host unit tests (cmocka binaries) and scenarios as tests; the
+        last line of output is "N passed, M failed".
+
+A scenario file (run/NAME.run) has lines "key: value"; see docs/scenarios.md.
+tools/bench.py imports this file as a module: parse_scenario() and
+run_scenario() are its interface.
+"""
+
+import argparse
+import codecs
+import os
+import re
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+BUILD = "build"
+
+QEMU_BASE = [
+    "-accel", "tcg", "-cpu", "EPYC", "-m", "256", "-smp", "1",
+    "-display", "none", "-vga", "none", "-serial", "stdio", "-monitor", "none",
+    "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+]
+# Always active: a scenario fails the moment one of these appears.
+BUILTIN_FAILS = ["PANIC", "FAILED"]
+DEFAULT_TIMEOUT = 60.0
+TAIL_LINES = 40
+# After a fail pattern, keep reading this long so the log holds the whole
+# report (a panic's register dump, the rest of a failed test's line).
+FAIL_GRACE = 1.0
+HOST_TEST_TIMEOUT = 300.0
+# QEMU warns once per CPUID feature of -cpu EPYC that TCG lacks: expected noise.
+QEMU_NOISE = re.compile(r"warning: TCG doesn't support requested feature")
+# An in-guest test result line, possibly behind a component tag "[init -> x] ".
+GUEST_TEST = re.compile(r"(?:^|\s)TEST (\S+) \.\.\. (ok|FAILED)\b(.*)$")
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used: the message names file and line."""
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    modules: List[List[str]] = field(default_factory=list)  # [name, args...]
+    qemu: List[str] = field(default_factory=list)
+    timeout: float = DEFAULT_TIMEOUT
+    expects: List[str] = field(default_factory=list)
+    fails: List[str] = field(default_factory=list)
+    boot: str = "kernel"          # "kernel" (-kernel) or "grub" (ISO, -cdrom)
+    exit: Optional[int] = None    # expected QEMU exit status
+
+
+@dataclass
+class Result:
+    name: str
+    ok: bool
+    reason: str = ""
+    elapsed: float = 0.0
+    output: str = ""              # serial output, "\r" removed
+    stderr: str = ""              # QEMU's own messages
+    status: Optional[int] = None  # QEMU exit status, None if we stopped it
+    command: List[str] = field(default_factory=list)
+    guest_passed: int = 0
+    guest_failed: int = 0
+
+
+# --- scenario files ------------------------------------------------------------
+
+def parse_scenario(path):
+    """Read run/NAME.run into a Scenario; raise ScenarioError on bad input."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    sc = Scenario(name=name, path=path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise ScenarioError(f"{path}: cannot read: {e.strerror}") from None
+    for number, raw in enumerate(lines, 1):
+        where = f"{path}:{number}"
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, rest = line.partition(":")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ScenarioError(f"{where}: expected 'key: value', got '{line}'")
+        if key in ("expect", "fail"):
+            value = _text_value(rest)
+        else:
+            value = rest.strip()
+        if not value:
+            raise ScenarioError(f"{where}: '{key}:' needs a value")
+        _parse_key(sc, key, value, where)
+    return sc
+
+
+def _parse_key(sc, key, value, where):
+    if key == "modules":
+        sc.modules.append(value.split())
+    elif key == "qemu":
+        try:
+            sc.qemu += shlex.split(value)
+        except ValueError as e:
+            raise ScenarioError(f"{where}: qemu: {e}") from None
+    elif key == "timeout":
+        try:
+            sc.timeout = float(value)
+        except ValueError:
+            raise ScenarioError(f"{where}: timeout must be seconds, got '{value}'") from None
+        if sc.timeout <= 0:
+            raise ScenarioError(f"{where}: timeout must be positive")
+    elif key == "expect":
+        sc.expects.append(value)
+    elif key == "fail":
+        sc.fails.append(value)
+    elif key == "boot":
+        if value not in ("kernel", "grub"):
+            raise ScenarioError(f"{where}: boot must be 'kernel' or 'grub', got '{value}'")
+        sc.boot = value
+    elif key == "exit":
+        try:
+            sc.exit = int(value, 0)
+        except ValueError:
+            raise ScenarioError(f"{where}: exit must be a number, got '{value}'") from None
+    else:
+        raise ScenarioError(f"{where}: unknown key '{key}' (modules, qemu, timeout, "
+                            "expect, fail, boot, exit)")
+
+
+def _text_value(rest):
+    """The text of expect/fail: the rest of the line without surrounding
+    blanks, or, when that is wrapped in double quotes, exactly what is
+    between them (so 'expect: " 0 failed"' keeps its leading blank)."""
+    value = rest.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value
+
+
+def parse_suite(path):
+    """Scenario paths named in a suite file, one name per line."""
+    base = os.path.dirname(path)
+    paths = []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            name = raw.split("#", 1)[0].strip()
+            if name:
+                if not name.endswith(".run"):
+                    name += ".run"
+                paths.append(name if os.sep in name else os.path.join(base, name))
+    return paths
+
+
+# --- building the QEMU command -------------------------------------------------
+
+def module_path(name):
+    """A module named "x" is build/bin/x; one with a '/' is relative to the
+    repository root (e.g. a config file kept under run/)."""
+    return name if "/" in name else os.path.join(BUILD, "bin", name)
+
+
+def _check_files(sc):
+    kernel = os.path.join(BUILD, "cairn")
+    for path in [kernel] + [module_path(m[0]) for m in sc.modules]:
+        if not os.path.isfile(os.path.join(ROOT, path)):
+            raise ScenarioError(f"{path} not found (run 'make' first)")
+
+
+def initrd_arg(modules):
+    """QEMU's multiboot module list: commas separate modules, ",," is a comma."""
+    return ",".join(" ".join([module_path(m[0])] + m[1:]).replace(",", ",,")
+                    for m in modules)
+
+
+def _grub_word(word):
+    if re.fullmatch(r"[A-Za-z0-9_.,:=/+@%-]+", word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def grub_config(modules):
+    lines = [
+        "set timeout=0",
+        "set default=0",
+        "serial --unit=0 --speed=115200",
+        "terminfo serial dumb",       # before output: no escape sequences
+        "terminal_input serial",
+        "terminal_output serial",
+        'menuentry "Cairn" {',
+        "\tmultiboot2 /boot/cairn",
+    ]
+    for m in modules:
+        base = os.path.basename(m[0])
+        words = " ".join(_grub_word(w) for w in [base] + m[1:])
+        lines.append(f"\tmodule2 /boot/{base} {words}")
+    lines += ["\tboot", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def build_iso(sc):
+    """Build build/iso-NAME/cairn.iso (GRUB, multiboot2) and return its path."""
+    if not shutil.which("grub-mkrescue"):
+        raise ScenarioError("grub-mkrescue not found (run 'sh tools/setup.sh' as root)")
+    top = os.path.join(BUILD, f"iso-{sc.name}")
+    tree = os.path.join(ROOT, top, "root")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "boot", "grub"))
+    shutil.copy(os.path.join(ROOT, BUILD, "cairn"), os.path.join(tree, "boot", "cairn"))
+    for m in sc.modules:
+        shutil.copy(os.path.join(ROOT, module_path(m[0])),
+                    os.path.join(tree, "boot", os.path.basename(m[0])))
+    with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write(grub_config(sc.modules))
+    iso = os.path.join(top, "cairn.iso")
+    p = subprocess.run(["grub-mkrescue", "-o", os.path.join(ROOT, iso), tree],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=120)
+    if p.returncode != 0:
+        raise ScenarioError("grub-mkrescue failed:\n" + p.stdout[-2000:])
+    return iso
+
+
+def qemu_command(sc, extra=(), interactive=False):
+    """The QEMU argv (relative to the repository root) for a scenario."""
+    _check_files(sc)
+    cmd = [QEMU] + QEMU_BASE
+    if interactive:
+        # "mon:" multiplexes the serial line so that Ctrl-A X reaches QEMU.
+        cmd[cmd.index("stdio")] = "mon:stdio"
+    if sc.boot == "grub":
+        cmd += ["-cdrom", build_iso(sc)]
+    else:
+        cmd += ["-kernel", os.path.join(BUILD, "cairn")]
+        if sc.modules:
+            cmd += ["-initrd", initrd_arg(sc.modules)]
+    return cmd + sc.qemu + list(extra)
+
+
+def shell_line(cmd):
+    return " ".join(shlex.quote(c) for c in cmd)
+
+
+# --- running a scenario as a test ------------------------------------------------
+
+class _Matcher:
+    """Serial output so far, matched against the scenario's patterns."""
+
+    def __init__(self, sc):
+        self.expects = sc.expects
+        self.fails = BUILTIN_FAILS + sc.fails
+        self.longest_fail = max(len(p) for p in self.fails)
+        self.text = ""
+        self.next = 0         # index of the expect we wait for
+        self.pos = 0          # where its search starts (after the last match)
+        self.searched = 0     # text before this was searched for it already
+        self.scanned = 0      # text before this was searched for fail patterns
+        self.fail = None      # the fail pattern that appeared ...
+        self.fail_at = 0      # ... and where
+
+    def feed(self, chunk):
+        self.text += chunk
+        if self.fail is None:
+            start = max(0, self.scanned - self.longest_fail + 1)
+            hits = [(i, p) for p in self.fails if (i := self.text.find(p, start)) >= 0]
+            if hits:
+                self.fail_at, self.fail = min(hits)
+            self.scanned = len(self.text)
+        while self.fail is None and self.next < len(self.expects):
+            want = self.expects[self.next]
+            i = self.text.find(want, max(self.pos, self.searched - len(want) + 1))
+            if i < 0:
+                self.searched = len(self.text)
+                break
+            self.pos = self.searched = i + len(want)
+            self.next += 1
+
+    def fail_line(self):
+        """The whole output line in which the fail pattern appeared."""
+        start = self.text.rfind("\n", 0, self.fail_at) + 1
+        end = self.text.find("\n", self.fail_at)
+        return self.text[start:end if end >= 0 else len(self.text)].strip()
+
+    @property
+    def all_matched(self):
+        return self.next == len(self.expects)
+
+    def waiting_for(self):
+        return self.expects[self.next] if not self.all_matched else None
+
+
+def _stop(proc):
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_scenario(sc, extra=(), log_name=None, echo=False):
+    """Boot a scenario with its serial output piped and judge it.
+
+    Stops QEMU as soon as every expect has matched (and, with 'exit:', QEMU
+    has exited), on a fail pattern, or at the time limit. Writes the serial
+    output to build/log/<log_name>.log and QEMU's command line and messages
+    to build/log/<log_name>.qemu. Never raises for a failing scenario.
+    """
+    log_name = log_name or sc.name
+    start = time.monotonic()
+    if not sc.expects and sc.exit is None:
+        return Result(sc.name, False, f"{sc.path}: no 'expect:' and no 'exit:', "
+                      "nothing tells when it passed")
+    try:
+        cmd = qemu_command(sc, extra)
+    except (ScenarioError, subprocess.TimeoutExpired, OSError) as e:
+        return Result(sc.name, False, str(e), time.monotonic() - start)
+    result = Result(sc.name, False, command=cmd)
+    matcher = _Matcher(sc)
+    stderr = []
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _pump(proc, sc, matcher, stderr, start, result, echo)
+    finally:
+        _stop(proc)
+    result.elapsed = time.monotonic() - start
+    result.output = matcher.text
+    result.stderr = "".join(stderr)
+    result.guest_passed, result.guest_failed = count_guest_tests(matcher.text)
+    _write_log(log_name, result)
+    return result
+
+
+def _pump(proc, sc, matcher, stderr, start, result, echo):
+    """Read QEMU's output until the scenario is decided; fill in result."""
+    sel = selectors.DefaultSelector()
+    decoders = {}
+    for stream, name in ((proc.stdout, "out"), (proc.stderr, "err")):
+        os.set_blocking(stream.fileno(), False)
+        sel.register(stream, selectors.EVENT_READ, name)
+        decoders[name] = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    deadline = start + sc.timeout
+    grace_end = None
+    while True:
+        now = time.monotonic()
+        if matcher.fail is not None and grace_end is None:
+            grace_end = now + FAIL_GRACE
+        if grace_end is not None and (now >= grace_end or not sel.get_map()):
+            result.reason = f"'{matcher.fail}' in the output: {matcher.fail_line()}"
+            result.status = proc.poll()
+            break
+        if grace_end is None and matcher.all_matched and sc.exit is None:
+            result.ok = True
+            break
+        if not sel.get_map():          # QEMU closed its output: it has ended
+            result.status = proc.wait()
+            _judge_exit(sc, matcher, result)
+            break
+        if now >= deadline:
+            what = matcher.waiting_for()
+            result.reason = (f"timeout after {sc.timeout:g}s waiting for "
+                             + (f"'{what}'" if what else "QEMU to exit"))
+            break
+        limit = min(deadline, grace_end or deadline) - now
+        for key, _ in sel.select(timeout=max(0.0, min(limit, 0.5))):
+            data = os.read(key.fileobj.fileno(), 65536)
+            if not data:
+                sel.unregister(key.fileobj)
+                data, final = b"", True
+            else:
+                final = False
+            text = decoders[key.data].decode(data, final)
+            if key.data == "out":
+                text = text.replace("\r", "")
+                if echo:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+                matcher.feed(text)
+            else:
+                stderr.append(text)
+    sel.close()
+
+
+def _judge_exit(sc, matcher, result):
+    status = result.status
+    if not matcher.all_matched:
+        result.reason = (f"QEMU exited with status {status} while waiting for "
+                         f"'{matcher.waiting_for()}'")
+    elif sc.exit is not None and status != sc.exit:
+        result.reason = f"QEMU exited with status {status}, expected {sc.exit}"
+    else:
+        result.ok = True
+
+
+def count_guest_tests(text):
+    """(passed, failed) of the in-guest "TEST <name> ... ok|FAILED" lines."""
+    passed = failed = 0
+    for line in text.split("\n"):
+        m = GUEST_TEST.search(line)
+        if m:
+            if m.group(2) == "ok":
+                passed += 1
+            else:
+                failed += 1
+    return passed, failed
+
+
+def _write_log(log_name, result):
+    logdir = os.path.join(ROOT, BUILD, "log")
+    os.makedirs(logdir, exist_ok=True)
+    with open(os.path.join(logdir, log_name + ".log"), "w", encoding="utf-8") as f:
+        f.write(result.output)
+    with open(os.path.join(logdir, log_name + ".qemu"), "w", encoding="utf-8") as f:
+        f.write(f"command: {shell_line(result.command)}\n")
+        f.write(f"exit status: {result.status if result.status is not None else 'stopped by the harness'}\n")
+        f.write(f"result: {'pass' if result.ok else 'FAIL: ' + result.reason}\n")
+        f.write("messages:\n" + result.stderr)
+
+
+def tail(text, n=TAIL_LINES):
+    lines = text.rstrip("\n").split("\n") if text.strip() else []
+    return lines[-n:]
+
+
+def report_failure(result, log_name=None):
+    """What a CI log needs to understand a failed scenario."""
+    log_name = log_name or result.name
+    out = [f"FAIL {result.name}: {result.reason}"]
+    lines = tail(result.output)
+    if lines:
+        out.append(f"  last {len(lines)} lines of serial output "
+                   f"(all of it in {BUILD}/log/{log_name}.log):")
+        out += ["  | " + l for l in lines]
+    elif result.command:
+        out.append("  (no serial output)")
+    msgs = [l for l in result.stderr.splitlines() if l.strip() and not QEMU_NOISE.search(l)]
+    if msgs:
+        out.append("  QEMU said:")
+        out += ["  | " + l for l in msgs[-TAIL_LINES:]]
+    if result.command:
+        out.append("  command: " + shell_line(result.command))
+    return "\n".join(out)
+
+
+# --- host unit tests (cmocka) -------------------------------------------------------
+
+CMOCKA_LINE = re.compile(r"^\[\s*(RUN|OK|FAILED)\s*\] (\S+)")
+
+
+def count_cmocka(text):
+    """(passed, failed) from cmocka's per-test lines. Only a result for a
+    test seen starting ("[ RUN      ] name") counts: the summary at the end
+    repeats the failed names, which must not count twice."""
+    passed = failed = 0
+    running = {}
+    for line in text.splitlines():
+        m = CMOCKA_LINE.match(line)
+        if not m:
+            continue
+        what, name = m.groups()
+        if what == "RUN":
+            running[name] = running.get(name, 0) + 1
+        elif running.get(name):
+            running[name] -= 1
+            if what == "OK":
+                passed += 1
+            else:
+                failed += 1
+    return passed, failed
+
+
+def run_host_test(binary):
+    """Run one cmocka binary; return (passed, failed, printed report)."""
+    name = "host/" + os.path.basename(binary)
+    start = time.monotonic()
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
+    try:
+        p = subprocess.run([os.path.abspath(binary)], cwd=ROOT, env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=HOST_TEST_TIMEOUT)
+        output, status = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b"").decode("utf-8", "replace")
+        status = f"timeout after {HOST_TEST_TIMEOUT:g}s"
+    except OSError as e:
+        return 0, 1, f"FAIL {name}: cannot run: {e.strerror}"
+    elapsed = time.monotonic() - start
+    logdir = os.path.join(ROOT, BUILD, "log", "host")
+    os.makedirs(logdir, exist_ok=True)
+    with open(os.path.join(logdir, os.path.basename(binary) + ".log"), "w") as f:
+        f.write(output)
+    passed, failed = count_cmocka(output)
+    if failed:
+        why = f"{failed} of {passed + failed} tests failed"
+    elif status != 0:
+        why = _status_text(status) + " (no failed test reported)"
+    else:
+        return passed, 0, f"PASS {name} ({elapsed:.1f}s)"
+    lines = [f"FAIL {name}: {why}",
+             f"  its output (all of it in {BUILD}/log/host/"
+             f"{os.path.basename(binary)}.log):"]
+    lines += ["  | " + l for l in _host_excerpt(output)]
+    return passed, max(failed, 1), "\n".join(lines)
+
+
+SANITIZER_ERROR = re.compile(r"ERROR: \w*Sanitizer|runtime error:")
+
+
+def _host_excerpt(output):
+    """A sanitizer report's head tells what went wrong and where (its tail is
+    a shadow-byte legend); otherwise the last lines tell."""
+    lines = output.rstrip("\n").split("\n")
+    for i, line in enumerate(lines):
+        if SANITIZER_ERROR.search(line):
+            start, end = max(0, i - 3), min(len(lines), i + TAIL_LINES)
+            for j in range(i, end):
+                if lines[j].startswith("SUMMARY:"):
+                    end = j + 1
+                    break
+            return lines[start:end]
+    return lines[-TAIL_LINES:]
+
+
+def _status_text(status):
+    if isinstance(status, str):
+        return status
+    if status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            pass
+    return f"exit status {status}"
+
+
+# --- modes --------------------------------------------------------------------------
+
+def cmd_test(args):
+    # [passed, failed] per kind; each host test, scenario and in-guest test
+    # line counts as one test.
+    host, scen, guest = [0, 0], [0, 0], [0, 0]
+    for binary in args.host:
+        p, f, text = run_host_test(binary)
+        host[0] += p
+        host[1] += f
+        print(text, flush=True)
+    paths = list(args.scenarios)
+    if args.suite:
+        try:
+            paths += parse_suite(args.suite)
+        except OSError as e:
+            print(f"FAIL {args.suite}: cannot read the suite: {e.strerror}")
+            scen[1] += 1
+    for path in paths:
+        result = _test_one(path, args.verbose)
+        scen[0 if result.ok else 1] += 1
+        guest[0] += result.guest_passed
+        guest[1] += result.guest_failed
+        if result.ok:
+            print(f"PASS {result.name} ({result.elapsed:.1f}s)", flush=True)
+        else:
+            print(report_failure(result), flush=True)
+    passed = host[0] + scen[0] + guest[0]
+    failed = host[1] + scen[1] + guest[1]
+    print(f"(host unit tests: {host[0]} passed, {host[1]} failed; "
+          f"scenarios: {scen[0]} passed, {scen[1]} failed; "
+          f"in-guest tests: {guest[0]} passed, {guest[1]} failed)")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+def _test_one(path, verbose):
+    name = os.path.splitext(os.path.basename(path))[0]
+    try:
+        sc = parse_scenario(path)
+    except ScenarioError as e:
+        return Result(name, False, str(e))
+    return run_scenario(sc, echo=verbose)
+
+
+def cmd_boot(args):
+    try:
+        sc = parse_scenario(args.scenario)
+        cmd = qemu_command(sc, interactive=True)
+    except ScenarioError as e:
+        print(f"run.py: {e}", file=sys.stderr)
+        return 2
+    print(f"booting {args.scenario}: Ctrl-A X quits QEMU", flush=True)
+    if args.verbose:
+        print(shell_line(cmd), flush=True)
+    # Ctrl-C goes to QEMU (it ends the run); the harness just waits for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE)
+    forward = threading.Thread(target=_forward_stderr, args=(proc.stderr,), daemon=True)
+    forward.start()
+    status = proc.wait()
+    forward.join(timeout=1)
+    if status > 0 and status & 1:
+        print(f"QEMU exited with status {status}: the guest wrote {status >> 1} "
+              "to isa-debug-exit (or QEMU failed)", file=sys.stderr)
+    elif status != 0:
+        print(f"QEMU exited with status {status}", file=sys.stderr)
+    return status
+
+
+def _forward_stderr(stream):
+    """Pass QEMU's messages on, without its expected TCG feature warnings."""
+    for raw in stream:
+        line = raw.decode("utf-8", "replace")
+        if not QEMU_NOISE.search(line):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def main(argv=None):
+    global BUILD
+    ap = argparse.ArgumentParser(description="Boot Cairn scenarios in QEMU.")
+    ap.add_argument("--build", default=BUILD, help="build directory (default: build)")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="boot: print the QEMU command; test: echo serial output")
+    sub = ap.add_subparsers(dest="mode", required=True)
+    b = sub.add_parser("boot", help="boot a scenario interactively")
+    b.add_argument("scenario", help="run/NAME.run")
+    t = sub.add_parser("test", help="run host unit tests and scenarios as tests")
+    t.add_argument("--suite", help="suite file: one scenario name per line")
+    t.add_argument("--host", nargs="*", default=[], metavar="BIN",
+                   help="host unit test binaries (cmocka)")
+    t.add_argument("scenarios", nargs="*", default=[], metavar="run/NAME.run")
+    args = ap.parse_args(argv)
+    BUILD = args.build
+    if args.mode == "test":
+        # "--host a b run/x.run": --host swallows what follows it.
+        args.scenarios += [h for h in args.host if h.endswith(".run")]
+        args.host = [h for h in args.host if not h.endswith(".run")]
+    return cmd_boot(args) if args.mode == "boot" else cmd_test(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
