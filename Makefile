@@ -101,15 +101,15 @@ run: run/$(DEFAULT_RUN)
 
 run/%: setup
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/run.py boot run/$*.run
+	$(PYTHON) tools/run.py --build $(BUILD) boot run/$*.run
 
 test: setup
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/run.py test --suite run/suite --host $(HOST_TESTS)
+	$(PYTHON) tools/run.py --build $(BUILD) test --suite run/suite --host $(HOST_TESTS)
 
 bench: setup
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/bench.py
+	$(PYTHON) tools/bench.py --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

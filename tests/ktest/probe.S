@@ -1,0 +1,184 @@
+/*
+ * Fault sites and probes for the kernel tests (see ktest.h).
+ *
+ * A probe touches memory or a port on behalf of an agent; if that faults,
+ * the root's event handler (env.c, kt_evt_recover) finds the faulting RIP
+ * at a *_insn label, sets RIP to the matching *_resume label and rax to
+ * KT_FAULT_MARK. Fault sites do the same for threads that are meant to
+ * fault, storing flags[0] = 1 before and flags[1] = 1 after the fault.
+ */
+    .text
+
+    .macro GLOBAL name
+    .globl \name
+    .type \name, @function
+\name:
+    .endm
+
+    .macro LABEL name
+    .globl \name
+\name:
+    .endm
+
+/* uint64_t kt_probe_read(uint64_t addr) */
+GLOBAL kt_probe_read
+LABEL kt_probe_read_insn
+    movq    (%rdi), %rax
+LABEL kt_probe_read_resume
+    ret
+
+/* uint64_t kt_probe_write(uint64_t addr, uint64_t value): 0 or the mark */
+GLOBAL kt_probe_write
+    xorl    %eax, %eax
+LABEL kt_probe_write_insn
+    movq    %rsi, (%rdi)
+LABEL kt_probe_write_resume
+    ret
+
+/* uint64_t kt_probe_inb(uint64_t port) */
+GLOBAL kt_probe_inb
+    movl    %edi, %edx
+    xorl    %eax, %eax
+LABEL kt_probe_inb_insn
+    inb     %dx, %al
+LABEL kt_probe_inb_resume
+    ret
+
+/* uint64_t kt_probe_outb(uint64_t port, uint64_t value): 0 or the mark */
+GLOBAL kt_probe_outb
+    movl    %edi, %edx
+    movl    %esi, %eax
+LABEL kt_probe_outb_insn
+    outb    %al, %dx
+    xorl    %eax, %eax
+LABEL kt_probe_outb_resume
+    ret
+
+/* void kt_site_pf(flags, addr): flags[2] = the word read at addr */
+GLOBAL kt_site_pf
+    movq    $1, (%rdi)
+LABEL kt_site_pf_insn
+    movq    (%rsi), %rax
+LABEL kt_site_pf_resume
+    movq    %rax, 16(%rdi)
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_ud(flags) */
+GLOBAL kt_site_ud
+    movq    $1, (%rdi)
+LABEL kt_site_ud_insn
+    ud2
+LABEL kt_site_ud_resume
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_de(flags): divide 1 by 0 */
+GLOBAL kt_site_de
+    movq    $1, (%rdi)
+    xorl    %ecx, %ecx
+    movl    $1, %eax
+    xorl    %edx, %edx
+LABEL kt_site_de_insn
+    divq    %rcx
+LABEL kt_site_de_resume
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_bp(flags): int3 traps with RIP = kt_site_bp_after; a
+ * single step from there traps again at kt_site_bp_next. */
+GLOBAL kt_site_bp
+    movq    $1, (%rdi)
+LABEL kt_site_bp_insn
+    int3
+LABEL kt_site_bp_after
+    nop
+LABEL kt_site_bp_next
+    nop
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_gpr(flags, out): ud2 with rax = rbx = r12 = 0; after it,
+ * out[0..3] = rax, rbx, r12, rdi as the handler's reply left them. */
+GLOBAL kt_site_gpr
+    pushq   %rbx
+    pushq   %r12
+    movq    $1, (%rdi)
+    xorl    %eax, %eax
+    xorl    %ebx, %ebx
+    xorl    %r12d, %r12d
+LABEL kt_site_gpr_insn
+    ud2
+LABEL kt_site_gpr_resume
+    movq    %rax, 0(%rsi)
+    movq    %rbx, 8(%rsi)
+    movq    %r12, 16(%rsi)
+    movq    %rdi, 24(%rsi)
+    movq    $1, 8(%rdi)
+    popq    %r12
+    popq    %rbx
+    ret
+
+/* void kt_site_xmm(stop, pattern, count, bad): keep `pattern` in xmm0 and
+ * check it until *stop; count iterations, count lost values in *bad. */
+GLOBAL kt_site_xmm
+    movq    %rsi, %xmm0
+1:  movq    %xmm0, %rax
+    cmpq    %rsi, %rax
+    je      2f
+    incq    (%rcx)
+    movq    %rsi, %xmm0
+2:  incq    (%rdx)
+    cmpq    $0, (%rdi)
+    je      1b
+    ret
+
+/* void kt_regs_syscall(const uint64_t in[13], uint64_t out[13])
+ * order: rax rdi rsi rdx r10 r8 r9 rbx rbp r12 r13 r14 r15 */
+GLOBAL kt_regs_syscall
+    pushq   %rbp
+    pushq   %rbx
+    pushq   %r12
+    pushq   %r13
+    pushq   %r14
+    pushq   %r15
+    pushq   %rsi
+    movq    %rdi, %rax
+    movq    56(%rax), %rbx
+    movq    64(%rax), %rbp
+    movq    72(%rax), %r12
+    movq    80(%rax), %r13
+    movq    88(%rax), %r14
+    movq    96(%rax), %r15
+    movq    8(%rax), %rdi
+    movq    16(%rax), %rsi
+    movq    24(%rax), %rdx
+    movq    32(%rax), %r10
+    movq    40(%rax), %r8
+    movq    48(%rax), %r9
+    movq    0(%rax), %rax
+    syscall
+    xchgq   %rax, (%rsp)        /* result to the stack, out pointer to rax */
+    movq    %rdi, 8(%rax)
+    movq    %rsi, 16(%rax)
+    movq    %rdx, 24(%rax)
+    movq    %r10, 32(%rax)
+    movq    %r8, 40(%rax)
+    movq    %r9, 48(%rax)
+    movq    %rbx, 56(%rax)
+    movq    %rbp, 64(%rax)
+    movq    %r12, 72(%rax)
+    movq    %r13, 80(%rax)
+    movq    %r14, 88(%rax)
+    movq    %r15, 96(%rax)
+    popq    %rdi
+    movq    %rdi, 0(%rax)
+    popq    %r15
+    popq    %r14
+    popq    %r13
+    popq    %r12
+    popq    %rbx
+    popq    %rbp
+    ret
+
+    .section .note.GNU-stack, "", @progbits
