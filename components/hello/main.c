@@ -7,6 +7,8 @@
 #include <cairn/log.h>
 #include <cairn/runtime.h>
 
+#define HELLO_MAX_MEM 128 /* a HIP page holds fewer entries */
+
 /* A HIP offset is usable if a NUL-terminated string starts inside the page. */
 static const char *hello_hip_str(const struct cairn_hip *hip, uint32_t off)
 {
@@ -22,25 +24,34 @@ static const char *hello_mem_type(uint32_t type)
     case CAIRN_HIP_MEM_RESERVED:  return "reserved";
     case CAIRN_HIP_MEM_KERNEL:    return "kernel";
     case CAIRN_HIP_MEM_MODULE:    return "module";
-    case CAIRN_HIP_MEM_ROOT:      return "root";
     default:                      return "unknown";
     }
 }
 
+/* Print the memory map sorted by base (the HIP keeps the kernel's order). */
 static void hello_memory(const struct cairn_hip *hip)
 {
     const struct cairn_hip_mem *m = (const void *)((const char *)hip + hip->mem_offset);
+    const struct cairn_hip_mem *sorted[HELLO_MAX_MEM];
+    uint32_t n = hip->mem_count < HELLO_MAX_MEM ? hip->mem_count : HELLO_MAX_MEM;
     uint64_t avail = 0;
 
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = i;
+        for (; j && sorted[j - 1]->base > m[i].base; j--)
+            sorted[j] = sorted[j - 1];
+        sorted[j] = &m[i];
+    }
     printf("memory map: %u regions\n", hip->mem_count);
-    for (uint32_t i = 0; i < hip->mem_count; i++) {
-        printf("  %#014lx-%#014lx %8lu KiB %s", m[i].base, m[i].base + m[i].size,
-               m[i].size >> 10, hello_mem_type(m[i].type));
-        if (m[i].type == CAIRN_HIP_MEM_MODULE)
-            printf(" %u", m[i].aux);
+    for (uint32_t i = 0; i < n; i++) {
+        const struct cairn_hip_mem *r = sorted[i];
+        printf("  %#014lx-%#014lx %8lu KiB %s", r->base, r->base + r->size, r->size >> 10,
+               hello_mem_type(r->type));
+        if (r->type == CAIRN_HIP_MEM_MODULE)
+            printf(" %u", r->aux);
         printf("\n");
-        if (m[i].type == CAIRN_HIP_MEM_AVAILABLE)
-            avail += m[i].size;
+        if (r->type == CAIRN_HIP_MEM_AVAILABLE)
+            avail += r->size;
     }
     printf("available RAM: %lu KiB\n", avail >> 10);
 }

@@ -17,7 +17,6 @@ enum cairn_hip_mem_type {
     CAIRN_HIP_MEM_RESERVED  = 2, /* firmware-reserved (from the boot memory map)     */
     CAIRN_HIP_MEM_KERNEL    = 3, /* kernel image and kernel memory pool               */
     CAIRN_HIP_MEM_MODULE    = 4, /* a boot module, root may delegate it               */
-    CAIRN_HIP_MEM_ROOT      = 5, /* the root PD's image and stack, already mapped     */
 };
 
 struct cairn_hip_mem {

@@ -79,7 +79,7 @@ void mem_init(void)
     for (unsigned i = 0; i < mem_nfree; i++)
         total += mem_free[i].end - mem_free[i].base;
     uint64_t want = total / 8;
-    want = want < 16 * MIB ? 16 * MIB : want > 256 * MIB ? 256 * MIB : want;
+    want = want < 16 * MIB ? 16 * MIB : want > 256 * MIB ? 256 * MIB : want & ~0xfffull;
     for (unsigned i = 0; i < mem_nfree; i++) {
         uint64_t b = mem_free[i].base, e = mem_free[i].end, take = e - b;
         if (take > want - mem_pool_bytes)

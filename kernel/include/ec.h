@@ -13,8 +13,8 @@ struct sc;
 struct sm;
 
 struct ec {
+    struct kobj k;           /* first: capabilities point here              */
     struct regs regs;        /* user frame: filled in place on kernel entry */
-    struct kobj k;
     bool global;             /* thread (gets an SC) rather than handler     */
     bool dead;
     bool blocked;            /* waiting on a semaphore                      */

@@ -23,11 +23,13 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
         slab_init(&ec_cache, sizeof(struct ec), "ec");
     struct ec *ec = slab_alloc(&ec_cache);
     void *page = palloc_alloc(0);
+    int st = CAIRN_ENOMEM;
     if (!ec || !page)
-        goto out_nomem;
-    if (space_map_kernel(pd, utcb >> 12, virt_to_phys(page) >> 12, CAIRN_MEM_R | CAIRN_MEM_W,
-                         MDB_KERNEL) != CAIRN_OK)
-        goto out_nomem;
+        goto out_free;
+    st = space_map_kernel(pd, utcb >> 12, virt_to_phys(page) >> 12, CAIRN_MEM_R | CAIRN_MEM_W,
+                          MDB_KERNEL);
+    if (st != CAIRN_OK)
+        goto out_free;
     ec->k.type = KOBJ_EC;
     ec->global = global;
     ec->cpu = cpu;
@@ -45,12 +47,12 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
     *out = ec;
     return CAIRN_OK;
 
-out_nomem:
+out_free:
     if (page)
         palloc_free(page, 0);
     if (ec)
         slab_free(&ec_cache, ec);
-    return CAIRN_ENOMEM;
+    return st;
 }
 
 _Noreturn void ec_ret_user(struct ec *ec)

@@ -96,7 +96,7 @@ static int mem_add(struct pd *dst, struct mdb *parent, uint64_t page, uint64_t f
 }
 
 static int mem_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned order,
-                        unsigned rights, uint64_t dst_base, bool host)
+                        unsigned *rights, uint64_t dst_base, bool host)
 {
     uint64_t n = 1ull << order, frame = base;
     struct mdb *parent = NULL;
@@ -113,13 +113,13 @@ static int mem_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
             return CAIRN_ECAP;
         if (base + n > mdb_end(parent))
             return CAIRN_EPAR;
-        if ((parent->flags & MDB_KERNEL) || !(rights &= parent->rights))
+        if ((parent->flags & MDB_KERNEL) || !(*rights &= parent->rights))
             return CAIRN_EPERM;
         frame = parent->phys + (base - parent->base);
     }
     if (mdb_overlaps(dst->mem, dst_base, dst_base + n))
         return CAIRN_EEXIST;
-    return mem_add(dst, parent, dst_base, frame, order, rights, 0);
+    return mem_add(dst, parent, dst_base, frame, order, *rights, 0);
 }
 
 int space_map_kernel(struct pd *pd, uint64_t page, uint64_t frame, unsigned rights, unsigned flags)
@@ -188,9 +188,10 @@ static void obj_release(struct mdb *m)
 }
 
 static int obj_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned order,
-                        unsigned rights, uint64_t dst_base)
+                        unsigned *rights, uint64_t dst_base)
 {
     uint64_t n = 1ull << order;
+    unsigned got = 0;
     int any = 0;
     if (base + n > (1ull << src->caps.order) || dst_base + n > (1ull << dst->caps.order))
         return CAIRN_ECAP;
@@ -207,13 +208,21 @@ static int obj_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
         return CAIRN_ECAP;
     for (uint64_t i = 0; i < n; i++) {
         struct mdb *s = cap_slot(&src->caps, base + i, 0);
+        if (s && s->obj)
+            got |= s->rights & *rights;
+    }
+    if (!got)
+        return CAIRN_EPERM; /* the mask leaves no right to delegate */
+    for (uint64_t i = 0; i < n; i++) {
+        struct mdb *s = cap_slot(&src->caps, base + i, 0);
         struct mdb *d = cap_slot(&dst->caps, dst_base + i, 0);
-        if (!s || !s->obj || !(s->rights & rights))
+        if (!s || !s->obj || !(s->rights & *rights))
             continue;
         *d = (struct mdb){ .pd = dst, .base = dst_base + i, .type = CAIRN_CRD_OBJ,
-                           .rights = (uint8_t)(s->rights & rights), .obj = s->obj };
+                           .rights = (uint8_t)(s->rights & *rights), .obj = s->obj };
         mdb_link(s, d);
     }
+    *rights = got;
     return CAIRN_OK;
 }
 
@@ -258,11 +267,11 @@ int space_delegate(struct pd *src, struct pd *dst, uint64_t crd, uint64_t dst_ba
     if (dst->dead)
         return CAIRN_EABORT;
     if (type == CAIRN_CRD_MEM)
-        st = mem_delegate(src, dst, base, order, rights, dst_base, host);
+        st = mem_delegate(src, dst, base, order, &rights, dst_base, host);
     else if (type == CAIRN_CRD_IO)
         st = io_delegate(src, dst, base, order, dst_base, host);
     else
-        st = host ? CAIRN_EPAR : obj_delegate(src, dst, base, order, rights, dst_base);
+        st = host ? CAIRN_EPAR : obj_delegate(src, dst, base, order, &rights, dst_base);
     if (st == CAIRN_OK)
         *out = CAIRN_CRD(type, dst_base, order, type == CAIRN_CRD_IO ? CAIRN_IO_A : rights);
     return st;

@@ -31,10 +31,6 @@ struct ktest {
     int area, line;
 };
 
-#ifndef KTEST_AREA
-#error "define KTEST_AREA before including ktest.h"
-#endif
-
 /* Registry entries go to section .cairn_tests (lib/user.ld collects them). */
 #define TEST(name_)                                                                           \
     static void kt_test_##name_(void);                                                        \
@@ -109,6 +105,7 @@ const char *kt_st(uint64_t status);
 /* Create a child PD running the root's image (text + rodata), with the park
  * semaphore, and with KT_CHILD_SELF its own PD capability. */
 uint64_t kt_child_create(uint64_t *pd, const char *name, unsigned flags);
+uint64_t kt_child_create_order(uint64_t *pd, const char *name, unsigned flags, unsigned order);
 
 /* `pages` zeroed pages at the same address in the root and in pd (RW). */
 void *kt_share(uint64_t pd, unsigned pages);
@@ -120,9 +117,24 @@ uint64_t kt_thread(struct cairn_ec *t, uint64_t pd, cairn_thread_fn fn, void *ar
 /* Block the calling EC (root or child) forever on the park semaphore. */
 __attribute__((noreturn)) void kt_park(void);
 
+/* A thread function that only parks. */
+void kt_park_thread(void *arg, struct cairn_utcb *u);
+
 /* Revoke all memory the root delegated to pd (its threads then fault and,
  * without event handlers, the kernel kills the PD). */
 void kt_child_kill(uint64_t pd);
+
+/* Scratch addresses tests choose in children (kt_child_kill revokes them). */
+#define KT_SCRATCH 0x300000000ull
+
+/* A fresh selector in the root's space. */
+static inline uint64_t kt_sel(void)
+{
+    return cairn_sel_alloc(0);
+}
+
+/* Set when the suite runs with "verbose" on its command line. */
+extern int kt_verbose;
 
 static inline uint64_t kt_ms(uint64_t ms)
 {
@@ -176,7 +188,12 @@ enum kt_agent_op {
     KT_AG_CALL,    /* mr[1] = portal (child's selector), mr[2] = word: call it with
                       KT_AG_ECHO -> mr[0] = status, mr[1] = the reply's mr[1]        */
     KT_AG_GIVE,    /* mr[1] = CRD, mr[2] = offset: reply with it as a typed item    */
+    KT_AG_EXEC,    /* mr[1] = address: call it -> mr[0] = its rax                  */
 };
+
+/* Badges of extra portals to an agent server: KT_BADGE_NULL replies at
+ * once with no words, any other non-zero badge replies mr[0] = badge. */
+#define KT_BADGE_NULL 1u
 
 struct kt_agent {
     uint64_t pd;          /* the child PD (root's selector)            */
@@ -204,6 +221,7 @@ uint64_t kt_agent_read(struct kt_agent *a, uint64_t addr);
 uint64_t kt_agent_write(struct kt_agent *a, uint64_t addr, uint64_t value);
 uint64_t kt_agent_inb(struct kt_agent *a, uint16_t port);
 uint64_t kt_agent_outb(struct kt_agent *a, uint16_t port, uint8_t value);
+uint64_t kt_agent_exec(struct kt_agent *a, uint64_t ip);
 
 /* The agent's server function (runs in the child). */
 void kt_agent_serve(void *arg, struct cairn_utcb *u, uint64_t badge);
@@ -223,8 +241,16 @@ void kt_site_ud(volatile uint64_t *flags);
 void kt_site_de(volatile uint64_t *flags);
 void kt_site_bp(volatile uint64_t *flags);
 void kt_site_gpr(volatile uint64_t *flags, uint64_t *out);
+void kt_site_step(volatile uint64_t *flags);
 void kt_site_xmm(volatile uint64_t *stop, uint64_t pattern, volatile uint64_t *count,
                  volatile uint64_t *bad);
+
+struct kt_regs_run {
+    volatile uint64_t stop, count, bad; /* offsets 0, 8, 16: probe.S */
+    uint64_t vals[14];
+    volatile uint64_t done;
+};
+void kt_site_regs(struct kt_regs_run *r);
 
 extern char kt_probe_read_insn[], kt_probe_read_resume[];
 extern char kt_probe_write_insn[], kt_probe_write_resume[];
@@ -235,6 +261,7 @@ extern char kt_site_ud_insn[], kt_site_ud_resume[];
 extern char kt_site_de_insn[], kt_site_de_resume[];
 extern char kt_site_bp_insn[], kt_site_bp_after[], kt_site_bp_next[];
 extern char kt_site_gpr_insn[], kt_site_gpr_resume[];
+extern char kt_site_step_end[];
 
 /* A system call with every register loaded from in[] (rax rdi rsi rdx r10
  * r8 r9 rbx rbp r12 r13 r14 r15) and all of them stored to out[] after. */

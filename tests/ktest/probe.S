@@ -98,6 +98,19 @@ LABEL kt_site_bp_next
     movq    $1, 8(%rdi)
     ret
 
+/* void kt_site_step(flags): int3, then a system call (nr 200: ESYS) to
+ * single-step across; flags[2] = its status. */
+GLOBAL kt_site_step
+    movq    $1, (%rdi)
+    int3
+    movl    $200, %eax
+    syscall
+    movq    %rax, 16(%rdi)
+LABEL kt_site_step_end
+    nop
+    movq    $1, 8(%rdi)
+    ret
+
 /* void kt_site_gpr(flags, out): ud2 with rax = rbx = r12 = 0; after it,
  * out[0..3] = rax, rbx, r12, rdi as the handler's reply left them. */
 GLOBAL kt_site_gpr
@@ -132,6 +145,81 @@ GLOBAL kt_site_xmm
     cmpq    $0, (%rdi)
     je      1b
     ret
+
+/* void kt_site_regs(struct { stop, count, bad, vals[14] } *r): hold
+ * vals in rbx rbp rcx rdx rsi rdi r8-r15 and check them, counting rounds,
+ * until r->stop; a changed register counts in r->bad and is reloaded. No
+ * system calls in the loop: only preemption enters the kernel. */
+    .macro KT_REGS_LOAD
+    movq    24(%rax), %rbx
+    movq    32(%rax), %rbp
+    movq    40(%rax), %rcx
+    movq    48(%rax), %rdx
+    movq    56(%rax), %rsi
+    movq    64(%rax), %rdi
+    movq    72(%rax), %r8
+    movq    80(%rax), %r9
+    movq    88(%rax), %r10
+    movq    96(%rax), %r11
+    movq    104(%rax), %r12
+    movq    112(%rax), %r13
+    movq    120(%rax), %r14
+    movq    128(%rax), %r15
+    .endm
+
+GLOBAL kt_site_regs
+    pushq   %rbx
+    pushq   %rbp
+    pushq   %r12
+    pushq   %r13
+    pushq   %r14
+    pushq   %r15
+    pushq   %rdi
+    movq    %rdi, %rax
+    KT_REGS_LOAD
+1:  movq    (%rsp), %rax
+    cmpq    %rbx, 24(%rax)
+    jne     3f
+    cmpq    %rbp, 32(%rax)
+    jne     3f
+    cmpq    %rcx, 40(%rax)
+    jne     3f
+    cmpq    %rdx, 48(%rax)
+    jne     3f
+    cmpq    %rsi, 56(%rax)
+    jne     3f
+    cmpq    %rdi, 64(%rax)
+    jne     3f
+    cmpq    %r8, 72(%rax)
+    jne     3f
+    cmpq    %r9, 80(%rax)
+    jne     3f
+    cmpq    %r10, 88(%rax)
+    jne     3f
+    cmpq    %r11, 96(%rax)
+    jne     3f
+    cmpq    %r12, 104(%rax)
+    jne     3f
+    cmpq    %r13, 112(%rax)
+    jne     3f
+    cmpq    %r14, 120(%rax)
+    jne     3f
+    cmpq    %r15, 128(%rax)
+    jne     3f
+    incq    8(%rax)
+    cmpq    $0, 0(%rax)
+    je      1b
+    popq    %rdi
+    popq    %r15
+    popq    %r14
+    popq    %r13
+    popq    %r12
+    popq    %rbp
+    popq    %rbx
+    ret
+3:  incq    16(%rax)
+    KT_REGS_LOAD
+    jmp     1b
 
 /* void kt_regs_syscall(const uint64_t in[13], uint64_t out[13])
  * order: rax rdi rsi rdx r10 r8 r9 rbx rbp r12 r13 r14 r15 */

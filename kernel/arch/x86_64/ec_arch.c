@@ -19,6 +19,8 @@ _Noreturn void idle_loop(void);
 
 static struct fpu_state fpu_initial;
 
+_Static_assert(sizeof(struct regs) % 16 == 0, "frame end must be 16-byte aligned");
+
 #define RFLAGS_IF     0x200ull
 #define RFLAGS_USER   0xdd5ull /* CF PF AF ZF SF TF DF OF */
 #define RFLAGS_FIXED  0x002ull

@@ -6,7 +6,7 @@
 struct regs {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vec, err, rip, cs, rflags, rsp, ss;
-};
+} __attribute__((aligned(16))); /* the CPU aligns the interrupt frame's end to 16 */
 
 /* System-call argument accessors (rax carries number, flags, CPU). */
 #define SYS_NR(r)    ((unsigned)((r)->rax & 0xff))
