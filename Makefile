@@ -4,6 +4,7 @@
 #   make run/NAME   boot run/NAME.run interactively
 #   make test       host unit tests + every scenario in run/suite
 #   make bench      benchmarks, results to docs/benchmarks.md
+.DEFAULT_GOAL := all
 ARCH          ?= x86_64
 DEFAULT_RUN   ?= hello
 BUILD         ?= build

@@ -34,13 +34,11 @@ static uint64_t ipc_window(const struct cairn_utcb *u, unsigned type)
     }
 }
 
-/* Copy the message of `src` to `dst`: untyped words, then each typed item
- * delegated into dst's receive window (0 where it could not be). */
-static void ipc_transfer(struct ec *src, struct ec *dst, unsigned untyped, unsigned typed)
+/* Delegate each typed item into dst's receive window; the receiver finds
+ * the CRD it got (0 where the item could not be delegated). */
+static void ipc_transfer_typed(struct ec *src, struct ec *dst, unsigned untyped, unsigned typed)
 {
     struct cairn_utcb *s = src->utcb, *d = dst->utcb;
-    for (unsigned i = 0; i < untyped; i++)
-        d->mr[i] = s->mr[i];
     for (unsigned i = 0; i < typed; i++) {
         uint64_t crd = s->mr[untyped + 2 * i], off = s->mr[untyped + 2 * i + 1], got = 0;
         uint64_t win = ipc_window(d, CAIRN_CRD_TYPE(crd));
@@ -49,12 +47,22 @@ static void ipc_transfer(struct ec *src, struct ec *dst, unsigned untyped, unsig
         d->mr[untyped + 2 * i] = got;
         d->mr[untyped + 2 * i + 1] = off;
     }
+}
+
+/* Copy the message of `src` to `dst`: untyped words, then typed items. */
+static inline __attribute__((always_inline)) void ipc_transfer(struct ec *src, struct ec *dst, unsigned untyped, unsigned typed)
+{
+    struct cairn_utcb *s = src->utcb, *d = dst->utcb;
+    for (unsigned i = 0; i < untyped; i++)
+        d->mr[i] = s->mr[i];
+    if (unlikely(typed))
+        ipc_transfer_typed(src, dst, untyped, typed);
     d->untyped = (uint16_t)untyped;
     d->typed = (uint16_t)typed;
 }
 
 /* Start the handler `h` for `caller` at the portal's entry. */
-static _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
+static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
 {
     h->caller = caller;
     caller->callee = h;
@@ -86,7 +94,7 @@ static void ipc_call_retry(struct ec *ec)
 {
     ec->wait_handler = false;
     ec->callee = NULL;
-    ec->cont = ec_ret_user;
+    ec->cont = ec_cont_user;
     ipc_call(ec, ec->call_pt);
 }
 
@@ -147,7 +155,7 @@ static void ec_event_retry(struct ec *ec)
 {
     ec->wait_handler = false;
     ec->callee = NULL;
-    ec->cont = ec_ret_user;
+    ec->cont = ec_cont_user;
     ec_event(ec, ec->event);
 }
 

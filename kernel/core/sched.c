@@ -132,12 +132,6 @@ _Noreturn void sched_timer(void)
     sched_dispatch();
 }
 
-void sched_check_preempt(void)
-{
-    if (percpu()->resched)
-        sched_dispatch();
-}
-
 _Noreturn void sched_block(struct ec *ec)
 {
     ec->blocked = true;
@@ -177,5 +171,3 @@ void timeout_del(struct ec *ec)
     ec->deadline = 0;
     ec->to_next = NULL;
 }
-
-struct ec *sched_current(void) { return percpu()->cur; }

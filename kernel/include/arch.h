@@ -12,10 +12,9 @@ _Noreturn void arch_halt(void);
 uint64_t arch_time(void);              /* monotonic ticks (TSC)          */
 void arch_timer_set(uint64_t deadline); /* one-shot interrupt at deadline */
 
-/* Return to user mode in `ec` (its frame holds the state); never returns. */
-_Noreturn void ec_arch_ret_user(struct ec *ec);
-/* Make `ec` current on this CPU: its frame, address space, I/O bitmap. */
-void ec_arch_switch(struct ec *ec);
+/* On the IPC path, inline in the arch's ec_arch.h:
+ *   ec_arch_ret_user(ec)  return to user mode in `ec`; never returns
+ *   ec_arch_switch(ec)    make `ec` current: frame, address space, ports */
 /* Set up a fresh EC's frame: user mode at ip with stack sp. */
 void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp);
 /* Enter the idle loop on this CPU; never returns. */

@@ -13,7 +13,10 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
+#include <cairn/abi.h>
+#include "kobj.h"
 #include "mdb.h"
 
 #define CAP_LEAF_SLOTS 64u
@@ -31,5 +34,19 @@ int cap_space_init(struct cap_space *cs, unsigned order);
 struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc);
 
 /* The object behind `sel` if it has `type` and all `rights`; else NULL
- * and *status set to ECAP, ETYPE or EPERM. */
-struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type, unsigned rights, int *status);
+ * and *status set to ECAP, ETYPE or EPERM. Inline: on every call's path. */
+static inline __attribute__((always_inline)) struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type,
+                                   unsigned rights, int *status)
+{
+    struct mdb *leaf = (sel >> cs->order) ? NULL : cs->leaf[sel / CAP_LEAF_SLOTS];
+    struct mdb *s = leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
+    if (!s || !s->obj)
+        *status = CAIRN_ECAP;
+    else if (s->obj->type != type)
+        *status = CAIRN_ETYPE;
+    else if ((s->rights & rights) != rights)
+        *status = CAIRN_EPERM;
+    else
+        return s->obj;
+    return NULL;
+}

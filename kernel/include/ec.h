@@ -44,11 +44,26 @@ struct ec {
 
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global);
-/* Return to user mode, delivering a pending recall first. */
-_Noreturn void ec_ret_user(struct ec *ec);
+/* Continuation: return to user mode (ec_ret_user as a function). */
+void ec_cont_user(struct ec *ec);
+/* Deliver a pending recall, then return to user mode. */
+_Noreturn void ec_recall(struct ec *ec);
 /* Finish the current system call of `ec` with `status`. */
 _Noreturn void ec_sys_ret(struct ec *ec, int status);
 /* Deliver event `evt` of the current EC `ec` through its event portal. */
 _Noreturn void ec_event(struct ec *ec, unsigned evt);
 /* Stop an EC for good (its PD died). */
 void ec_kill(struct ec *ec);
+
+#include "ec_arch_inline.h"
+#include "sched.h"
+
+/* Return to user mode, delivering a pending recall first. Inline: the
+ * end of every system call and of both IPC directions. */
+static inline __attribute__((always_inline)) _Noreturn void ec_ret_user(struct ec *ec)
+{
+    if (__builtin_expect(ec->recall, 0))
+        ec_recall(ec);
+    sched_check_preempt();
+    ec_arch_ret_user(ec);
+}

@@ -27,7 +27,7 @@ int pd_create(struct pd **out, unsigned cap_order, uint64_t name);
 void pd_kill(struct pd *pd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Capability space shortcut */
-static inline struct kobj *pd_cap(struct pd *pd, uint64_t sel, unsigned type, unsigned rights, int *st)
+static inline __attribute__((always_inline)) struct kobj *pd_cap(struct pd *pd, uint64_t sel, unsigned type, unsigned rights, int *st)
 {
     return cap_get(&pd->caps, sel, type, rights, st);
 }

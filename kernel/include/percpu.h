@@ -2,7 +2,9 @@
 #pragma once
 
 #include <stdint.h>
+#include <stdbool.h>
 #include "list.h"
+#include "percpu_arch.h"
 
 #define PRIO_LEVELS 128
 
@@ -22,5 +24,4 @@ struct percpu {
 
 extern unsigned cpu_count;
 
-struct percpu *percpu(void);
 struct percpu *percpu_of(unsigned cpu);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <stdint.h>
+#include "percpu.h"
 
 struct sc;
 struct ec;
@@ -21,11 +22,15 @@ _Noreturn void sched_dispatch(void);
 /* Timer interrupt: account, rotate an exhausted SC, fire timeouts. */
 _Noreturn void sched_timer(void);
 /* Preempt the caller if a higher priority SC became ready. */
-void sched_check_preempt(void);
+static inline __attribute__((always_inline)) void sched_check_preempt(void)
+{
+    if (__builtin_expect(percpu()->resched, 0))
+        sched_dispatch();
+}
 /* Block / wake `ec` (semaphore, timeout). */
 _Noreturn void sched_block(struct ec *ec);
 void sched_wake(struct ec *ec, int status);
 void timeout_add(struct ec *ec, uint64_t deadline);
 void timeout_del(struct ec *ec);
 /* The EC currently running on this CPU. */
-struct ec *sched_current(void);
+static inline struct ec *sched_current(void) { return percpu()->cur; }

@@ -41,17 +41,3 @@ struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc)
     }
     return &(*leaf)[sel % CAP_LEAF_SLOTS];
 }
-
-struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type, unsigned rights, int *status)
-{
-    struct mdb *s = cap_slot(cs, sel, 0);
-    if (!s || !s->obj)
-        *status = CAIRN_ECAP;
-    else if (s->obj->type != type)
-        *status = CAIRN_ETYPE;
-    else if ((s->rights & rights) != rights)
-        *status = CAIRN_EPERM;
-    else
-        return s->obj;
-    return NULL;
-}

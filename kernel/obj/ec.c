@@ -38,7 +38,7 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
     ec->utcb_addr = utcb;
     ec->sp = sp;
     ec->evt_base = evt_base;
-    ec->cont = ec_ret_user;
+    ec->cont = ec_cont_user;
     list_init(&ec->parked);
     list_init(&ec->sm_link);
     ec_arch_init(ec, ip, sp);
@@ -55,9 +55,11 @@ out_free:
     return st;
 }
 
-_Noreturn void ec_ret_user(struct ec *ec)
+void ec_cont_user(struct ec *ec) { ec_ret_user(ec); }
+
+_Noreturn void ec_recall(struct ec *ec)
 {
-    if (unlikely(ec->recall) && !ec->in_event) {
+    if (!ec->in_event) {
         ec->recall = false;
         ec_event(ec, CAIRN_EVT_RECALL);
     }

@@ -20,7 +20,8 @@ struct idt_gate {
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-struct percpu *percpu(void) { return &cpu_this()->pc; }
+_Static_assert(offsetof(struct cpu, pc) == CPU_PERCPU, "percpu_arch.h");
+_Static_assert(offsetof(struct cpu, self) == CPU_SELF, "percpu_arch.h");
 struct percpu *percpu_of(unsigned cpu) { return &cpus[cpu].pc; }
 
 void idt_init(void)
@@ -70,5 +71,6 @@ void cpu_init(unsigned id)
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_FMASK, 0x47700); /* IF TF DF AC NT cleared on entry */
     write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_TS) & ~(uint64_t)CR0_EM);
+    c->fpu_trap = true;
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 }

@@ -2,6 +2,7 @@
  * fields are read by entry.S at fixed offsets (asm.h). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "asm.h"
 #include "percpu.h"
@@ -26,6 +27,7 @@ struct cpu {
     struct pd *space;     /* address space in CR3   */
     struct pd *io_owner;  /* whose ports are in the TSS bitmap */
     struct ec *fpu_owner;
+    bool fpu_trap;        /* CR0.TS is set                   */
     uint64_t gdt[8];
     struct tss tss __attribute__((aligned(16)));
 };

@@ -13,8 +13,6 @@
 #include "string.h"
 #include "x86.h"
 
-_Noreturn void ret_user_sysret(struct regs *r);
-_Noreturn void ret_user_iret(struct regs *r);
 _Noreturn void idle_loop(void);
 
 static struct fpu_state fpu_initial;
@@ -42,34 +40,10 @@ void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg)
     ec->regs.vec = VEC_SYSCALL;
 }
 
-_Noreturn void ec_arch_ret_user(struct ec *ec)
+void ec_arch_switch_io(struct cpu *c, struct pd *pd)
 {
-    if (likely(ec->regs.vec == VEC_SYSCALL))
-        ret_user_sysret(&ec->regs);
-    ret_user_iret(&ec->regs);
-}
-
-void ec_arch_switch(struct ec *ec)
-{
-    struct cpu *c = cpu_this();
-    struct pd *pd = ec->pd;
-    c->pc.cur = ec;
-    c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
-    if (c->space != pd) {
-        c->space = pd;
-        write_cr3(pd->cr3);
-    }
-    if (unlikely(pd->iobm != NULL)) {
-        if (c->io_owner != pd) {
-            memcpy(c->tss.iomap, pd->iobm, 8192);
-            c->io_owner = pd;
-        }
-        c->tss.iomap_base = offsetof(struct tss, iomap);
-    } else {
-        c->tss.iomap_base = 0xffff;
-    }
-    if (c->fpu_owner != ec)
-        write_cr0(read_cr0() | CR0_TS);
+    memcpy(c->tss.iomap, pd->iobm, 8192);
+    c->io_owner = pd;
 }
 
 void pd_arch_io_changed(struct pd *pd)
@@ -105,6 +79,7 @@ static void ec_arch_fpu_switch(struct ec *ec)
 {
     struct cpu *c = cpu_this();
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    c->fpu_trap = false;
     if (c->fpu_owner)
         __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
     if (!ec->fpu_used) {

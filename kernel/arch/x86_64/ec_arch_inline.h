@@ -1,0 +1,46 @@
+/* EC, architecture half: the hooks on the IPC path, inline. Included by
+ * ec.h once struct ec is complete. */
+#pragma once
+
+#include <stddef.h>
+#include "console.h"
+#include "cpu.h"
+#include "pd.h"
+#include "x86.h"
+
+_Noreturn void ret_user_sysret(struct regs *r);
+_Noreturn void ret_user_iret(struct regs *r);
+/* Load the port bitmap of `pd` into this CPU's TSS. */
+void ec_arch_switch_io(struct cpu *c, struct pd *pd);
+
+static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(struct ec *ec)
+{
+    if (likely(ec->regs.vec == VEC_SYSCALL))
+        ret_user_sysret(&ec->regs);
+    ret_user_iret(&ec->regs);
+}
+
+static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
+{
+    struct cpu *c = cpu_this();
+    struct pd *pd = ec->pd;
+    c->pc.cur = ec;
+    c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
+    if (c->space != pd) {
+        c->space = pd;
+        write_cr3(pd->cr3);
+    }
+    if (unlikely(pd->iobm != NULL)) {
+        if (unlikely(c->io_owner != pd))
+            ec_arch_switch_io(c, pd);
+        c->tss.iomap_base = offsetof(struct tss, iomap);
+    } else {
+        c->tss.iomap_base = 0xffff; /* beyond the TSS limit: no ports */
+    }
+    if (c->fpu_owner != ec && !c->fpu_trap) {
+        write_cr0(read_cr0() | CR0_TS);
+        c->fpu_trap = true;
+    }
+}
+
+
