@@ -23,13 +23,14 @@ static uint32_t hip_string(const char *s)
     return off;
 }
 
-void hip_init(uint64_t tsc_khz, uint32_t features, uint32_t asids, uint64_t boot_tsc)
+void hip_init(unsigned cpus_found, uint64_t tsc_khz, uint32_t features, uint32_t asids,
+              uint64_t boot_tsc)
 {
     hip = palloc_alloc(0);
     if (!hip)
         panic("no memory for the HIP");
     hip_tsc_khz = tsc_khz;
-    *hip = (struct cairn_hip){ .magic = CAIRN_HIP_MAGIC, .cpu_count = cpu_count,
+    *hip = (struct cairn_hip){ .magic = CAIRN_HIP_MAGIC, .cpu_count = cpus_found,
                                .cpu_online = cpu_count, .tsc_khz = tsc_khz,
                                .features = features, .svm_asids = asids,
                                .cap_order = CAIRN_ROOT_CAP_ORDER, .evt_count = CAIRN_EVT_COUNT,

@@ -1,6 +1,7 @@
 /* Kernel entry: bring up the boot CPU, memory and the root PD. */
 #include <cairn/abi.h>
 #include <cairn/hip.h>
+#include "acpi.h"
 #include "arch.h"
 #include "boot.h"
 #include "console.h"
@@ -48,15 +49,18 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     space_host_reserve(0xfee00000, 4096);
     uint64_t tsc_khz = apic_calibrate();
     uint32_t asids, features = kmain_features(&asids);
-    hip_init(tsc_khz, features, asids, boot_tsc);
+    unsigned found = acpi_cpu_count((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1));
+    found = found ? found : 1;
+    hip_init(found, tsc_khz, features, asids, boot_tsc);
     sched_init_cpu(0);
 
     uint64_t avail = 0;
     for (unsigned i = 0; i < mem_count; i++)
         if (mem_map[i].type == CAIRN_HIP_MEM_AVAILABLE)
             avail += mem_map[i].size;
-    kprintf("[kernel] CPUs: %u, TSC %lu kHz, memory: %lu MiB for the root, %lu MiB kernel pool\n",
-            cpu_count, tsc_khz, avail >> 20, mem_pool_bytes >> 20);
+    kprintf("[kernel] CPUs: %u found, %u running; TSC %lu kHz\n", found, cpu_count, tsc_khz);
+    kprintf("[kernel] memory: %lu MiB for the root, %lu MiB kernel pool\n", avail >> 20,
+            mem_pool_bytes >> 20);
     kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (features & CAIRN_HIP_F_SVM) ? "yes" : "no",
             (features & CAIRN_HIP_F_NPT) ? "yes" : "no", asids);
     kprintf("[kernel] root task: %s\n", boot_info.mods[0].cmdline);

@@ -7,4 +7,5 @@
 extern struct cairn_hip *hip;
 extern uint64_t hip_tsc_khz;
 
-void hip_init(uint64_t tsc_khz, uint32_t features, uint32_t asids, uint64_t boot_tsc);
+void hip_init(unsigned cpus_found, uint64_t tsc_khz, uint32_t features, uint32_t asids,
+              uint64_t boot_tsc);

@@ -8,6 +8,7 @@
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count = 1;
 uint8_t cpu0_stack[KSTACK_SIZE] __attribute__((aligned(16)));
+static uint8_t cpu0_fault_stack[4096] __attribute__((aligned(16)));
 
 extern char intr_stubs[];
 extern char syscall_entry[];
@@ -29,7 +30,9 @@ void idt_init(void)
     for (unsigned v = 0; v < 256; v++) {
         uint64_t a = (uint64_t)intr_stubs + 16 * v;
         unsigned dpl = (v == 3 || v == 4) ? 3 : 0; /* int3/into from user: #BP/#OF */
+        /* NMI and #DF run on their own stack: the kernel stack may be the problem */
         idt[v] = (struct idt_gate){ .off0 = (uint16_t)a, .sel = SEL_KCODE,
+                                    .ist = (v == 2 || v == 8) ? 1 : 0,
                                     .type = (uint8_t)(0x8e | dpl << 5),
                                     .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32) };
     }
@@ -62,6 +65,7 @@ void cpu_init(unsigned id)
     c->self = c;
     c->pc.id = id;
     c->kstack_top = (uint64_t)cpu0_stack + KSTACK_SIZE;
+    c->tss.ist[0] = (uint64_t)cpu0_fault_stack + sizeof(cpu0_fault_stack);
     c->tss.iomap_base = 0xffff; /* beyond the limit: no ports */
     memset(c->tss.iomap, 0xff, sizeof(c->tss.iomap));
     cpu_load_gdt(c);

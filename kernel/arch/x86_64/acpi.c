@@ -1,0 +1,79 @@
+/* ACPI (x86_64): find the MADT to count the CPUs the firmware lists. Only
+ * the boot CPU runs Cairn until application processors are brought up. */
+#include "acpi.h"
+#include <stddef.h>
+#include "paging.h"
+#include "string.h"
+
+struct acpi_sdt {
+    char sig[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_rev, creator, creator_rev;
+} __attribute__((packed));
+
+static int acpi_sum_ok(const void *p, size_t n)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum = (uint8_t)(sum + ((const uint8_t *)p)[i]);
+    return sum == 0;
+}
+
+/* The RSDP lies on a 16-byte boundary in the EBDA or the BIOS area. */
+static const uint8_t *acpi_find_rsdp(void)
+{
+    uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+    const uint64_t ranges[2][2] = { { ebda, ebda + 1024 }, { 0xe0000, 0x100000 } };
+    for (unsigned r = 0; r < 2; r++)
+        for (uint64_t a = ranges[r][0]; a && a + 20 <= ranges[r][1]; a += 16) {
+            const uint8_t *p = phys_to_virt(a);
+            if (!memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20))
+                return p;
+        }
+    return NULL;
+}
+
+static const struct acpi_sdt *acpi_table(uint64_t pa, uint64_t max_phys)
+{
+    if (!pa || pa + sizeof(struct acpi_sdt) > max_phys)
+        return NULL;
+    const struct acpi_sdt *t = phys_to_virt(pa);
+    if (t->length < sizeof(*t) || pa + t->length > max_phys || !acpi_sum_ok(t, t->length))
+        return NULL;
+    return t;
+}
+
+static unsigned acpi_madt_cpus(const struct acpi_sdt *madt)
+{
+    unsigned n = 0;
+    const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8, *end = (const uint8_t *)madt + madt->length;
+    for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+        if (p[0] == 0 && p[1] >= 8 && (p[4] & 1)) /* processor local APIC, enabled */
+            n++;
+        if (p[0] == 9 && p[1] >= 16 && (p[8] & 1)) /* processor local x2APIC, enabled */
+            n++;
+    }
+    return n;
+}
+
+unsigned acpi_cpu_count(uint64_t max_phys)
+{
+    const uint8_t *rsdp = acpi_find_rsdp();
+    if (!rsdp)
+        return 0;
+    int xsdt = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
+    const struct acpi_sdt *root = acpi_table(xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16), max_phys);
+    if (!root)
+        return 0;
+    unsigned width = xsdt ? 8 : 4, count = (root->length - (unsigned)sizeof(*root)) / width;
+    for (unsigned i = 0; i < count; i++) {
+        const uint8_t *e = (const uint8_t *)root + sizeof(*root) + i * width;
+        uint64_t pa = xsdt ? *(const uint64_t *)e : *(const uint32_t *)e;
+        const struct acpi_sdt *t = acpi_table(pa, max_phys);
+        if (t && !memcmp(t->sig, "APIC", 4))
+            return acpi_madt_cpus(t);
+    }
+    return 0;
+}
