@@ -6,12 +6,16 @@
 #include <cairn/fmt.h>
 #include <cairn/io.h>
 #include <cairn/log.h>
+#include <cairn/parent.h>
 #include <cairn/sel.h>
 #include <cairn/sys.h>
 
 #define CRT_DEBUG_EXIT 0xf4u /* QEMU isa-debug-exit */
 
 const struct cairn_hip *cairn_hip;
+const struct cairn_env *cairn_env;
+
+uint64_t cairn_self_pd(void) { return cairn_env ? CAIRN_SEL_PD : CAIRN_ROOT_SEL_PD; }
 struct cairn_utcb *cairn_utcb_main;
 
 __attribute__((noreturn)) void cairn_crt_start(const struct cairn_hip *hip,
@@ -20,6 +24,10 @@ __attribute__((noreturn)) void cairn_crt_start(const struct cairn_hip *hip,
 __attribute__((noreturn)) void cairn_crt_start(const struct cairn_hip *hip,
                                                struct cairn_utcb *utcb)
 {
+    if (hip && ((const struct cairn_env *)hip)->magic == CAIRN_ENV_MAGIC) {
+        cairn_env = (const struct cairn_env *)hip;
+        hip = 0;
+    }
     cairn_hip = hip;
     cairn_utcb_main = utcb;
     cairn_exit(main(hip, utcb));
@@ -29,7 +37,7 @@ void cairn_block_forever(void)
 {
     uint64_t sm = cairn_sel_alloc(0);
 
-    if (sm && cairn_create_sm(sm, CAIRN_ROOT_SEL_PD, 0) == CAIRN_OK)
+    if (sm && cairn_create_sm(sm, cairn_self_pd(), 0) == CAIRN_OK)
         for (;;)
             cairn_sm_down(sm, 0);
     for (;;)
@@ -39,6 +47,10 @@ void cairn_block_forever(void)
 void cairn_exit(int status)
 {
     cairn_log_flush();
+    if (cairn_env) {
+        cairn_parent_exit(status);
+        cairn_block_forever();
+    }
     printf("exit %d\n", status);
 
     uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, CRT_DEBUG_EXIT, 2, CAIRN_IO_A);

@@ -4,6 +4,10 @@
 #include <cairn/log.h>
 
 #include <cairn/fmt.h>
+#include <cairn/parent.h>
+#include <cairn/rpc.h>
+#include <cairn/runtime.h>
+#include <cairn/session.h>
 #include <cairn/uart.h>
 #include <string.h>
 
@@ -11,14 +15,34 @@
 #define LOG_NAME 32
 
 static char log_name[LOG_NAME] = "?";
-static char log_line[LOG_LINE];
+static char log_line[LOG_LINE + 1];
 static size_t log_len;
+static uint64_t log_session; /* components: LOG session at core, which adds the label */
+
+/* Components: send the line to the LOG session (core writes it whole). */
+static void log_emit_session(void)
+{
+    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_msg m;
+    log_line[log_len] = 0;
+    cairn_msg_begin(&m, u, CAIRN_LOG_WRITE);
+    cairn_msg_str(&m, log_line);
+    cairn_rpc_call(log_session, u);
+    log_len = 0;
+}
 
 /* Emit the collected line (plus prefix and newline) in one burst. */
 static void log_emit(void)
 {
     char out[LOG_NAME + LOG_LINE + 4];
     size_t n = 0, name = strlen(log_name);
+
+    if (cairn_env) {
+        if (log_session)
+            log_emit_session();
+        log_len = 0;
+        return;
+    }
 
     out[n++] = '[';
     memcpy(out + n, log_name, name);
@@ -57,7 +81,8 @@ uint64_t cairn_log_init(const char *name)
 
     memcpy(log_name, name, n);
     log_name[n] = 0;
-    uint64_t st = uart16550_claim(UART16550_COM1);
+    uint64_t st = cairn_env ? cairn_session("LOG", "", &log_session)
+                            : uart16550_claim(UART16550_COM1);
     cairn_fmt_set_output(log_write);
     return st;
 }

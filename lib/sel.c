@@ -6,11 +6,12 @@
 #include <cairn/abi.h>
 #include <cairn/runtime.h>
 
-static uint64_t sel_next = CAIRN_ROOT_SEL_FIRST;
+static uint64_t sel_next = CAIRN_SEL_FIRST; /* past the root's and a component's fixed ones */
 
 static uint64_t sel_limit(void)
 {
-    unsigned order = cairn_hip ? cairn_hip->cap_order : CAIRN_ROOT_CAP_ORDER;
+    unsigned order = cairn_hip ? cairn_hip->cap_order
+                     : cairn_env ? CAIRN_COMPONENT_CAP_ORDER : CAIRN_ROOT_CAP_ORDER;
 
     return 1ull << (order ? order : CAIRN_ROOT_CAP_ORDER);
 }

@@ -13,6 +13,8 @@ static uint64_t time_sm; /* private semaphore nobody ups: sleeping is a timed-ou
 
 uint64_t cairn_tsc_khz(void)
 {
+    if (cairn_env && cairn_env->tsc_khz)
+        return cairn_env->tsc_khz;
     return cairn_hip && cairn_hip->tsc_khz ? cairn_hip->tsc_khz : TIME_KHZ_GUESS;
 }
 
@@ -28,7 +30,7 @@ void cairn_sleep_us(uint64_t us)
 
     if (!time_sm) {
         uint64_t sel = cairn_sel_alloc(0);
-        if (sel && cairn_create_sm(sel, CAIRN_ROOT_SEL_PD, 0) == CAIRN_OK)
+        if (sel && cairn_create_sm(sel, cairn_self_pd(), 0) == CAIRN_OK)
             time_sm = sel;
     }
     /* Loop: an early wakeup (a kernel bug, or an up by mistake) must not

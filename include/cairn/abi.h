@@ -37,6 +37,7 @@ enum cairn_sys {
     CAIRN_SYS_EC_CTRL   = 10, /* ec_sel, op                                   */
     CAIRN_SYS_SC_CTRL   = 11, /* sc_sel, op          -> rsi: consumed ticks   */
     CAIRN_SYS_SM_CTRL   = 12, /* sm_sel, op, deadline                         */
+    CAIRN_SYS_PD_CTRL   = 13, /* pd_sel, op                                   */
     CAIRN_SYS_COUNT
 };
 
@@ -49,6 +50,7 @@ enum cairn_sys {
 enum cairn_ec_op { CAIRN_EC_RECALL = 0 };
 enum cairn_sc_op { CAIRN_SC_TIME = 0 };
 enum cairn_sm_op { CAIRN_SM_UP = 0, CAIRN_SM_DOWN = 1, CAIRN_SM_ZERO = 2 };
+enum cairn_pd_op { CAIRN_PD_KILL = 0 };
 
 /* ---------------------------------------------------------------------------
  * Status codes (rax on return). One enum for every error in the system.
@@ -105,6 +107,7 @@ enum cairn_crd_type { CAIRN_CRD_NULL = 0, CAIRN_CRD_MEM = 1, CAIRN_CRD_IO = 2, C
 #define CAIRN_R_PD_CREATE 0x01u /* create objects in this PD                     */
 #define CAIRN_R_PD_CTRL   0x02u /* delegate from/to, revoke in this PD           */
 #define CAIRN_R_PD_HOST   0x04u /* delegate host resources (root PD only)        */
+#define CAIRN_R_PD_SC     0x08u /* create scheduling contexts for its ECs        */
 #define CAIRN_R_EC_CTRL   0x01u /* recall                                        */
 #define CAIRN_R_EC_SC     0x02u /* bind a scheduling context                     */
 #define CAIRN_R_EC_PT     0x04u /* bind portals                                  */

@@ -50,7 +50,7 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pd *pd;
     CHECK(pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r)));
-    CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL));
+    CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC));
     ec_sys_ret(ec, CAIRN_OK);
 }
 
@@ -72,7 +72,7 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
 
 static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
 {
-    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE | CAIRN_R_PD_SC);
     struct ec *t = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_SC);
     uint64_t prio = SYS_A4(r), us = SYS_A5(r);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
@@ -168,6 +168,17 @@ static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
     __builtin_unreachable();
 }
 
+static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
+{
+    struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
+    if (SYS_A2(r) != CAIRN_PD_KILL)
+        ec_sys_ret(ec, CAIRN_ESYS);
+    pd_kill(pd, "killed by PD '%s'", ec->pd->name);
+    if (ec->dead)
+        sched_dispatch(); /* it killed itself */
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
 static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply,
     [CAIRN_SYS_CREATE_PD] = sys_create_pd, [CAIRN_SYS_CREATE_EC] = sys_create_ec,
@@ -175,7 +186,7 @@ static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_CREATE_SM] = sys_create_sm, [CAIRN_SYS_DELEGATE] = sys_delegate,
     [CAIRN_SYS_REVOKE] = sys_revoke,       [CAIRN_SYS_LOOKUP] = sys_lookup,
     [CAIRN_SYS_EC_CTRL] = sys_ec_ctrl,     [CAIRN_SYS_SC_CTRL] = sys_sc_ctrl,
-    [CAIRN_SYS_SM_CTRL] = sys_sm_ctrl,
+    [CAIRN_SYS_SM_CTRL] = sys_sm_ctrl,     [CAIRN_SYS_PD_CTRL] = sys_pd_ctrl,
 };
 
 _Noreturn void syscall_handler(struct regs *r);

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include <cairn/session.h>
 #include <cairn/abi.h>
 #include <cairn/ec.h>
 #include <cairn/fmt.h>
@@ -90,7 +91,7 @@ const char *kt_st(uint64_t status);
  */
 #define KT_CHILD_ORDER 8u
 #define KT_CSEL_SELF   64u
-#define KT_SEL_PARK    CAIRN_ROOT_SEL_FIRST /* main.c allocates it first */
+#define KT_SEL_PARK    CAIRN_SEL_FIRST /* main.c allocates it first (lib/sel.c) */
 #define KT_CSEL_FREE   80u
 
 #define KT_CHILD_SELF  0x1u /* give the child a capability to its own PD */

@@ -413,3 +413,36 @@ TEST(revoke_obj_deep)
     KT_ST(cairn_sm_up(last), CAIRN_ECAP);
     KT_OK(cairn_sm_down(sm, 1));
 }
+
+TEST(pd_ctrl_kill)
+{
+    static struct kt_agent a;
+    uint64_t weak;
+
+    KT_OK(kt_agent_start(&a, "victim", 0));
+    KT_OK(kt_agent_op(&a, KT_AG_ECHO, 0, 0));
+    weak = obj_weak(a.pd, CAIRN_R_PD_CREATE);
+    KT_CHECK(weak, "setup");
+    KT_ST(cairn_pd_kill(weak), CAIRN_EPERM);
+    KT_ST(cairn_syscall(CAIRN_SYS_PD_CTRL, 0, a.pd, 7, 0, 0, 0, 0), CAIRN_ESYS);
+    KT_ST(cairn_pd_kill(kt_sel()), CAIRN_ECAP);
+    KT_ST(cairn_pd_kill(CAIRN_ROOT_SEL_SC), CAIRN_ETYPE);
+    KT_OK(cairn_pd_kill(a.pd));
+    /* Its server is gone: calls abort; a second kill is harmless. */
+    KT_ST(kt_agent_op(&a, KT_AG_ECHO, 0, 0), CAIRN_EABORT);
+    KT_OK(cairn_pd_kill(a.pd));
+}
+
+TEST(perm_pd_sc)
+{
+    struct cairn_ec t;
+    uint64_t pd, nosc;
+
+    KT_OK(kt_child_create(&pd, "no-sc", 0));
+    nosc = obj_weak(pd, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL);
+    KT_CHECK(nosc, "setup");
+    /* Threads may be made with CREATE, but their time needs PD_SC. */
+    KT_OK(kt_thread(&t, pd, kt_park_thread, 0, 0));
+    KT_ST(cairn_create_sc(kt_sel(), nosc, t.ec, 1, KT_QUANTUM_US), CAIRN_EPERM);
+    KT_OK(cairn_create_sc(kt_sel(), pd, t.ec, 1, KT_QUANTUM_US));
+}

@@ -9,13 +9,19 @@
 #include <stdint.h>
 
 #include <cairn/hip.h>
+#include <cairn/session.h>
 #include <cairn/utcb.h>
 
-/* Set before main runs. */
+/* Set before main runs: cairn_hip for the root task, cairn_env for a
+ * component started by core (the other one is NULL). */
 extern const struct cairn_hip *cairn_hip;   /* the HIP (root task)         */
+extern const struct cairn_env *cairn_env;   /* environment (components)    */
 extern struct cairn_utcb *cairn_utcb_main;  /* the main EC's UTCB          */
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb);
+
+/* The caller's own PD selector (root task or component). */
+uint64_t cairn_self_pd(void);
 
 /* Print "[name] exit <status>", then end the machine through QEMU's
  * isa-debug-exit port 0xf4 (QEMU exits with (status << 1) | 1). If that

@@ -151,3 +151,9 @@ static inline uint64_t cairn_sm_zero(uint64_t sm, uint64_t deadline)
 {
     return cairn_syscall(CAIRN_SYS_SM_CTRL, 0, sm, CAIRN_SM_ZERO, deadline, 0, 0, 0);
 }
+
+/* Kill PD `pd`: its ECs stop, its mappings go (needs PD_CTRL). */
+static inline uint64_t cairn_pd_kill(uint64_t pd)
+{
+    return cairn_syscall(CAIRN_SYS_PD_CTRL, 0, pd, CAIRN_PD_KILL, 0, 0, 0, 0);
+}

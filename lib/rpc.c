@@ -1,0 +1,113 @@
+/* RPC over portals: messages in the UTCB, client call, server dispatch. */
+#include <cairn/rpc.h>
+#include <cairn/session.h>
+#include <cairn/sys.h>
+#include <string.h>
+
+void cairn_msg_begin(struct cairn_msg *m, struct cairn_utcb *u, uint64_t first)
+{
+    m->utcb = u;
+    m->pos = 1;
+    m->bad = 0;
+    u->mr[0] = first;
+    u->untyped = 1;
+    u->typed = 0;
+}
+
+void cairn_msg_word(struct cairn_msg *m, uint64_t w)
+{
+    if (m->pos + 2u * m->utcb->typed >= CAIRN_UTCB_MR) {
+        m->bad = 1;
+        return;
+    }
+    m->utcb->mr[m->pos++] = w;
+    m->utcb->untyped = (uint16_t)m->pos;
+}
+
+void cairn_msg_str(struct cairn_msg *m, const char *s)
+{
+    size_t n = strlen(s);
+    cairn_msg_word(m, n);
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i < 8 ? n - i : 8);
+        cairn_msg_word(m, w);
+    }
+}
+
+void cairn_msg_item(struct cairn_msg *m, uint64_t crd, uint64_t offset)
+{
+    struct cairn_utcb *u = m->utcb;
+    unsigned at = u->untyped + 2u * u->typed;
+    if (at + 2 > CAIRN_UTCB_MR) {
+        m->bad = 1;
+        return;
+    }
+    u->mr[at] = crd;
+    u->mr[at + 1] = offset;
+    u->typed++;
+}
+
+void cairn_msg_read(struct cairn_msg *m, struct cairn_utcb *u)
+{
+    m->utcb = u;
+    m->pos = 1;
+    m->bad = 0;
+}
+
+uint64_t cairn_msg_get(struct cairn_msg *m)
+{
+    if (m->pos >= m->utcb->untyped) {
+        m->bad = 1;
+        return 0;
+    }
+    return m->utcb->mr[m->pos++];
+}
+
+int cairn_msg_get_str(struct cairn_msg *m, char *buf, size_t size)
+{
+    uint64_t n = cairn_msg_get(m);
+    if (m->bad || n >= size || (n + 7) / 8 > (uint64_t)(m->utcb->untyped - m->pos)) {
+        m->bad = 1;
+        buf[0] = 0;
+        return 0;
+    }
+    memcpy(buf, &m->utcb->mr[m->pos], n);
+    buf[n] = 0;
+    m->pos += (unsigned)((n + 7) / 8);
+    return 1;
+}
+
+uint64_t cairn_msg_item_crd(const struct cairn_utcb *u, unsigned i)
+{
+    if (i >= u->typed || u->untyped + 2u * i + 1 >= CAIRN_UTCB_MR)
+        return 0;
+    return u->mr[u->untyped + 2u * i];
+}
+
+uint64_t cairn_rpc_call(uint64_t pt, struct cairn_utcb *u)
+{
+    uint64_t st = cairn_call(pt);
+    if (st != CAIRN_OK)
+        return st;
+    return u->untyped ? u->mr[0] : CAIRN_EINVAL;
+}
+
+void cairn_rpc_status(struct cairn_utcb *u, uint64_t status)
+{
+    struct cairn_msg m;
+    cairn_msg_begin(&m, u, status);
+}
+
+void cairn_rpc_serve(struct cairn_rpc_server *s, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_msg in;
+    uint64_t op = u->untyped ? u->mr[0] : 0;
+    cairn_msg_read(&in, u);
+    if (op < s->nops && s->ops[op])
+        s->ops[op](s, badge, &in, u);
+    else
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    cairn_reply(0);
+    __builtin_unreachable();
+}
