@@ -80,7 +80,8 @@ PROGRAM_BINS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 
 # --- host unit tests (cmocka) ---------------------------------------------------
 HOST_CC     ?= gcc
-HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Ikernel/include -Itests/host -DCAIRN_HOST_TEST \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Ilib/include -Ikernel/include -Itests/host \
+        -DCAIRN_HOST_TEST -Icomponents/init \
         -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
@@ -92,7 +93,7 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<) -lcmocka
 
 # --- top-level targets -------------------------------------------------------------
-.PHONY: all setup run test bench host-tests clean
+.PHONY: all setup run test bench host-tests clean fuzz
 all: $(BUILD)/cairn $(PROGRAM_BINS) $(HOST_TESTS)
 
 setup:
@@ -111,6 +112,10 @@ test: setup
 bench: setup
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py --build $(BUILD)
+
+# libFuzzer targets in tests/fuzz/, for FUZZ_SECONDS (default 60) in all.
+fuzz: setup
+	@BUILD=$(BUILD) sh tools/fuzz.sh
 
 clean:
 	rm -rf $(BUILD)

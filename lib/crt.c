@@ -70,7 +70,9 @@ const char *cairn_status_name(uint64_t status)
         [CAIRN_EPERM] = "EPERM",     [CAIRN_EPAR] = "EPAR",         [CAIRN_EEXIST] = "EEXIST",
         [CAIRN_ENOMEM] = "ENOMEM",   [CAIRN_ECPU] = "ECPU",         [CAIRN_EDEADLK] = "EDEADLK",
         [CAIRN_EFEAT] = "EFEAT",
+        [CAIRN_EDENIED] = "EDENIED", [CAIRN_EQUOTA] = "EQUOTA",     [CAIRN_ENOTFOUND] = "ENOTFOUND",
+        [CAIRN_ERETRY] = "ERETRY",   [CAIRN_EINVAL] = "EINVAL",
     };
 
-    return status < CAIRN_STATUS_COUNT ? names[status] : "E?";
+    return status < sizeof(names) / sizeof(names[0]) && names[status] ? names[status] : "E?";
 }

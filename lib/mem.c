@@ -38,7 +38,7 @@ static void mem_region_range(unsigned i, uint64_t *lo, uint64_t *hi)
 }
 
 /* Largest order o with both page numbers 2^o aligned and 2^o <= n. */
-static unsigned mem_chunk_order(uint64_t a, uint64_t b, uint64_t n)
+unsigned cairn_mem_chunk_order(uint64_t a, uint64_t b, uint64_t n)
 {
     unsigned o = 0;
 
@@ -53,8 +53,9 @@ static uint64_t mem_map_host(uint64_t phys, uint64_t pages)
     uint64_t p = phys >> MEM_PAGE_SHIFT, win = CAIRN_MEM_WINDOW >> MEM_PAGE_SHIFT;
 
     while (pages) {
-        unsigned o = mem_chunk_order(p, win + p, pages);
-        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W);
+        unsigned o = cairn_mem_chunk_order(p, win + p, pages);
+        /* RWX: what core delegates onward (program text) may need X */
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_RWX);
         uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, win + p,
                                      CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)
@@ -63,6 +64,16 @@ static uint64_t mem_map_host(uint64_t phys, uint64_t pages)
         pages -= 1ull << o;
     }
     return CAIRN_OK;
+}
+
+void *cairn_mem_map_phys(uint64_t phys, size_t bytes)
+{
+    uint64_t first = phys & ~(CAIRN_PAGE_SIZE - 1);
+    uint64_t pages = (phys + bytes - first + CAIRN_PAGE_SIZE - 1) / CAIRN_PAGE_SIZE;
+    uint64_t st = mem_map_host(first, pages);
+    if (st != CAIRN_OK && st != CAIRN_EEXIST)
+        return 0;
+    return (void *)(uintptr_t)(CAIRN_MEM_WINDOW + phys);
 }
 
 void *cairn_page_alloc(size_t pages)
@@ -108,7 +119,7 @@ uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned
             return CAIRN_EPAR; /* nothing mapped there */
         /* The chunk must stay inside the one source mapping found. */
         uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
-        unsigned o = mem_chunk_order(p, d, n < left ? n : left);
+        unsigned o = cairn_mem_chunk_order(p, d, n < left ? n : left);
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, dst_pd, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), d,
                             0);
         if (st != CAIRN_OK)

@@ -12,8 +12,12 @@
 
 uint64_t cairn_session(const char *service, const char *args, uint64_t *cap)
 {
-    struct cairn_utcb *u = cairn_utcb_main;
-    uint64_t sel = cairn_sel_alloc(0), st = CAIRN_ENOMEM;
+    return cairn_session_u(cairn_utcb_main, service, args, cap);
+}
+
+uint64_t cairn_session_u(struct cairn_utcb *u, const char *service, const char *args, uint64_t *cap)
+{
+    uint64_t keep = u->rcv_obj, sel = cairn_sel_alloc(0), st = CAIRN_ENOMEM;
     if (!sel)
         return st;
     for (unsigned i = 0; i < PARENT_RETRY_MAX; i++) {
@@ -27,7 +31,7 @@ uint64_t cairn_session(const char *service, const char *args, uint64_t *cap)
             break;
         cairn_sleep_us(PARENT_RETRY_US);
     }
-    u->rcv_obj = 0;
+    u->rcv_obj = keep;
     if (st == CAIRN_OK && !cairn_msg_item_crd(u, 0))
         st = CAIRN_EABORT;
     if (st == CAIRN_OK)

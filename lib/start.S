@@ -21,7 +21,13 @@ _start:
     xorl    %eax, %eax
     cld
     rep stosb
-    movq    %r12, %rdi
+    /* A component started by core gets no arguments: its environment
+     * page and UTCB sit at fixed addresses (cairn/session.h). */
+    testq   %r12, %r12
+    jnz     1f
+    movabsq $0x00007fffffffd000, %r12   /* CAIRN_ENV_ADDR */
+    movabsq $0x00007fffffffc000, %r13   /* CAIRN_ENV_UTCB */
+1:  movq    %r12, %rdi
     movq    %r13, %rsi
     andq    $-16, %rsp
     xorl    %ebp, %ebp

@@ -94,3 +94,12 @@ char *strchr(const char *s, int c)
             return 0;
     }
 }
+
+char *strstr(const char *h, const char *n)
+{
+    size_t len = strlen(n);
+    for (; *h; h++)
+        if (!strncmp(h, n, len))
+            return (char *)h;
+    return len ? 0 : (char *)h;
+}

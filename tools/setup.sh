@@ -11,7 +11,7 @@
 #   xorriso mtools             ... which grub-mkrescue needs to write the ISO
 set -eu
 
-PACKAGES="qemu-system-x86 python3 libcmocka-dev gcc make binutils \
+PACKAGES="qemu-system-x86 python3 libcmocka-dev gcc make binutils clang libclang-rt-14-dev \
 grub-pc-bin grub-common xorriso mtools"
 
 missing=""

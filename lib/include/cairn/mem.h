@@ -24,6 +24,14 @@
  * memory is left or the kernel refused. */
 void *cairn_page_alloc(size_t pages);
 
+/* Root task: map host physical memory [phys, phys + bytes) at the window
+ * (read-write) and return its address there; 0 on failure. */
+void *cairn_mem_map_phys(uint64_t phys, size_t bytes);
+
+/* Largest order o with page numbers a and b both 2^o aligned and 2^o <= n:
+ * the next chunk of a delegation from a to b. */
+unsigned cairn_mem_chunk_order(uint64_t a, uint64_t b, uint64_t n);
+
 /* Physical address of an address returned by cairn_page_alloc. */
 static inline uint64_t cairn_page_phys(const void *va)
 {

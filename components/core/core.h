@@ -1,0 +1,91 @@
+/*
+ * core: the root task. It owns every physical resource and offers it as
+ * sessions (ROM, LOG, PD, CPU, IO_PORT, IO_MEM) with RAM quotas, loads
+ * components from ELF boot modules, and starts init as its only child.
+ *
+ * All sessions are served by one entrypoint (a local EC): requests are
+ * handled one at a time, so a LOG line is always written whole. Faults of
+ * components go to a second EC, which stops the component and tells its
+ * parent.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <cairn/rpc.h>
+#include <cairn/session.h>
+
+#define CORE_LABEL     192
+#define CORE_MAX_ROMS  32
+#define CORE_MAX_PDS   64
+#define CORE_MAX_LOGS  128
+#define CORE_PRIO_INIT 64u  /* init's priority; children are below or equal */
+#define CORE_QUANTUM_US 10000u
+
+enum core_kind { CORE_PARENT = 1, CORE_LOG, CORE_ROM, CORE_PD, CORE_CPU, CORE_IO_PORT,
+                 CORE_IO_MEM, CORE_FAULT };
+#define CORE_BADGE(kind, id) ((uint64_t)(kind) << 32 | (uint32_t)(id))
+#define CORE_KIND(badge)     ((unsigned)((badge) >> 32))
+#define CORE_ID(badge)       ((unsigned)(uint32_t)(badge))
+
+struct core_rom {
+    char name[64];
+    uint64_t phys, size;
+    const uint8_t *data; /* mapped in core */
+};
+
+/* A PD session: a component's address space, RAM quota and main thread. */
+struct core_pd {
+    bool used;
+    char label[CORE_LABEL];
+    int payer;            /* PD session whose quota this one came from (-1: core) */
+    uint64_t quota, ram;  /* bytes granted, bytes used                          */
+    unsigned max_prio;
+    uint64_t pt;          /* portal of this session (core's selector)           */
+    uint64_t pd;          /* the component's PD, 0 until loaded                 */
+    uint64_t main_ec, entry, heap_next;
+    unsigned threads;
+    unsigned state, event;
+    uint64_t rip, addr, exit_code;
+    uint64_t notify;      /* semaphore to up when the state changes (0: none)   */
+};
+
+extern struct core_rom core_roms[CORE_MAX_ROMS];
+extern unsigned core_nroms;
+extern struct core_pd core_pds[CORE_MAX_PDS];
+
+/* Selector where received capabilities arrive (the entrypoint's window). */
+#define CORE_INBOX core_inbox
+extern uint64_t core_inbox;
+
+const struct core_rom *core_rom_find(const char *name);
+/* "parent -> child" label of a session requested by PD session `from`. */
+void core_label(char *out, int from, const char *arg_label);
+/* Move the capability received in the inbox to `sel` of `pd`. */
+uint64_t core_take_item(uint64_t pd, uint64_t sel);
+
+/* Sessions: create returns a status and the session's portal. */
+uint64_t core_log_create(const char *label, uint64_t *pt);
+uint64_t core_rom_create(const char *args, uint64_t *pt);
+uint64_t core_pd_create(int payer, const char *label, const char *args, uint64_t *pt);
+uint64_t core_cpu_create(const char *label, uint64_t *pt);
+uint64_t core_io_port_create(const char *args, uint64_t *pt);
+uint64_t core_io_mem_create(const char *args, uint64_t *pt);
+
+void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+/* A component faulted: stop it and tell its parent. */
+void core_pd_fault(unsigned id, const struct cairn_exc *x);
+
+struct cairn_utcb *core_ep_utcb(void);
+/* Portal into core's fault handler for PD session `id`. */
+uint64_t core_fault_portal(unsigned id);
+/* Portal into core's entrypoint with `badge`; 0 when out of selectors. */
+uint64_t core_portal(uint64_t badge);
+/* Start init from the boot modules "init" and "config". */
+void core_start_init(uint64_t ram);

@@ -1,0 +1,80 @@
+/* core: ELF64 executables (elf.h). */
+#include "elf.h"
+#include <cairn/abi.h>
+#include <string.h>
+
+struct elf64_ehdr {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static const char *elf_segment(const struct elf64_phdr *ph, uint64_t size, uint64_t lo, uint64_t hi,
+                               struct elf_segment *s)
+{
+    if (ph->filesz > ph->memsz)
+        return "segment's file size exceeds its memory size";
+    if (ph->offset > size || ph->filesz > size - ph->offset)
+        return "segment lies outside the file";
+    if (ph->vaddr < lo || ph->vaddr >= hi || ph->memsz > hi - ph->vaddr || !ph->memsz)
+        return "segment address out of range";
+    if ((ph->vaddr & 4095) != (ph->offset & 4095))
+        return "segment offset and address disagree modulo the page size";
+    *s = (struct elf_segment){ ph->vaddr, ph->memsz, ph->filesz, ph->offset,
+                               CAIRN_MEM_R | ((ph->flags & 2) ? CAIRN_MEM_W : 0) |
+                                   ((ph->flags & 1) ? CAIRN_MEM_X : 0) };
+    return 0;
+}
+
+const char *elf_parse(const uint8_t *data, uint64_t size, uint64_t lo, uint64_t hi,
+                      struct elf_image *img)
+{
+    const struct elf64_ehdr *eh = (const void *)data;
+    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4))
+        return "not an ELF file";
+    if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != 62)
+        return "not a little-endian x86_64 ELF file";
+    if (eh->type != 2)
+        return "not a static executable (ELF type EXEC)";
+    if (eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
+        eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
+        return "program headers lie outside the file";
+    img->entry = eh->entry;
+    img->count = 0;
+    for (unsigned i = 0; i < eh->phnum; i++) {
+        struct elf64_phdr ph;
+        memcpy(&ph, data + eh->phoff + i * sizeof(ph), sizeof(ph)); /* may be unaligned */
+        if (ph.type != 1)
+            continue;
+        if (img->count == ELF_MAX_SEGMENTS)
+            return "too many loadable segments";
+        struct elf_segment *s = &img->seg[img->count];
+        const char *err = elf_segment(&ph, size, lo, hi, s);
+        if (err)
+            return err;
+        for (unsigned j = 0; j < img->count; j++) {
+            const struct elf_segment *t = &img->seg[j];
+            uint64_t a0 = s->vaddr & ~4095ull, a1 = (s->vaddr + s->memsz + 4095) & ~4095ull;
+            uint64_t b0 = t->vaddr & ~4095ull, b1 = (t->vaddr + t->memsz + 4095) & ~4095ull;
+            if (a0 < b1 && b0 < a1)
+                return "loadable segments share a page";
+        }
+        img->count++;
+    }
+    if (!img->count)
+        return "no loadable segment";
+    int inside = 0;
+    for (unsigned i = 0; i < img->count; i++)
+        if (img->entry >= img->seg[i].vaddr && img->entry < img->seg[i].vaddr + img->seg[i].memsz &&
+            (img->seg[i].rights & CAIRN_MEM_X))
+            inside = 1;
+    return inside ? 0 : "entry point is not in an executable segment";
+}

@@ -1,0 +1,34 @@
+/* core: LOG sessions. Each line is written whole, tagged with the label. */
+#include "core.h"
+#include <cairn/fmt.h>
+#include <cairn/uart.h>
+#include <string.h>
+
+static char log_labels[CORE_MAX_LOGS][CORE_LABEL];
+static unsigned log_count;
+
+uint64_t core_log_create(const char *label, uint64_t *pt)
+{
+    if (log_count == CORE_MAX_LOGS)
+        return CAIRN_ENOMEM;
+    *pt = core_portal(CORE_BADGE(CORE_LOG, log_count));
+    if (!*pt)
+        return CAIRN_ENOMEM;
+    snprintf(log_labels[log_count++], CORE_LABEL, "%s", label);
+    return CAIRN_OK;
+}
+
+void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    char text[512], line[CORE_LABEL + 520];
+    if (id >= log_count || u->mr[0] != CAIRN_LOG_WRITE || !cairn_msg_get_str(in, text, sizeof(text))) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    for (char *c = text; *c; c++)
+        if ((unsigned char)*c < 0x20 && *c != '\t')
+            *c = '?'; /* a line is one line */
+    int n = snprintf(line, sizeof(line), "[%s] %s\n", log_labels[id], text);
+    uart16550_write(UART16550_COM1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+    cairn_rpc_status(u, CAIRN_OK);
+}

@@ -1,0 +1,59 @@
+/* core: the parent interface of its child (init), and session creation. */
+#include "core.h"
+#include <cairn/args.h>
+#include <cairn/fmt.h>
+#include <string.h>
+
+void core_label(char *out, int from, const char *arg_label)
+{
+    const char *base = from >= 0 ? core_pds[from].label : "";
+    if (!arg_label[0])
+        snprintf(out, CORE_LABEL, "%s", base);
+    else if (!base[0])
+        snprintf(out, CORE_LABEL, "%s", arg_label);
+    else
+        snprintf(out, CORE_LABEL, "%s -> %s", base, arg_label);
+}
+
+static uint64_t core_session(unsigned from, const char *service, const char *args, uint64_t *pt)
+{
+    char label[CORE_LABEL], arg_label[CORE_LABEL] = "";
+    cairn_arg_str(args, "label", arg_label, sizeof(arg_label));
+    core_label(label, (int)from, arg_label);
+    if (!strcmp(service, "LOG"))
+        return core_log_create(label, pt);
+    if (!strcmp(service, "ROM"))
+        return core_rom_create(args, pt);
+    if (!strcmp(service, "PD"))
+        return core_pd_create((int)from, label, args, pt);
+    if (!strcmp(service, "CPU"))
+        return core_cpu_create(label, pt);
+    if (!strcmp(service, "IO_PORT"))
+        return core_io_port_create(args, pt);
+    if (!strcmp(service, "IO_MEM"))
+        return core_io_mem_create(args, pt);
+    printf("%s: no service '%s' at core\n", label, service);
+    return CAIRN_ENOTFOUND;
+}
+
+void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    char service[32], args[256];
+    uint64_t op = u->mr[0], pt = 0, st;
+    struct cairn_msg out;
+    if (op == CAIRN_PARENT_EXIT) {
+        int64_t code = (int64_t)cairn_msg_get(in);
+        printf("%s exited with %ld\n", core_pds[id].label, code);
+        cairn_rpc_status(u, CAIRN_OK);
+        return;
+    }
+    if (op != CAIRN_PARENT_SESSION || !cairn_msg_get_str(in, service, sizeof(service)) ||
+        !cairn_msg_get_str(in, args, sizeof(args))) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    st = core_session(id, service, args, &pt);
+    cairn_msg_begin(&out, u, st);
+    if (st == CAIRN_OK)
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
+}

@@ -1,0 +1,320 @@
+/* core: PD sessions (a component's address space, RAM quota, main thread),
+ * CPU sessions (its further threads) and faults. */
+#include "core.h"
+#include <cairn/args.h>
+#include <cairn/ec.h>
+#include <cairn/fmt.h>
+#include <cairn/mem.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/sys.h>
+#include <cairn/time.h>
+#include <string.h>
+#include "elf.h"
+
+#define PAGE 4096ull
+
+struct core_pd core_pds[CORE_MAX_PDS];
+
+static uint64_t pd_pages(uint64_t bytes) { return (bytes + PAGE - 1) / PAGE; }
+
+/* Fresh zeroed RAM of session `s`, mapped in core; 0 when over quota. */
+static uint8_t *pd_ram(struct core_pd *s, uint64_t pages)
+{
+    if (pages * PAGE > s->quota - s->ram)
+        return 0;
+    uint8_t *p = cairn_page_alloc(pages);
+    if (p)
+        s->ram += pages * PAGE;
+    return p;
+}
+
+/* The PD session that pays for a new one: the PD whose label is the new
+ * label's parent ("init -> sub" for "init -> sub -> x"), else the one
+ * that asked. Quotas thus nest like the tree. */
+static int pd_payer(int from, const char *label)
+{
+    const char *last = 0;
+    for (const char *c = strstr(label, " -> "); c; c = strstr(c + 4, " -> "))
+        last = c;
+    if (!last)
+        return from;
+    size_t n = (size_t)(last - label);
+    for (int i = 0; i < CORE_MAX_PDS; i++)
+        if (core_pds[i].used && !strncmp(core_pds[i].label, label, n) && !core_pds[i].label[n])
+            return i;
+    return from;
+}
+
+uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t *pt)
+{
+    int payer = from < 0 ? -1 : pd_payer(from, label);
+    uint64_t quota = cairn_arg_num(args, "ram_quota", 0) & ~(PAGE - 1);
+    int64_t prio = cairn_arg_int(args, "priority", 0);
+    struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;
+    unsigned i;
+    for (i = 0; i < CORE_MAX_PDS && core_pds[i].used; i++)
+        ;
+    if (i == CORE_MAX_PDS)
+        return CAIRN_ENOMEM;
+    if (p && quota > p->quota - p->ram) {
+        printf("%s: RAM quota of %lu KiB exceeds the %lu KiB %s has left\n", label, quota >> 10,
+               (p->quota - p->ram) >> 10, p->label);
+        return CAIRN_EQUOTA;
+    }
+    struct core_pd *s = &core_pds[i];
+    *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota,
+                           .heap_next = CAIRN_HEAP_BASE };
+    unsigned base = p ? p->max_prio : CORE_PRIO_INIT;
+    s->max_prio = prio < 0 && (uint64_t)-prio < base ? base + (unsigned)prio : prio < 0 ? 1 : base;
+    snprintf(s->label, sizeof(s->label), "%s", label);
+    s->pt = core_portal(CORE_BADGE(CORE_PD, i));
+    if (!s->pt) {
+        s->used = false;
+        return CAIRN_ENOMEM;
+    }
+    if (p)
+        p->ram += quota;
+    *pt = s->pt;
+    return CAIRN_OK;
+}
+
+/* Map `pages` of fresh RAM (filled from src) into the component at va. */
+static uint64_t pd_map(struct core_pd *s, uint64_t va, uint64_t pages, const uint8_t *src,
+                       uint64_t src_off, uint64_t src_len, unsigned rights)
+{
+    uint8_t *p = pd_ram(s, pages);
+    if (!p)
+        return CAIRN_EQUOTA;
+    if (src_len)
+        memcpy(p + src_off, src, src_len);
+    return cairn_mem_share(s->pd, p, pages * PAGE, rights, va);
+}
+
+static uint64_t pd_load_segments(struct core_pd *s, const struct core_rom *rom,
+                                 const struct elf_image *img)
+{
+    for (unsigned i = 0; i < img->count; i++) {
+        const struct elf_segment *g = &img->seg[i];
+        uint64_t start = g->vaddr & ~(PAGE - 1), end = (g->vaddr + g->memsz + PAGE - 1) & ~(PAGE - 1);
+        uint64_t st = pd_map(s, start, (end - start) / PAGE, rom->data + g->offset,
+                             g->vaddr - start, g->filesz, g->rights);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    return CAIRN_OK;
+}
+
+static uint64_t pd_env(struct core_pd *s)
+{
+    uint8_t *p = pd_ram(s, 1);
+    if (!p)
+        return CAIRN_EQUOTA;
+    struct cairn_env *env = (struct cairn_env *)p;
+    env->magic = CAIRN_ENV_MAGIC;
+    env->ram_quota = s->quota;
+    env->tsc_khz = cairn_tsc_khz();
+    snprintf(env->label, sizeof(env->label), "%s", s->label);
+    return cairn_mem_share(s->pd, p, PAGE, CAIRN_MEM_R, CAIRN_ENV_ADDR);
+}
+
+/* Capabilities every component starts with (cairn/session.h). */
+static uint64_t pd_caps(struct core_pd *s, unsigned id)
+{
+    uint64_t fault = core_fault_portal(id), st;
+    if (!fault)
+        return CAIRN_ENOMEM;
+    for (unsigned e = 0; e < 32; e++) {
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, fault, 0, CAIRN_R_ALL), e, 0);
+        if (st != CAIRN_OK)
+            return st;
+    }
+    st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
+                        CAIRN_CRD(CAIRN_CRD_OBJ, s->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL),
+                        CAIRN_SEL_PD, 0);
+    if (st == CAIRN_OK)
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
+                            CAIRN_CRD(CAIRN_CRD_OBJ, s->pt, 0, CAIRN_R_PT_CALL), CAIRN_SEL_PD_SESSION, 0);
+    if (st == CAIRN_OK)
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
+                            CAIRN_CRD(CAIRN_CRD_OBJ, s->main_ec, 0, CAIRN_R_EC_CTRL), CAIRN_SEL_EC, 0);
+    return st;
+}
+
+static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
+{
+    struct elf_image img;
+    const struct core_rom *rom = core_rom_find(name);
+    const char *err;
+    if (s->pd)
+        return CAIRN_EEXIST;
+    if (!rom) {
+        printf("%s: no ROM module '%s'\n", s->label, name);
+        return CAIRN_ENOTFOUND;
+    }
+    if ((err = elf_parse(rom->data, rom->size, 0x1000, CAIRN_HEAP_BASE, &img))) {
+        printf("%s: ROM '%s' is not a usable program: %s\n", s->label, name, err);
+        return CAIRN_EINVAL;
+    }
+    const char *last = s->label;
+    for (const char *c = strstr(last, " -> "); c; c = strstr(last, " -> "))
+        last = c + 4;
+    uint64_t pd = cairn_sel_alloc(0), ec = cairn_sel_alloc(0), st;
+    st = cairn_create_pd(pd, CAIRN_ROOT_SEL_PD, CAIRN_COMPONENT_CAP_ORDER, last);
+    if (st != CAIRN_OK)
+        return st;
+    s->pd = pd;
+    st = pd_load_segments(s, rom, &img);
+    if (st == CAIRN_OK)
+        st = pd_map(s, CAIRN_STACK_TOP - CAIRN_STACK_SIZE, CAIRN_STACK_SIZE / PAGE, 0, 0, 0,
+                    CAIRN_MEM_R | CAIRN_MEM_W);
+    if (st == CAIRN_OK)
+        st = pd_env(s);
+    if (st == CAIRN_OK)
+        st = cairn_create_ec(ec, pd, 0, CAIRN_ENV_UTCB, CAIRN_STACK_TOP, 0, img.entry, 1);
+    s->main_ec = ec;
+    if (st == CAIRN_OK)
+        st = pd_caps(s, id);
+    if (st != CAIRN_OK) {
+        printf("%s: cannot load '%s': %s\n", s->label, name, cairn_status_name(st));
+        cairn_pd_kill(pd);
+    }
+    return st;
+}
+
+static uint64_t pd_start(struct core_pd *s)
+{
+    uint64_t sc = cairn_sel_alloc(0);
+    if (!s->pd || s->state != CAIRN_PD_RUNNING)
+        return CAIRN_EINVAL;
+    return cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, s->main_ec, s->max_prio, CORE_QUANTUM_US);
+}
+
+static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
+{
+    uint64_t pages = pd_pages(bytes);
+    if (!s->pd || !pages || pages > (CAIRN_UTCB_AREA - s->heap_next) / PAGE)
+        return CAIRN_EINVAL;
+    *va = s->heap_next;
+    uint64_t st = pd_map(s, *va, pages, 0, 0, 0, CAIRN_MEM_R | CAIRN_MEM_W);
+    if (st == CAIRN_OK)
+        s->heap_next += pages * PAGE;
+    return st;
+}
+
+void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct core_pd *s = &core_pds[id];
+    struct cairn_msg out;
+    char name[64];
+    uint64_t st = CAIRN_EINVAL, va = 0, op = u->mr[0];
+    switch (op) {
+    case CAIRN_PD_LOAD:
+        if (cairn_msg_get_str(in, name, sizeof(name)))
+            st = pd_load(s, id, name);
+        break;
+    case CAIRN_PD_PARENT:
+        st = s->pd ? core_take_item(s->pd, CAIRN_SEL_PARENT) : CAIRN_EINVAL;
+        break;
+    case CAIRN_PD_START:
+        st = pd_start(s);
+        break;
+    case CAIRN_PD_RAM:
+        st = pd_ram_op(s, cairn_msg_get(in), &va);
+        break;
+    case CAIRN_PD_NOTIFY:
+        s->notify = core_inbox;
+        st = core_take_item(CAIRN_ROOT_SEL_PD, core_inbox);
+        break;
+    case CAIRN_PD_STATE:
+        cairn_msg_begin(&out, u, CAIRN_OK);
+        cairn_msg_word(&out, s->state);
+        cairn_msg_word(&out, s->event);
+        cairn_msg_word(&out, s->rip);
+        cairn_msg_word(&out, s->addr);
+        return;
+    }
+    cairn_msg_begin(&out, u, st);
+    if (st == CAIRN_OK && op == CAIRN_PD_RAM)
+        cairn_msg_word(&out, va);
+}
+
+void core_pd_fault(unsigned id, const struct cairn_exc *x)
+{
+    struct core_pd *s = &core_pds[id];
+    if (id >= CORE_MAX_PDS || !s->used || s->state != CAIRN_PD_RUNNING)
+        return;
+    s->state = CAIRN_PD_FAULTED;
+    s->event = (unsigned)x->event;
+    s->rip = x->rip;
+    s->addr = x->qual[1];
+    cairn_pd_kill(s->pd);
+    if (s->payer < 0)
+        printf("%s faulted (event %u at rip %#lx, address %#lx)\n", s->label, s->event, s->rip, s->addr);
+    if (s->notify)
+        cairn_sm_up(s->notify);
+}
+
+/* ---- CPU sessions: threads in the PD of the same label --------------------- */
+
+static int cpu_pds[CORE_MAX_LOGS];
+static unsigned cpu_count;
+
+uint64_t core_cpu_create(const char *label, uint64_t *pt)
+{
+    for (unsigned i = 0; i < CORE_MAX_PDS; i++)
+        if (core_pds[i].used && !strcmp(core_pds[i].label, label) && cpu_count < CORE_MAX_LOGS) {
+            cpu_pds[cpu_count] = (int)i;
+            *pt = core_portal(CORE_BADGE(CORE_CPU, cpu_count));
+            if (!*pt)
+                return CAIRN_ENOMEM;
+            cpu_count++;
+            return CAIRN_OK;
+        }
+    printf("%s: CPU session without a PD of that label\n", label);
+    return CAIRN_ENOTFOUND;
+}
+
+/* CAIRN_CPU_THREAD: ip, sp, priority (0: the most allowed), selector in
+ * the component for the new EC. */
+void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct core_pd *s = &core_pds[cpu_pds[id]];
+    uint64_t ip = cairn_msg_get(in), sp = cairn_msg_get(in), prio = cairn_msg_get(in);
+    uint64_t dst = cairn_msg_get(in), ec = cairn_sel_alloc(0), sc = cairn_sel_alloc(0), st;
+    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->threads >= 1024) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    if (!prio || prio > s->max_prio)
+        prio = s->max_prio;
+    uint64_t utcb = CAIRN_UTCB_AREA + PAGE * s->threads++;
+    st = cairn_create_ec(ec, s->pd, 0, utcb, sp, 0, ip, 1);
+    if (st == CAIRN_OK)
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, ec, 0, CAIRN_R_EC_CTRL), dst, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, ec, prio, CORE_QUANTUM_US);
+    struct cairn_msg out;
+    cairn_msg_begin(&out, u, st);
+    cairn_msg_word(&out, utcb);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+void core_start_init(uint64_t ram)
+{
+    uint64_t pt, st;
+    char args[64];
+    snprintf(args, sizeof(args), "ram_quota=%lu", ram);
+    st = core_pd_create(-1, "init", args, &pt);
+    if (st == CAIRN_OK)
+        st = pd_load(&core_pds[0], 0, "init");
+    uint64_t parent = core_portal(CORE_BADGE(CORE_PARENT, 0));
+    if (st == CAIRN_OK)
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, core_pds[0].pd,
+                            CAIRN_CRD(CAIRN_CRD_OBJ, parent, 0, CAIRN_R_PT_CALL), CAIRN_SEL_PARENT, 0);
+    if (st == CAIRN_OK)
+        st = pd_start(&core_pds[0]);
+    if (st != CAIRN_OK)
+        printf("error: cannot start init: %s\n", cairn_status_name(st));
+}

@@ -1,0 +1,135 @@
+/* core: ROM sessions (boot modules by name, attached read-only) and the
+ * I/O sessions (ports and device memory), all handed out as typed items. */
+#include "core.h"
+#include <cairn/args.h>
+#include <cairn/fmt.h>
+#include <cairn/mem.h>
+#include <cairn/runtime.h>
+#include <cairn/sys.h>
+#include <string.h>
+
+/* Append memory [va, va + bytes) of core as typed items at window offset 0. */
+static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights)
+{
+    uint64_t p = va >> 12, n = (bytes + 4095) >> 12, off = 0;
+    while (n && !out->bad) {
+        unsigned o = cairn_mem_chunk_order(p, off, n);
+        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), off);
+        p += 1ull << o, off += 1ull << o, n -= 1ull << o;
+    }
+}
+
+uint64_t core_rom_create(const char *args, uint64_t *pt)
+{
+    char name[64];
+    const struct core_rom *r;
+    if (!cairn_arg_str(args, "name", name, sizeof(name)) || !(r = core_rom_find(name)))
+        return CAIRN_ENOTFOUND;
+    *pt = core_portal(CORE_BADGE(CORE_ROM, r - core_roms));
+    return *pt ? CAIRN_OK : CAIRN_ENOMEM;
+}
+
+void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    const struct core_rom *r = &core_roms[id];
+    if (id >= core_nroms || u->mr[0] != CAIRN_ROM_ATTACH) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, r->size);
+    core_give_mem(&out, (uint64_t)(uintptr_t)r->data, r->size, CAIRN_MEM_R);
+    if (out.bad)
+        cairn_rpc_status(u, CAIRN_ENOMEM);
+}
+
+/* ---- I/O ports ------------------------------------------------------------ */
+
+struct core_io { uint64_t base, size; };
+static struct core_io io_ports[32], io_mems[32];
+static unsigned io_nports, io_nmems;
+
+static int core_io_range(const char *args, uint64_t max, struct core_io *r)
+{
+    r->base = cairn_arg_num(args, "base", ~0ull);
+    r->size = cairn_arg_num(args, "size", 0);
+    return r->size && r->base < max && r->size <= max - r->base;
+}
+
+uint64_t core_io_port_create(const char *args, uint64_t *pt)
+{
+    struct core_io r;
+    if (!core_io_range(args, 0x10000, &r) || io_nports == 32)
+        return CAIRN_EINVAL;
+    if (r.base < 0x400 && r.base + r.size > 0x3f8)
+        return CAIRN_EDENIED; /* COM1 carries core's LOG */
+    io_ports[io_nports] = r;
+    *pt = core_portal(CORE_BADGE(CORE_IO_PORT, io_nports));
+    if (!*pt)
+        return CAIRN_ENOMEM;
+    io_nports++;
+    return CAIRN_OK;
+}
+
+void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    const struct core_io *r = &io_ports[id];
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    for (uint64_t p = r->base, n = r->size; n && !out.bad;) {
+        unsigned o = cairn_mem_chunk_order(p, p, n);
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, p, o, CAIRN_IO_A), st;
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, p, CAIRN_DEL_F_HOST);
+        if (st != CAIRN_OK && st != CAIRN_EEXIST) {
+            cairn_rpc_status(u, st);
+            return;
+        }
+        cairn_msg_item(&out, crd, p); /* ports keep their numbers: window base 0 */
+        p += 1ull << o, n -= 1ull << o;
+    }
+}
+
+/* ---- device memory ------------------------------------------------------- */
+
+/* Device memory must not be RAM or anything the kernel lists. */
+static int core_io_mem_ok(const struct core_io *r)
+{
+    const struct cairn_hip_mem *m = (const void *)((const char *)cairn_hip + cairn_hip->mem_offset);
+    if ((r->base | r->size) & 4095)
+        return 0;
+    for (unsigned i = 0; i < cairn_hip->mem_count; i++)
+        if (m[i].type != CAIRN_HIP_MEM_RESERVED && r->base < m[i].base + m[i].size &&
+            r->base + r->size > m[i].base)
+            return 0;
+    return 1;
+}
+
+uint64_t core_io_mem_create(const char *args, uint64_t *pt)
+{
+    struct core_io r;
+    if (!core_io_range(args, 1ull << 46, &r) || io_nmems == 32)
+        return CAIRN_EINVAL;
+    if (!core_io_mem_ok(&r))
+        return CAIRN_EDENIED;
+    io_mems[io_nmems] = r;
+    *pt = core_portal(CORE_BADGE(CORE_IO_MEM, io_nmems));
+    if (!*pt)
+        return CAIRN_ENOMEM;
+    io_nmems++;
+    return CAIRN_OK;
+}
+
+void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    const struct core_io *r = &io_mems[id];
+    void *va = cairn_mem_map_phys(r->base, r->size);
+    if (!va) {
+        cairn_rpc_status(u, CAIRN_ENOMEM);
+        return;
+    }
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, r->size);
+    core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W);
+}

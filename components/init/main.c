@@ -1,0 +1,311 @@
+/*
+ * init: starts the children its config names, with their RAM quotas and
+ * priorities, and routes each session request a child makes as the config
+ * says: to init's own parent, or to the child providing the service.
+ * A request no route allows is denied and logged. init serves its
+ * children's parent interface from one entrypoint; its main thread
+ * watches for children that fault.
+ */
+#include <cairn/args.h>
+#include <cairn/cpu.h>
+#include <cairn/fmt.h>
+#include <cairn/heap.h>
+#include <cairn/log.h>
+#include <cairn/parent.h>
+#include <cairn/rpc.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/session.h>
+#include <cairn/sys.h>
+#include <string.h>
+#include "config.h"
+#include "route.h"
+
+#define INIT_RESERVE (1ull << 20) /* RAM init keeps for itself beyond its image */
+#define INIT_ROMCFG  1u           /* badge kind: a child's "config" ROM session */
+
+struct child {
+    uint64_t pd_session;                       /* at our parent (core)         */
+    uint64_t parent_pt;                        /* its parent interface, here   */
+    uint64_t service[CONFIG_MAX_PROVIDES];     /* announced portals, 0 if not  */
+    uint64_t rom_pt;                           /* its "config" ROM session     */
+    bool started, gone;
+};
+
+static struct init_config cfg;
+static struct child children[CONFIG_MAX_CHILDREN];
+static struct cairn_ec ep;
+static uint64_t ep_inbox, fault_sm;
+
+static void init_report(void *ctx, const char *msg) { printf("config: %s\n", msg); }
+
+static struct cairn_utcb *ep_utcb(void) { return (struct cairn_utcb *)ep.utcb; }
+
+/* Keep what arrived in the entrypoint's inbox; the next capability
+ * arrives at a fresh selector. */
+static uint64_t init_take_item(void)
+{
+    uint64_t sel = ep_inbox, next = cairn_sel_alloc(0);
+    if (!cairn_msg_item_crd(ep_utcb(), 0) || !next)
+        return 0;
+    ep_inbox = next;
+    return sel;
+}
+
+/* ---- the "config" ROM of a child: its <config> node ---------------------- */
+
+static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
+{
+    const struct config_child *c = &cfg.children[i];
+    struct cairn_msg out;
+    size_t pages = (c->config_len + 4095) / 4096;
+    char *p = pages ? cairn_ram_alloc(pages * 4096) : 0;
+    if (!p) {
+        cairn_rpc_status(u, c->config ? CAIRN_EQUOTA : CAIRN_ENOTFOUND);
+        return;
+    }
+    memcpy(p, c->config, c->config_len);
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, c->config_len);
+    uint64_t page = (uint64_t)(uintptr_t)p >> 12, off = 0;
+    for (uint64_t n = pages; n;) {
+        unsigned o = 0;
+        while (!((page | off) & ((2ull << o) - 1)) && (2ull << o) <= n)
+            o++;
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, page, o, CAIRN_MEM_R), off);
+        page += 1ull << o, off += 1ull << o, n -= 1ull << o;
+    }
+}
+
+/* ---- session requests ------------------------------------------------------ */
+
+static const char *event_name(unsigned e)
+{
+    static const char *const names[] = { "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+                                         "#DF", "?9", "#TS", "#NP", "#SS", "#GP", "#PF" };
+    return e < sizeof(names) / sizeof(names[0]) ? names[e] : "exception";
+}
+
+/* Ask the server behind `pt` (a child's service portal) for a session. */
+static uint64_t init_service_create(struct cairn_utcb *u, uint64_t pt, const char *label,
+                                    const char *args, uint64_t *cap)
+{
+    struct cairn_msg m;
+    uint64_t sel = cairn_sel_alloc(0), st;
+    if (!sel)
+        return CAIRN_ENOMEM;
+    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, 0);
+    cairn_msg_begin(&m, u, CAIRN_SERVICE_CREATE);
+    cairn_msg_str(&m, label);
+    cairn_msg_str(&m, args);
+    st = cairn_rpc_call(pt, u);
+    u->rcv_obj = 0;
+    if (st == CAIRN_OK && !cairn_msg_item_crd(u, 0))
+        st = CAIRN_EABORT;
+    *cap = sel;
+    return st;
+}
+
+/* Runs on the entrypoint, whose UTCB `u` is free once the request is read. */
+static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *service, const char *args,
+                             uint64_t *cap)
+{
+    const struct config_child *c = &cfg.children[i];
+    char label[CONFIG_NAME_MAX * 2 + 8], sub[CONFIG_NAME_MAX] = "", fwd[512];
+    if (cairn_arg_str(args, "label", sub, sizeof(sub)) && sub[0])
+        snprintf(label, sizeof(label), "%s -> %s", c->name, sub);
+    else
+        snprintf(label, sizeof(label), "%s", c->name);
+    /* The first label= wins (cairn/args.h): ours overrides the child's. */
+    snprintf(fwd, sizeof(fwd), "label=\"%s\", %s", label, args);
+    struct route_result r;
+    route_resolve(&cfg, i, service, sub, &r);
+    if (r.kind == ROUTE_DENIED) {
+        printf("%s: denied\n", r.reason);
+        return CAIRN_EDENIED;
+    }
+    if (r.kind == ROUTE_PARENT)
+        return cairn_session_u(u, service, fwd, cap);
+    struct child *s = &children[r.child];
+    const struct config_child *sc = &cfg.children[r.child];
+    for (unsigned k = 0; k < sc->provides_count; k++)
+        if (!strcmp(sc->provides[k], service))
+            return s->service[k] ? init_service_create(u, s->service[k], label, args, cap)
+                                 : s->gone ? CAIRN_EABORT : CAIRN_ERETRY;
+    return CAIRN_EDENIED;
+}
+
+static void init_session(unsigned i, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    char service[CONFIG_NAME_MAX], args[256], name[CONFIG_NAME_MAX];
+    uint64_t cap = 0, st;
+    struct cairn_msg out;
+    if (!cairn_msg_get_str(in, service, sizeof(service)) || !cairn_msg_get_str(in, args, sizeof(args))) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    if (!strcmp(service, "ROM") && cairn_arg_str(args, "name", name, sizeof(name)) &&
+        !strcmp(name, "config")) {
+        /* A child's config comes from its <config> node, not from our parent. */
+        st = cfg.children[i].config ? CAIRN_OK : CAIRN_ENOTFOUND;
+        if (st == CAIRN_OK && !children[i].rom_pt)
+            st = cairn_handler_portal(&ep, (uint64_t)INIT_ROMCFG << 32 | i, &children[i].rom_pt);
+        cap = children[i].rom_pt;
+    } else {
+        st = init_forward(u, i, service, args, &cap);
+    }
+    cairn_msg_begin(&out, u, st);
+    if (st == CAIRN_OK)
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, cap, 0, CAIRN_R_PT_CALL), 0);
+}
+
+static void init_announce(unsigned i, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    const struct config_child *c = &cfg.children[i];
+    char service[CONFIG_NAME_MAX];
+    uint64_t st = CAIRN_EINVAL;
+    if (cairn_msg_get_str(in, service, sizeof(service))) {
+        st = CAIRN_EDENIED;
+        for (unsigned k = 0; k < c->provides_count; k++)
+            if (!strcmp(c->provides[k], service) && !children[i].service[k]) {
+                children[i].service[k] = init_take_item();
+                st = children[i].service[k] ? CAIRN_OK : CAIRN_EINVAL;
+            }
+        if (st == CAIRN_EDENIED)
+            printf("child '%s' announces '%s', which its <provides> does not list\n", c->name, service);
+    }
+    cairn_rpc_status(u, st);
+}
+
+static void init_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_msg in;
+    unsigned i = (unsigned)(uint32_t)badge;
+    cairn_msg_read(&in, u);
+    if (i >= cfg.child_count) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    } else if (badge >> 32 == INIT_ROMCFG) {
+        if (u->mr[0] == CAIRN_ROM_ATTACH)
+            init_romcfg_attach(i, u);
+        else
+            cairn_rpc_status(u, CAIRN_EINVAL);
+    } else if (u->mr[0] == CAIRN_PARENT_SESSION) {
+        init_session(i, &in, u);
+    } else if (u->mr[0] == CAIRN_PARENT_ANNOUNCE) {
+        init_announce(i, &in, u);
+    } else if (u->mr[0] == CAIRN_PARENT_EXIT) {
+        printf("child '%s' exited with %ld\n", cfg.children[i].name, (int64_t)cairn_msg_get(&in));
+        children[i].gone = true;
+        cairn_rpc_status(u, CAIRN_OK);
+    } else {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    }
+    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, ep_inbox, 0, 0);
+    cairn_reply(0);
+}
+
+/* ---- starting children -------------------------------------------------- */
+
+static uint64_t init_pd_call(uint64_t pd_session, uint64_t op, const char *str, uint64_t item)
+{
+    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_msg m;
+    cairn_msg_begin(&m, u, op);
+    if (str)
+        cairn_msg_str(&m, str);
+    if (item)
+        cairn_msg_item(&m, item, 0);
+    return cairn_rpc_call(pd_session, u);
+}
+
+static uint64_t init_start(unsigned i)
+{
+    const struct config_child *c = &cfg.children[i];
+    struct child *ch = &children[i];
+    char args[160];
+    uint64_t st, sm_crd = CAIRN_CRD(CAIRN_CRD_OBJ, fault_sm, 0, CAIRN_R_SM_UP);
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, priority=%d", c->name, c->ram,
+             (int)c->priority);
+    st = cairn_session("PD", args, &ch->pd_session);
+    if (st == CAIRN_OK)
+        st = init_pd_call(ch->pd_session, CAIRN_PD_NOTIFY, 0, sm_crd);
+    if (st == CAIRN_OK)
+        st = init_pd_call(ch->pd_session, CAIRN_PD_LOAD, c->binary, 0);
+    if (st == CAIRN_OK)
+        st = cairn_handler_portal(&ep, i, &ch->parent_pt);
+    if (st == CAIRN_OK)
+        st = init_pd_call(ch->pd_session, CAIRN_PD_PARENT, 0,
+                          CAIRN_CRD(CAIRN_CRD_OBJ, ch->parent_pt, 0, CAIRN_R_PT_CALL));
+    if (st == CAIRN_OK)
+        st = init_pd_call(ch->pd_session, CAIRN_PD_START, 0, 0);
+    if (st != CAIRN_OK)
+        printf("child '%s': cannot start: %s\n", c->name, cairn_status_name(st));
+    ch->started = st == CAIRN_OK;
+    return st;
+}
+
+/* A child's PD session says it faulted: report it once. */
+static void init_check(unsigned i)
+{
+    struct child *ch = &children[i];
+    struct cairn_utcb *u = cairn_utcb_main;
+    if (!ch->started || ch->gone || init_pd_call(ch->pd_session, CAIRN_PD_STATE, 0, 0) != CAIRN_OK)
+        return;
+    if (u->mr[1] == CAIRN_PD_FAULTED) {
+        ch->gone = true;
+        printf("child '%s' faulted: %s at rip %#lx, address %#lx; it is stopped\n",
+               cfg.children[i].name, event_name((unsigned)u->mr[2]), u->mr[3], u->mr[4]);
+    }
+}
+
+static const char *init_config_rom(size_t *len)
+{
+    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_msg m;
+    uint64_t rom;
+    if (cairn_session("ROM", "name=config", &rom) != CAIRN_OK)
+        return 0;
+    u->rcv_mem = CAIRN_CRD(CAIRN_CRD_MEM, CAIRN_ROM_AREA >> 12, 18, 0);
+    cairn_msg_begin(&m, u, CAIRN_ROM_ATTACH);
+    uint64_t st = cairn_rpc_call(rom, u);
+    u->rcv_mem = 0;
+    *len = u->untyped > 1 ? u->mr[1] : 0;
+    return st == CAIRN_OK ? (const char *)CAIRN_ROM_AREA : 0;
+}
+
+int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
+{
+    size_t len = 0;
+    cairn_log_init("init");
+    const char *xml = init_config_rom(&len);
+    if (!xml) {
+        printf("error: no config ROM\n");
+        return 1;
+    }
+    struct config_budget budget = { .ram = cairn_env->ram_quota > INIT_RESERVE * 4
+                                               ? cairn_env->ram_quota - INIT_RESERVE * 4 : 0 };
+    unsigned errors = config_parse(&cfg, xml, len, &budget, init_report, 0);
+    if (errors) {
+        printf("config has %u error%s: starting nothing\n", errors, errors == 1 ? "" : "s");
+        cairn_block_forever();
+    }
+    ep_inbox = cairn_sel_alloc(0);
+    fault_sm = cairn_sel_alloc(0);
+    uint64_t st = cairn_create_sm(fault_sm, CAIRN_SEL_PD, 0);
+    if (st == CAIRN_OK)
+        st = cairn_handler_start(&ep, init_serve, 0);
+    if (st != CAIRN_OK) {
+        printf("error: cannot create the entrypoint: %s\n", cairn_status_name(st));
+        return 1;
+    }
+    ep_utcb()->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, ep_inbox, 0, 0);
+    for (unsigned i = 0; i < cfg.child_count; i++)
+        init_start(i);
+    if (cfg.verbose)
+        printf("started %u children\n", cfg.child_count);
+    for (;;) {
+        cairn_sm_down(fault_sm, 0);
+        for (unsigned i = 0; i < cfg.child_count; i++)
+            init_check(i);
+    }
+}

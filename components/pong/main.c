@@ -1,0 +1,99 @@
+/*
+ * pong: announces "Pong"; a session call PONG_INC(x) replies x + 1.
+ *
+ * One entrypoint (handler EC) serves the service portal (badge 0) and one
+ * portal per session (badge index + 1), each call on the caller's SC.
+ */
+#include "pong.h"
+
+#include <cairn/cpu.h>
+#include <cairn/fmt.h>
+#include <cairn/log.h>
+#include <cairn/parent.h>
+#include <cairn/rpc.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/sys.h>
+
+#define PONG_MAX_SESSIONS 64u
+#define PONG_LABEL 192
+
+static struct cairn_ec pong_ep;
+static uint64_t pong_pt_base; /* session portal selectors */
+static unsigned pong_sessions;
+
+/* CAIRN_SERVICE_CREATE: label, args -> a fresh session portal. */
+static void pong_create(struct cairn_msg *in, struct cairn_utcb *u)
+{
+    char label[PONG_LABEL], args[PONG_LABEL];
+    struct cairn_msg out;
+
+    if (!cairn_msg_get_str(in, label, sizeof(label)) ||
+        !cairn_msg_get_str(in, args, sizeof(args))) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    if (pong_sessions == PONG_MAX_SESSIONS) {
+        cairn_rpc_status(u, CAIRN_EQUOTA);
+        return;
+    }
+    uint64_t pt = pong_pt_base + pong_sessions;
+    uint64_t st = cairn_create_pt(pt, CAIRN_SEL_PD, pong_ep.ec, 0, (uintptr_t)cairn_portal_entry,
+                                  pong_sessions + 1);
+    if (st != CAIRN_OK) {
+        cairn_rpc_status(u, st);
+        return;
+    }
+    pong_sessions++;
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
+}
+
+static void pong_inc(struct cairn_msg *in, struct cairn_utcb *u)
+{
+    uint64_t x = cairn_msg_get(in);
+    struct cairn_msg out;
+
+    if (in->bad) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, x + 1);
+}
+
+static void pong_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_msg in;
+    uint64_t op = u->untyped ? u->mr[0] : 0;
+
+    cairn_msg_read(&in, u);
+    if (!badge && op == CAIRN_SERVICE_CREATE)
+        pong_create(&in, u);
+    else if (badge && op == PONG_INC)
+        pong_inc(&in, u);
+    else
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    cairn_reply(0);
+}
+
+int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
+{
+    uint64_t service = cairn_sel_alloc(0), st;
+
+    cairn_log_init("pong");
+    pong_pt_base = cairn_sel_alloc(6);
+    if (!service || !pong_pt_base)
+        return 1;
+    st = cairn_handler_start(&pong_ep, pong_serve, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_pt(service, CAIRN_SEL_PD, pong_ep.ec, 0, (uintptr_t)cairn_portal_entry, 0);
+    if (st == CAIRN_OK)
+        st = cairn_announce("Pong", service);
+    if (st != CAIRN_OK) {
+        printf("error: cannot offer the Pong service: %lu\n", st);
+        return 1;
+    }
+    printf("Pong service ready\n");
+    cairn_block_forever();
+}

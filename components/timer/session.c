@@ -1,0 +1,157 @@
+/*
+ * timer: the entrypoint. Badge 0 is the service portal (the parent asks
+ * it for sessions); badge i + 1 is the portal of session i.
+ *
+ * A received capability lands in `timer_inbox`. The first semaphore a
+ * session sends stays there and becomes the session's; the inbox moves
+ * on to the next selector of a pool with one per session (a capability
+ * cannot be moved: revoking the inbox would take its copies with it).
+ * Later items are dropped.
+ *
+ * No printf here: the log writes through the main EC's UTCB.
+ */
+#include "timer.h"
+
+#include <cairn/cpu.h>
+#include <cairn/parent.h>
+#include <cairn/rpc.h>
+#include <cairn/sel.h>
+#include <cairn/session.h>
+#include <cairn/sys.h>
+#include <cairn/time.h>
+#include <cairn/timer.h>
+
+#define TIMER_LABEL 192
+
+_Static_assert(TIMER_MAX_SESSIONS == 64, "selector blocks below are sized for 64 sessions");
+
+static struct cairn_ec timer_ep;
+static uint64_t timer_pt_base;  /* portal selectors, one per session  */
+static uint64_t timer_sm_pool;  /* inbox selectors: one per session + a spare */
+static unsigned timer_sm_used;  /* pool selectors that hold a session's SM    */
+static uint64_t timer_inbox;
+
+static uint64_t timer_inbox_crd(void)
+{
+    return CAIRN_CRD(CAIRN_CRD_OBJ, timer_inbox, 0, 0);
+}
+
+/* CAIRN_SERVICE_CREATE: label, args -> session portal. */
+static void timer_create(struct cairn_msg *in, struct cairn_utcb *u)
+{
+    char label[TIMER_LABEL], args[TIMER_LABEL];
+    struct cairn_msg out;
+    unsigned i;
+
+    if (!cairn_msg_get_str(in, label, sizeof(label)) ||
+        !cairn_msg_get_str(in, args, sizeof(args))) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    for (i = 0; i < TIMER_MAX_SESSIONS && timer_sessions[i].used; i++)
+        ;
+    if (i == TIMER_MAX_SESSIONS) {
+        cairn_rpc_status(u, CAIRN_EQUOTA);
+        return;
+    }
+    struct timer_session *s = &timer_sessions[i];
+    uint64_t pt = timer_pt_base + i;
+    uint64_t st = cairn_create_pt(pt, CAIRN_SEL_PD, timer_ep.ec, 0, (uintptr_t)cairn_portal_entry,
+                                  i + 1);
+    if (st != CAIRN_OK) {
+        cairn_rpc_status(u, st);
+        return;
+    }
+    *s = (struct timer_session){ .used = true, .pt = pt };
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
+}
+
+/* Keep a semaphore that came with this call as s's, if s has none yet. */
+static void timer_take_sm(struct timer_session *s, const struct cairn_utcb *u)
+{
+    uint64_t crd = cairn_msg_item_crd(u, 0);
+
+    if (s->sm || CAIRN_CRD_TYPE(crd) != CAIRN_CRD_OBJ || CAIRN_CRD_BASE(crd) != timer_inbox)
+        return;
+    s->sm = timer_inbox;
+    timer_inbox = timer_sm_pool + ++timer_sm_used; /* at most TIMER_MAX_SESSIONS */
+}
+
+/* ONESHOT / PERIODIC: us; optional typed item: the semaphore. */
+static uint64_t timer_set(struct timer_session *s, uint64_t op, struct cairn_msg *in,
+                          const struct cairn_utcb *u)
+{
+    uint64_t us = cairn_msg_get(in);
+    bool periodic = op == CAIRN_TIMER_PERIODIC;
+
+    if (in->bad || us > CAIRN_TIMER_MAX_US || (periodic && !us))
+        return CAIRN_EINVAL;
+    timer_take_sm(s, u);
+    if (!s->sm)
+        return CAIRN_EINVAL;
+    timer_arm(s, cairn_deadline_us(us), periodic ? cairn_us_to_tsc(us) : 0);
+    return CAIRN_OK;
+}
+
+static void timer_session_op(struct timer_session *s, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    uint64_t op = u->mr[0], st = CAIRN_EINVAL;
+    struct cairn_msg out;
+
+    switch (op) {
+    case CAIRN_TIMER_NOW:
+        cairn_msg_begin(&out, u, CAIRN_OK);
+        cairn_msg_word(&out, timer_now_us());
+        return;
+    case CAIRN_TIMER_ONESHOT:
+    case CAIRN_TIMER_PERIODIC:
+        st = timer_set(s, op, in, u);
+        break;
+    case CAIRN_TIMER_STOP:
+        timer_disarm(s);
+        st = CAIRN_OK;
+        break;
+    }
+    cairn_rpc_status(u, st);
+}
+
+static void timer_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    bool got_item = cairn_msg_item_crd(u, 0) != 0;
+    struct cairn_msg in;
+
+    cairn_msg_read(&in, u);
+    if (!u->untyped)
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    else if (!badge && u->mr[0] == CAIRN_SERVICE_CREATE)
+        timer_create(&in, u);
+    else if (badge && badge <= TIMER_MAX_SESSIONS && timer_sessions[badge - 1].used)
+        timer_session_op(&timer_sessions[badge - 1], &in, u);
+    else
+        cairn_rpc_status(u, CAIRN_EINVAL);
+    /* An item we did not keep must not block the inbox for the next one. */
+    if (got_item)
+        cairn_revoke(CAIRN_SEL_PD, timer_inbox_crd(), CAIRN_REV_F_SELF);
+    u->rcv_obj = timer_inbox_crd();
+    cairn_reply(0);
+}
+
+uint64_t timer_service_start(void)
+{
+    uint64_t st, service = cairn_sel_alloc(0);
+
+    timer_pt_base = cairn_sel_alloc(6);
+    timer_sm_pool = cairn_sel_alloc(7);
+    timer_inbox = timer_sm_pool;
+    if (!service || !timer_pt_base || !timer_sm_pool)
+        return CAIRN_ENOMEM;
+    st = cairn_handler_start(&timer_ep, timer_serve, 0);
+    if (st != CAIRN_OK)
+        return st;
+    ((struct cairn_utcb *)timer_ep.utcb)->rcv_obj = timer_inbox_crd();
+    st = cairn_create_pt(service, CAIRN_SEL_PD, timer_ep.ec, 0, (uintptr_t)cairn_portal_entry, 0);
+    if (st != CAIRN_OK)
+        return st;
+    return cairn_announce("Timer", service);
+}

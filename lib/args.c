@@ -1,0 +1,88 @@
+/* Session arguments: key=value lists. */
+#include <cairn/args.h>
+#include <string.h>
+
+/* Start of the value of `key`, and its length; NULL if absent. */
+static const char *args_find(const char *a, const char *key, size_t *len)
+{
+    size_t klen = strlen(key);
+    while (a && *a) {
+        while (*a == ' ' || *a == ',')
+            a++;
+        const char *k = a;
+        while (*a && *a != '=' && *a != ',')
+            a++;
+        int match = (size_t)(a - k) == klen && !strncmp(k, key, klen);
+        if (*a != '=')
+            continue;
+        a++;
+        const char *v = a;
+        if (*a == '"') {
+            v = ++a;
+            while (*a && *a != '"')
+                a++;
+            *len = (size_t)(a - v);
+            if (*a)
+                a++;
+        } else {
+            while (*a && *a != ',')
+                a++;
+            *len = (size_t)(a - v);
+        }
+        if (match)
+            return v;
+    }
+    return NULL;
+}
+
+int cairn_arg_str(const char *args, const char *key, char *buf, size_t size)
+{
+    size_t len;
+    const char *v = args_find(args, key, &len);
+    if (!v || len >= size)
+        return 0;
+    memcpy(buf, v, len);
+    buf[len] = 0;
+    return 1;
+}
+
+static int args_parse(const char *v, size_t len, uint64_t *out)
+{
+    uint64_t n = 0;
+    size_t i = 0;
+    if (!len)
+        return 0;
+    for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+        if (n > (UINT64_MAX - 9) / 10)
+            return 0;
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    unsigned shift = 0;
+    if (i < len && (v[i] == 'K' || v[i] == 'M' || v[i] == 'G'))
+        shift = v[i] == 'K' ? 10 : v[i] == 'M' ? 20 : 30, i++;
+    if (i != len || !i || (shift && n > (UINT64_MAX >> shift)))
+        return 0;
+    *out = n << shift;
+    return 1;
+}
+
+uint64_t cairn_arg_num(const char *args, const char *key, uint64_t def)
+{
+    size_t len;
+    uint64_t n;
+    const char *v = args_find(args, key, &len);
+    return v && args_parse(v, len, &n) ? n : def;
+}
+
+int64_t cairn_arg_int(const char *args, const char *key, int64_t def)
+{
+    size_t len;
+    uint64_t n;
+    const char *v = args_find(args, key, &len);
+    if (!v)
+        return def;
+    int neg = len && v[0] == '-';
+    if (!args_parse(v + neg, len - (size_t)neg, &n) || n > INT64_MAX)
+        return def;
+    return neg ? -(int64_t)n : (int64_t)n;
+}
