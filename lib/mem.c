@@ -54,8 +54,7 @@ static uint64_t mem_map_host(uint64_t phys, uint64_t pages)
 
     while (pages) {
         unsigned o = cairn_mem_chunk_order(p, win + p, pages);
-        /* RWX: what core delegates onward (program text) may need X */
-        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_RWX);
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W);
         uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, win + p,
                                      CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)

@@ -79,7 +79,9 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     return CAIRN_OK;
 }
 
-/* Map `pages` of fresh RAM (filled from src) into the component at va. */
+/* Map `pages` of fresh RAM (filled from src) into the component at va.
+ * Delegated from the host frames, not from core's own read-write view,
+ * so program text can be executable. */
 static uint64_t pd_map(struct core_pd *s, uint64_t va, uint64_t pages, const uint8_t *src,
                        uint64_t src_off, uint64_t src_len, unsigned rights)
 {
@@ -88,7 +90,16 @@ static uint64_t pd_map(struct core_pd *s, uint64_t va, uint64_t pages, const uin
         return CAIRN_EQUOTA;
     if (src_len)
         memcpy(p + src_off, src, src_len);
-    return cairn_mem_share(s->pd, p, pages * PAGE, rights, va);
+    uint64_t f = cairn_page_phys(p) >> 12, d = va >> 12;
+    while (pages) {
+        unsigned o = cairn_mem_chunk_order(f, d, pages);
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, rights),
+                                     d, CAIRN_DEL_F_HOST);
+        if (st != CAIRN_OK)
+            return st;
+        f += 1ull << o, d += 1ull << o, pages -= 1ull << o;
+    }
+    return CAIRN_OK;
 }
 
 static uint64_t pd_load_segments(struct core_pd *s, const struct core_rom *rom,
