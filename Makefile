@@ -6,7 +6,7 @@
 #   make bench      benchmarks, results to docs/benchmarks.md
 .DEFAULT_GOAL := all
 ARCH          ?= x86_64
-DEFAULT_RUN   ?= hello
+DEFAULT_RUN   ?= framework
 BUILD         ?= build
 CC            ?= gcc
 LD            ?= ld

@@ -3,6 +3,7 @@
  */
 #include <cairn/log.h>
 
+#include <cairn/cpu.h>
 #include <cairn/fmt.h>
 #include <cairn/parent.h>
 #include <cairn/rpc.h>
@@ -22,7 +23,7 @@ static uint64_t log_session; /* components: LOG session at core, which adds the 
 /* Components: send the line to the LOG session (core writes it whole). */
 static void log_emit_session(void)
 {
-    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_utcb *u = cairn_utcb_self();
     struct cairn_msg m;
     log_line[log_len] = 0;
     cairn_msg_begin(&m, u, CAIRN_LOG_WRITE);

@@ -1,5 +1,6 @@
 /* The parent interface, client side. */
 #include <cairn/parent.h>
+#include <cairn/cpu.h>
 #include <cairn/rpc.h>
 #include <cairn/runtime.h>
 #include <cairn/sel.h>
@@ -12,7 +13,7 @@
 
 uint64_t cairn_session(const char *service, const char *args, uint64_t *cap)
 {
-    return cairn_session_u(cairn_utcb_main, service, args, cap);
+    return cairn_session_u(cairn_utcb_self(), service, args, cap);
 }
 
 uint64_t cairn_session_u(struct cairn_utcb *u, const char *service, const char *args, uint64_t *cap)
@@ -41,7 +42,7 @@ uint64_t cairn_session_u(struct cairn_utcb *u, const char *service, const char *
 
 uint64_t cairn_announce(const char *service, uint64_t service_pt)
 {
-    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_utcb *u = cairn_utcb_self();
     struct cairn_msg m;
     cairn_msg_begin(&m, u, CAIRN_PARENT_ANNOUNCE);
     cairn_msg_str(&m, service);
@@ -51,7 +52,7 @@ uint64_t cairn_announce(const char *service, uint64_t service_pt)
 
 void cairn_parent_exit(int code)
 {
-    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_utcb *u = cairn_utcb_self();
     struct cairn_msg m;
     cairn_msg_begin(&m, u, CAIRN_PARENT_EXIT);
     cairn_msg_word(&m, (uint64_t)(int64_t)code);

@@ -19,7 +19,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     cairn_log_init("crasher");
     if ((st = cairn_timer_open(&timer)) != CAIRN_OK ||
         (st = cairn_timer_sleep_us(&timer, CRASHER_DELAY_US)) != CAIRN_OK) {
-        printf("error: no timer: %lu\n", st);
+        printf("error: no timer: %s\n", cairn_status_name(st));
         return 1;
     }
     printf("crashing now\n");

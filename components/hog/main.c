@@ -24,7 +24,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         total += HOG_STEP;
     }
     if (st != CAIRN_EQUOTA) {
-        printf("error: PD_RAM failed with %lu after %lu KiB, expected EQUOTA\n", st, total >> 10);
+        printf("error: PD_RAM failed with %s after %lu KiB, expected EQUOTA\n",
+               cairn_status_name(st), total >> 10);
         return 1;
     }
     printf("RAM quota exhausted after %lu KiB\n", total >> 10);

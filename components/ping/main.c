@@ -66,13 +66,13 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     cairn_log_init("ping");
     if ((st = cairn_session("Pong", "", &ping_pong)) != CAIRN_OK ||
         (st = cairn_timer_open(&timer)) != CAIRN_OK) {
-        printf("error: cannot open the Pong or Timer session: %lu\n", st);
+        printf("error: cannot open the Pong or Timer session: %s\n", cairn_status_name(st));
         return 1;
     }
     if (!ping_bench(u))
         printf("session_rtt benchmark FAILED\n");
     if ((st = cairn_timer_periodic(&timer, PING_PERIOD_US)) != CAIRN_OK) {
-        printf("error: periodic timeout refused: %lu\n", st);
+        printf("error: periodic timeout refused: %s\n", cairn_status_name(st));
         return 1;
     }
     for (unsigned n = 1;; n++) {
@@ -80,7 +80,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         uint64_t first = (uint64_t)n * PING_CALLS;
         unsigned i = ping_burst(u, PING_CALLS, first, &st);
         if (i < PING_CALLS) {
-            printf("ping %u: FAILED at call %u (x = %lu): status %lu\n", n, i, first + i, st);
+            printf("ping %u: FAILED at call %u (x = %lu): %s\n", n, i, first + i,
+                   st == ~0ull ? "wrong reply" : cairn_status_name(st));
             return 1;
         }
         printf("ping %u: %u round trips ok\n", n, PING_CALLS);

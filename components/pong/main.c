@@ -91,7 +91,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     if (st == CAIRN_OK)
         st = cairn_announce("Pong", service);
     if (st != CAIRN_OK) {
-        printf("error: cannot offer the Pong service: %lu\n", st);
+        printf("error: cannot offer the Pong service: %s\n", cairn_status_name(st));
         return 1;
     }
     printf("Pong service ready\n");

@@ -17,7 +17,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     cairn_log_init("ticker");
     if ((st = cairn_timer_open(&timer)) != CAIRN_OK ||
         (st = cairn_timer_periodic(&timer, TICKER_PERIOD_US)) != CAIRN_OK) {
-        printf("error: no periodic timeout: %lu\n", st);
+        printf("error: no periodic timeout: %s\n", cairn_status_name(st));
         return 1;
     }
     for (unsigned n = 1;; n++) {

@@ -127,7 +127,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     }
     st = timer_service_start();
     if (st != CAIRN_OK) {
-        printf("error: cannot start the service: %s (%lu)\n", cairn_status_name(st), st);
+        printf("error: cannot start the service: %s\n", cairn_status_name(st));
         return 1;
     }
     printf("Timer service: TSC %lu kHz, timeouts by kernel semaphore deadlines\n",

@@ -7,8 +7,6 @@
  * on to the next selector of a pool with one per session (a capability
  * cannot be moved: revoking the inbox would take its copies with it).
  * Later items are dropped.
- *
- * No printf here: the log writes through the main EC's UTCB.
  */
 #include "timer.h"
 
