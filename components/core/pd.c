@@ -125,6 +125,7 @@ static uint64_t pd_env(struct core_pd *s)
     env->magic = CAIRN_ENV_MAGIC;
     env->ram_quota = s->quota;
     env->tsc_khz = cairn_tsc_khz();
+    env->boot_tsc = cairn_hip->boot_tsc;
     snprintf(env->label, sizeof(env->label), "%s", s->label);
     return cairn_mem_share(s->pd, p, PAGE, CAIRN_MEM_R, CAIRN_ENV_ADDR);
 }

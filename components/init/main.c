@@ -17,6 +17,7 @@
 #include <cairn/sel.h>
 #include <cairn/session.h>
 #include <cairn/sys.h>
+#include <cairn/time.h>
 #include <string.h>
 #include "config.h"
 #include "route.h"
@@ -301,6 +302,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     ep_utcb()->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, ep_inbox, 0, 0);
     for (unsigned i = 0; i < cfg.child_count; i++)
         init_start(i);
+    if (cfg.verbose || cairn_env->label[0] == 0 || !strcmp(cairn_env->label, "init"))
+        printf("BENCH boot_to_init_ready %lu ticks\n", cairn_rdtsc() - cairn_env->boot_tsc);
     if (cfg.verbose)
         printf("started %u children\n", cfg.child_count);
     for (;;) {

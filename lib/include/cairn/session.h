@@ -35,6 +35,7 @@ struct cairn_env {
     uint32_t magic, reserved;
     uint64_t ram_quota;     /* bytes of RAM the component may allocate */
     uint64_t tsc_khz;       /* TSC frequency                           */
+    uint64_t boot_tsc;      /* TSC when the kernel started             */
     char label[192];        /* e.g. "init -> timer"                    */
 };
 
