@@ -1,4 +1,5 @@
-/* Session arguments: key=value lists. */
+/* Session arguments: key=value lists; numbers in decimal (with K, M, G)
+ * or hexadecimal ("0x3f8"). */
 #include <cairn/args.h>
 #include <string.h>
 
@@ -52,6 +53,19 @@ static int args_parse(const char *v, size_t len, uint64_t *out)
     size_t i = 0;
     if (!len)
         return 0;
+    if (len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+        for (i = 2; i < len; i++) {
+            char c = v[i];
+            unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                         : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+            if (d == 16 || n >> 60)
+                return 0;
+            n = n << 4 | d;
+        }
+        *out = n;
+        return 1;
+    }
     for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
         if (n > (UINT64_MAX - 9) / 10)
             return 0;

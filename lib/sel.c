@@ -12,6 +12,8 @@ static uint64_t sel_limit(void)
 {
     unsigned order = cairn_hip ? cairn_hip->cap_order
                      : cairn_env ? CAIRN_COMPONENT_CAP_ORDER : CAIRN_ROOT_CAP_ORDER;
+    if (!cairn_env && (1ull << order) > CAIRN_ROOT_SEL_GSI)
+        return CAIRN_ROOT_SEL_GSI; /* the root's interrupt semaphores sit above */
 
     return 1ull << (order ? order : CAIRN_ROOT_CAP_ORDER);
 }

@@ -23,7 +23,7 @@
 #define CORE_QUANTUM_US 10000u
 
 enum core_kind { CORE_PARENT = 1, CORE_LOG, CORE_ROM, CORE_PD, CORE_CPU, CORE_IO_PORT,
-                 CORE_IO_MEM, CORE_FAULT };
+                 CORE_IO_MEM, CORE_FAULT, CORE_IRQ };
 #define CORE_BADGE(kind, id) ((uint64_t)(kind) << 32 | (uint32_t)(id))
 #define CORE_KIND(badge)     ((unsigned)((badge) >> 32))
 #define CORE_ID(badge)       ((unsigned)(uint32_t)(badge))
@@ -71,6 +71,7 @@ uint64_t core_pd_create(int payer, const char *label, const char *args, uint64_t
 uint64_t core_cpu_create(const char *label, uint64_t *pt);
 uint64_t core_io_port_create(const char *args, uint64_t *pt);
 uint64_t core_io_mem_create(const char *args, uint64_t *pt);
+uint64_t core_irq_create(const char *args, uint64_t *pt);
 
 void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
@@ -78,6 +79,7 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* A component faulted: stop it and tell its parent. */
 void core_pd_fault(unsigned id, const struct cairn_exc *x);

@@ -76,6 +76,10 @@ void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
 {
     struct cairn_msg out;
     const struct core_io *r = &io_ports[id];
+    if (u->mr[0] != CAIRN_IO_ATTACH) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
     cairn_msg_begin(&out, u, CAIRN_OK);
     for (uint64_t p = r->base, n = r->size; n && !out.bad;) {
         unsigned o = cairn_mem_chunk_order(p, p, n);
@@ -124,6 +128,10 @@ void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
 {
     struct cairn_msg out;
     const struct core_io *r = &io_mems[id];
+    if (u->mr[0] != CAIRN_IO_ATTACH) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
     void *va = cairn_mem_map_phys(r->base, r->size);
     if (!va) {
         cairn_rpc_status(u, CAIRN_ENOMEM);
@@ -132,4 +140,39 @@ void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, r->size);
     core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W);
+}
+
+/* ---- interrupts ------------------------------------------------------------ */
+
+/* An IRQ session: "irq=N" is an ISA IRQ (0-15, mapped through the
+ * firmware's overrides) or, with "gsi=N", a GSI. One session per GSI. */
+static bool irq_taken[256];
+
+uint64_t core_irq_create(const char *args, uint64_t *pt)
+{
+    uint64_t irq = cairn_arg_num(args, "irq", ~0ull), gsi = cairn_arg_num(args, "gsi", ~0ull);
+    if (irq < 16)
+        gsi = cairn_hip->isa_gsi[irq];
+    if (gsi >= cairn_hip->gsi_count)
+        return CAIRN_ENOTFOUND;
+    if (irq_taken[gsi])
+        return CAIRN_EDENIED; /* one driver per interrupt */
+    *pt = core_portal(CORE_BADGE(CORE_IRQ, gsi));
+    if (!*pt)
+        return CAIRN_ENOMEM;
+    irq_taken[gsi] = true;
+    return CAIRN_OK;
+}
+
+/* CAIRN_IRQ_ATTACH: route the GSI to CPU 0 and hand over its semaphore
+ * (DOWN only: the driver waits, it cannot fake interrupts). */
+void core_irq_op(unsigned gsi, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    uint64_t sm = CAIRN_ROOT_SEL_GSI + gsi, st = u->mr[0] == CAIRN_IRQ_ATTACH ? CAIRN_OK : CAIRN_EINVAL;
+    if (st == CAIRN_OK)
+        st = cairn_irq_ctrl(sm, 0);
+    cairn_msg_begin(&out, u, st);
+    if (st == CAIRN_OK)
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, sm, 0, CAIRN_R_SM_DOWN), 0);
 }

@@ -38,6 +38,7 @@ enum cairn_sys {
     CAIRN_SYS_SC_CTRL   = 11, /* sc_sel, op          -> rsi: consumed ticks   */
     CAIRN_SYS_SM_CTRL   = 12, /* sm_sel, op, deadline                         */
     CAIRN_SYS_PD_CTRL   = 13, /* pd_sel, op                                   */
+    CAIRN_SYS_IRQ_CTRL  = 14, /* sm_sel (a GSI's), cpu                        */
     CAIRN_SYS_COUNT
 };
 
@@ -175,6 +176,7 @@ enum cairn_event {
 #define CAIRN_ROOT_SEL_EC     65u /* own main EC                             */
 #define CAIRN_ROOT_SEL_SC     66u /* own SC                                  */
 #define CAIRN_ROOT_SEL_FIRST  67u /* first free selector                     */
+#define CAIRN_ROOT_SEL_GSI    0x3f00u /* semaphore of GSI g at this + g      */
 #define CAIRN_ROOT_CAP_ORDER  14u /* root's capability space: 2^14 selectors */
 
 #define CAIRN_USER_END        0x00007fffffffe000ull /* user addresses are below */

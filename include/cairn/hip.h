@@ -47,4 +47,6 @@ struct cairn_hip {
     uint32_t cmdline;         /* offset of the kernel command line   */
     uint32_t kernel_pool_kib; /* kernel memory pool size             */
     uint64_t boot_tsc;        /* TSC when the kernel started         */
+    uint32_t gsi_count;       /* interrupt semaphores at CAIRN_ROOT_SEL_GSI */
+    uint8_t isa_gsi[16];      /* GSI each ISA IRQ arrives at         */
 };

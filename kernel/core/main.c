@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "ec_arch.h"
 #include "hip.h"
+#include "irq.h"
 #include "mem.h"
 #include "paging.h"
 #include "root.h"
@@ -49,9 +50,15 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     space_host_reserve(0xfee00000, 4096);
     uint64_t tsc_khz = apic_calibrate();
     uint32_t asids, features = kmain_features(&asids);
-    unsigned found = acpi_cpu_count((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1));
-    found = found ? found : 1;
+    struct acpi_madt_info madt;
+    acpi_madt((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1), &madt);
+    unsigned found = madt.cpus ? madt.cpus : 1;
+    space_host_reserve(madt.ioapic, madt.ioapic ? 4096 : 0);
+    irq_init(irq_arch_init(madt.ioapic, madt.ioapic_gsi), madt.isa_gsi, madt.isa_flags);
     hip_init(found, tsc_khz, features, asids, boot_tsc);
+    hip->gsi_count = irq_count();
+    for (unsigned i = 0; i < 16; i++)
+        hip->isa_gsi[i] = madt.isa_gsi[i];
     sched_init_cpu(0);
 
     uint64_t avail = 0;
@@ -63,6 +70,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
             mem_pool_bytes >> 20);
     kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (features & CAIRN_HIP_F_SVM) ? "yes" : "no",
             (features & CAIRN_HIP_F_NPT) ? "yes" : "no", asids);
+    kprintf("[kernel] interrupts: %u GSIs through the I/O APIC\n", irq_count());
     kprintf("[kernel] root task: %s\n", boot_info.mods[0].cmdline);
     root_create();
     sched_dispatch();

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "ec.h"
 #include "hip.h"
+#include "irq.h"
 #include "mdb.h"
 #include "paging.h"
 #include "palloc.h"
@@ -91,6 +92,7 @@ void root_create(void)
         space_install(pd, CAIRN_ROOT_SEL_EC, &ec->k, CAIRN_R_ALL) ||
         space_install(pd, CAIRN_ROOT_SEL_SC, &sc->k, CAIRN_R_ALL))
         panic("root: cannot set up its PD");
+    irq_install(pd);
     ec->regs.rdi = CAIRN_ROOT_HIP;
     ec->regs.rsi = CAIRN_ROOT_UTCB;
 }

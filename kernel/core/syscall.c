@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "ec.h"
 #include "ipc.h"
+#include "irq.h"
 #include "pd.h"
 #include "pt.h"
 #include "regs.h"
@@ -179,6 +180,15 @@ static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
     ec_sys_ret(ec, CAIRN_OK);
 }
 
+static _Noreturn void sys_irq_ctrl(struct ec *ec, struct regs *r)
+{
+    struct sm *sm = sys_cap(ec, SYS_A1(r), KOBJ_SM, CAIRN_R_SM_UP | CAIRN_R_SM_DOWN);
+    if (SYS_A2(r) >= cpu_count)
+        ec_sys_ret(ec, CAIRN_ECPU);
+    CHECK(irq_assign(sm, (unsigned)SYS_A2(r)));
+    ec_sys_ret(ec, CAIRN_OK);
+}
+
 static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply,
     [CAIRN_SYS_CREATE_PD] = sys_create_pd, [CAIRN_SYS_CREATE_EC] = sys_create_ec,
@@ -187,6 +197,7 @@ static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_REVOKE] = sys_revoke,       [CAIRN_SYS_LOOKUP] = sys_lookup,
     [CAIRN_SYS_EC_CTRL] = sys_ec_ctrl,     [CAIRN_SYS_SC_CTRL] = sys_sc_ctrl,
     [CAIRN_SYS_SM_CTRL] = sys_sm_ctrl,     [CAIRN_SYS_PD_CTRL] = sys_pd_ctrl,
+    [CAIRN_SYS_IRQ_CTRL] = sys_irq_ctrl,
 };
 
 _Noreturn void syscall_handler(struct regs *r);

@@ -1,6 +1,7 @@
 /* Semaphore (SM): counting, with optional timeout. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "kobj.h"
 #include "list.h"
@@ -9,6 +10,8 @@ struct ec;
 
 struct sm {
     struct kobj k;
+    int16_t gsi;        /* interrupt it signals, or -1      */
+    bool gsi_masked;    /* level-triggered GSI awaiting down */
     uint64_t count;
     struct list waiters; /* ECs, FIFO */
 };

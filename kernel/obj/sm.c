@@ -2,6 +2,7 @@
 #include "sm.h"
 #include <cairn/abi.h>
 #include "ec.h"
+#include "irq.h"
 #include "sched.h"
 #include "slab.h"
 
@@ -15,6 +16,7 @@ int sm_create(struct sm **out, uint64_t count)
     if (!sm)
         return CAIRN_ENOMEM;
     sm->k.type = KOBJ_SM;
+    sm->gsi = -1;
     sm->count = count;
     list_init(&sm->waiters);
     *out = sm;
@@ -38,6 +40,7 @@ int sm_up(struct sm *sm)
 
 void sm_down(struct sm *sm, struct ec *ec, uint64_t deadline, int zero)
 {
+    irq_rearm(sm);
     if (sm->count) {
         sm->count = zero ? 0 : sm->count - 1;
         ec_sys_ret(ec, CAIRN_OK);

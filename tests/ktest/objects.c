@@ -446,3 +446,20 @@ TEST(perm_pd_sc)
     KT_ST(cairn_create_sc(kt_sel(), nosc, t.ec, 1, KT_QUANTUM_US), CAIRN_EPERM);
     KT_OK(cairn_create_sc(kt_sel(), pd, t.ec, 1, KT_QUANTUM_US));
 }
+
+TEST(irq_ctrl)
+{
+    uint64_t gsi = CAIRN_ROOT_SEL_GSI + 5, weak, sm = obj_sm(0);
+
+    KT_CHECK(cairn_hip->gsi_count > 5, "only %u GSIs", cairn_hip->gsi_count);
+    weak = obj_weak(gsi, CAIRN_R_SM_DOWN);
+    KT_CHECK(weak && sm, "setup");
+    KT_ST(cairn_irq_ctrl(sm, 0), CAIRN_EPAR);          /* not an interrupt's semaphore */
+    KT_ST(cairn_irq_ctrl(gsi, 99), CAIRN_ECPU);
+    KT_ST(cairn_irq_ctrl(weak, 0), CAIRN_EPERM);        /* waiting is not routing */
+    KT_ST(cairn_irq_ctrl(kt_sel(), 0), CAIRN_ECAP);
+    KT_ST(cairn_irq_ctrl(CAIRN_ROOT_SEL_GSI + cairn_hip->gsi_count, 0), CAIRN_ECAP);
+    KT_ST(cairn_irq_ctrl(CAIRN_ROOT_SEL_SC, 0), CAIRN_ETYPE);
+    KT_OK(cairn_irq_ctrl(gsi, 0));                      /* GSI 5: no device, stays quiet */
+    KT_ST(cairn_sm_down(weak, cairn_deadline_us(1000)), CAIRN_ETIMEOUT);
+}

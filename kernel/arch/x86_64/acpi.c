@@ -45,35 +45,47 @@ static const struct acpi_sdt *acpi_table(uint64_t pa, uint64_t max_phys)
     return t;
 }
 
-static unsigned acpi_madt_cpus(const struct acpi_sdt *madt)
+static void acpi_madt_parse(const struct acpi_sdt *madt, struct acpi_madt_info *info)
 {
-    unsigned n = 0;
     const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8, *end = (const uint8_t *)madt + madt->length;
     for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
         if (p[0] == 0 && p[1] >= 8 && (p[4] & 1)) /* processor local APIC, enabled */
-            n++;
+            info->cpus++;
         if (p[0] == 9 && p[1] >= 16 && (p[8] & 1)) /* processor local x2APIC, enabled */
-            n++;
+            info->cpus++;
+        if (p[0] == 1 && p[1] >= 12 && !info->ioapic) { /* I/O APIC */
+            info->ioapic = *(const uint32_t *)(p + 4);
+            info->ioapic_gsi = *(const uint32_t *)(p + 8);
+        }
+        if (p[0] == 2 && p[1] >= 10 && p[2] == 0 && p[3] < 16) { /* ISA interrupt override */
+            uint32_t gsi = *(const uint32_t *)(p + 4);
+            info->isa_gsi[p[3]] = gsi < 256 ? (uint8_t)gsi : p[3];
+            info->isa_flags[p[3]] = *(const uint16_t *)(p + 8);
+        }
     }
-    return n;
 }
 
-unsigned acpi_cpu_count(uint64_t max_phys)
+void acpi_madt(uint64_t max_phys, struct acpi_madt_info *info)
 {
+    for (unsigned i = 0; i < 16; i++)
+        info->isa_gsi[i] = (uint8_t)i, info->isa_flags[i] = 0;
+    info->cpus = 0;
+    info->ioapic = 0;
     const uint8_t *rsdp = acpi_find_rsdp();
     if (!rsdp)
-        return 0;
+        return;
     int xsdt = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
     const struct acpi_sdt *root = acpi_table(xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16), max_phys);
     if (!root)
-        return 0;
+        return;
     unsigned width = xsdt ? 8 : 4, count = (root->length - (unsigned)sizeof(*root)) / width;
     for (unsigned i = 0; i < count; i++) {
         const uint8_t *e = (const uint8_t *)root + sizeof(*root) + i * width;
         uint64_t pa = xsdt ? *(const uint64_t *)e : *(const uint32_t *)e;
         const struct acpi_sdt *t = acpi_table(pa, max_phys);
-        if (t && !memcmp(t->sig, "APIC", 4))
-            return acpi_madt_cpus(t);
+        if (t && !memcmp(t->sig, "APIC", 4)) {
+            acpi_madt_parse(t, info);
+            return;
+        }
     }
-    return 0;
 }

@@ -3,6 +3,14 @@
 
 #include <stdint.h>
 
-/* CPUs the MADT lists as enabled; 0 if there is no usable MADT.
- * Tables must lie below max_phys (inside the direct map). */
-unsigned acpi_cpu_count(uint64_t max_phys);
+/* What the MADT says. Without a usable MADT: no CPU counted, no I/O APIC. */
+struct acpi_madt_info {
+    unsigned cpus;           /* enabled processors                        */
+    uint64_t ioapic;         /* physical address of the first I/O APIC, 0 if none */
+    unsigned ioapic_gsi;     /* its first GSI                             */
+    uint8_t isa_gsi[16];     /* GSI of each ISA IRQ (overrides applied)   */
+    uint16_t isa_flags[16];  /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
+};
+
+/* Read the MADT; tables must lie below max_phys (inside the direct map). */
+void acpi_madt(uint64_t max_phys, struct acpi_madt_info *info);

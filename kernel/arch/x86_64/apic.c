@@ -43,6 +43,9 @@ void apic_init(void)
 
 void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 
+/* Only the boot CPU runs so far: its APIC ID for every CPU number. */
+unsigned apic_id(unsigned cpu) { return apic_read(0x20) >> 24; }
+
 /* Count TSC and APIC ticks over 10 ms of PIT channel 2. */
 uint64_t apic_calibrate(void)
 {

@@ -47,5 +47,6 @@
 
 #define VEC_SYSCALL 0x100 /* regs.vec of an EC that entered by syscall     */
 #define VEC_EVENT   0x101 /* regs.vec after an event reply: return by iret */
+#define VEC_GSI_BASE 0x30 /* GSI g arrives at VEC_GSI_BASE + g (irq.h: IRQ_MAX) */
 #define VEC_TIMER   0xf0
 #define VEC_SPURIOUS 0xff

@@ -46,4 +46,5 @@ void cpu_init(unsigned id);
 void idt_init(void);
 void apic_init(void);
 void apic_eoi(void);
+unsigned apic_id(unsigned cpu);
 uint64_t apic_calibrate(void); /* returns TSC kHz */

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "ec.h"
+#include "irq.h"
 #include "paging.h"
 #include "pd.h"
 #include "sched.h"
@@ -182,6 +183,11 @@ _Noreturn void intr_user(struct regs *r)
         apic_eoi();
         sched_timer();
     }
+    if (v >= VEC_GSI_BASE && v < VEC_GSI_BASE + IRQ_MAX) {
+        apic_eoi();
+        irq_handle(v - VEC_GSI_BASE);
+        ec_ret_user(ec);
+    }
     if (v == 7) {
         ec_arch_fpu_switch(ec);
         ec_ret_user(ec);
@@ -203,6 +209,11 @@ _Noreturn void intr_kernel(struct regs *r)
     if (v == VEC_TIMER) {
         apic_eoi();
         sched_timer();
+    }
+    if (v >= VEC_GSI_BASE && v < VEC_GSI_BASE + IRQ_MAX) {
+        apic_eoi();
+        irq_handle(v - VEC_GSI_BASE);
+        sched_dispatch();
     }
     if (v < 32)
         panic("%s in kernel: rip=%lx err=%lx cr2=%lx rsp=%lx", ec_arch_event_name(v), r->rip,

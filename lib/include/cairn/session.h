@@ -74,6 +74,8 @@ enum cairn_pd_session_op {
 };
 enum cairn_pd_session_state { CAIRN_PD_RUNNING = 0, CAIRN_PD_FAULTED = 1, CAIRN_PD_EXITED = 2 };
 enum cairn_cpu_op  { CAIRN_CPU_THREAD = 1 };        /* ip, sp, prio -> EC sel   */
+enum cairn_irq_op  { CAIRN_IRQ_ATTACH = 1 };        /* -> semaphore (typed)     */
+enum cairn_io_op   { CAIRN_IO_ATTACH = 1 };         /* -> ports / memory (typed) */
 enum cairn_timer_op {
     CAIRN_TIMER_NOW      = 1,  /* -> microseconds since boot                   */
     CAIRN_TIMER_ONESHOT  = 2,  /* us; typed item: semaphore to up at expiry     */

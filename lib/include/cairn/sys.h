@@ -152,6 +152,12 @@ static inline uint64_t cairn_sm_zero(uint64_t sm, uint64_t deadline)
     return cairn_syscall(CAIRN_SYS_SM_CTRL, 0, sm, CAIRN_SM_ZERO, deadline, 0, 0, 0);
 }
 
+/* Route the interrupt whose semaphore is `sm` to `cpu` and unmask it. */
+static inline uint64_t cairn_irq_ctrl(uint64_t sm, unsigned cpu)
+{
+    return cairn_syscall(CAIRN_SYS_IRQ_CTRL, 0, sm, cpu, 0, 0, 0, 0);
+}
+
 /* Kill PD `pd`: its ECs stop, its mappings go (needs PD_CTRL). */
 static inline uint64_t cairn_pd_kill(uint64_t pd)
 {
