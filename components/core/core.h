@@ -34,6 +34,17 @@ struct core_rom {
     const uint8_t *data; /* mapped in core */
 };
 
+/* A range of a component's address space that core backs on demand: a
+ * page fault there gets a fresh page, filled from `src` where the range
+ * has file contents (an ELF segment), zero elsewhere. */
+struct core_region {
+    uint64_t start, end;  /* page aligned                             */
+    const uint8_t *src;   /* bytes for [start + src_off, + src_len)   */
+    uint64_t src_off, src_len;
+    unsigned rights;
+};
+#define CORE_MAX_REGIONS 16
+
 /* A PD session: a component's address space, RAM quota and main thread. */
 struct core_pd {
     bool used;
@@ -44,6 +55,9 @@ struct core_pd {
     uint64_t pt;          /* portal of this session (core's selector)           */
     uint64_t pd;          /* the component's PD, 0 until loaded                 */
     uint64_t main_ec, entry, heap_next;
+    unsigned nregions;
+    struct core_region region[CORE_MAX_REGIONS];
+    uint64_t faults;      /* pages mapped on demand */
     unsigned threads;
     unsigned state, event;
     uint64_t rip, addr, exit_code;
@@ -81,8 +95,9 @@ void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-/* A component faulted: stop it and tell its parent. */
-void core_pd_fault(unsigned id, const struct cairn_exc *x);
+/* A component's event: back a page on demand (returns 1: resume it), or
+ * stop it and tell its parent (returns 0). */
+int core_pd_fault(unsigned id, const struct cairn_exc *x);
 
 struct cairn_utcb *core_ep_utcb(void);
 /* Portal into core's fault handler for PD session `id`. */

@@ -117,8 +117,10 @@ static void core_fault(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc x = *(const struct cairn_exc *)u->mr;
     core_pd_fault(CORE_ID(badge), &x);
+    /* Resumed (mtd 0: state unchanged, the instruction is retried), or a
+     * reply to a dead EC, which the kernel drops. */
     u->untyped = u->typed = 0;
-    cairn_reply(0); /* to a dead EC: the kernel drops it */
+    cairn_reply(0);
 }
 
 uint64_t core_fault_portal(unsigned id)

@@ -79,17 +79,12 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     return CAIRN_OK;
 }
 
-/* Map `pages` of fresh RAM (filled from src) into the component at va.
- * Delegated from the host frames, not from core's own read-write view,
- * so program text can be executable. */
-static uint64_t pd_map(struct core_pd *s, uint64_t va, uint64_t pages, const uint8_t *src,
-                       uint64_t src_off, uint64_t src_len, unsigned rights)
+/* Delegate `pages` of core's RAM at p to the component at va, from the
+ * host frames rather than core's own read-write view, so program text
+ * can be executable. */
+static uint64_t pd_give(struct core_pd *s, uint64_t va, const uint8_t *p, uint64_t pages,
+                        unsigned rights)
 {
-    uint8_t *p = pd_ram(s, pages);
-    if (!p)
-        return CAIRN_EQUOTA;
-    if (src_len)
-        memcpy(p + src_off, src, src_len);
     uint64_t f = cairn_page_phys(p) >> 12, d = va >> 12;
     while (pages) {
         unsigned o = cairn_mem_chunk_order(f, d, pages);
@@ -102,18 +97,64 @@ static uint64_t pd_map(struct core_pd *s, uint64_t va, uint64_t pages, const uin
     return CAIRN_OK;
 }
 
+/* Reserve [start, start + bytes) of the component, charged to its quota
+ * now, backed page by page when first touched. Adjacent plain RAM ranges
+ * merge into one region. */
+static uint64_t pd_region(struct core_pd *s, uint64_t start, uint64_t bytes, const uint8_t *src,
+                          uint64_t src_off, uint64_t src_len, unsigned rights)
+{
+    uint64_t end = (start + bytes + PAGE - 1) & ~(PAGE - 1);
+    if (end - start > s->quota - s->ram)
+        return CAIRN_EQUOTA;
+    struct core_region *last = s->nregions ? &s->region[s->nregions - 1] : 0;
+    if (last && !src && !last->src && last->end == start && last->rights == rights) {
+        last->end = end;
+    } else if (s->nregions == CORE_MAX_REGIONS) {
+        return CAIRN_ENOMEM;
+    } else {
+        s->region[s->nregions++] = (struct core_region){ start, end, src, src_off, src_len, rights };
+    }
+    s->ram += end - start;
+    return CAIRN_OK;
+}
+
 static uint64_t pd_load_segments(struct core_pd *s, const struct core_rom *rom,
                                  const struct elf_image *img)
 {
     for (unsigned i = 0; i < img->count; i++) {
         const struct elf_segment *g = &img->seg[i];
-        uint64_t start = g->vaddr & ~(PAGE - 1), end = (g->vaddr + g->memsz + PAGE - 1) & ~(PAGE - 1);
-        uint64_t st = pd_map(s, start, (end - start) / PAGE, rom->data + g->offset,
-                             g->vaddr - start, g->filesz, g->rights);
+        uint64_t start = g->vaddr & ~(PAGE - 1);
+        uint64_t st = pd_region(s, start, g->vaddr + g->memsz - start, rom->data + g->offset,
+                                g->vaddr - start, g->filesz, g->rights);
         if (st != CAIRN_OK)
             return st;
     }
     return CAIRN_OK;
+}
+
+/* A page fault at `addr`: back it if it lies in a region. */
+static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
+{
+    if (err & 1)
+        return 0; /* present: a protection fault, not a missing page */
+    for (unsigned i = 0; i < s->nregions; i++) {
+        const struct core_region *r = &s->region[i];
+        if (addr < r->start || addr >= r->end)
+            continue;
+        uint64_t page = addr & ~(PAGE - 1);
+        uint8_t *p = cairn_page_alloc(1);
+        if (!p)
+            return 0;
+        /* the part of the file bytes [src_off, src_off + src_len) on this page */
+        uint64_t lo = page - r->start, hi = lo + PAGE;
+        uint64_t a = lo > r->src_off ? lo : r->src_off;
+        uint64_t b = hi < r->src_off + r->src_len ? hi : r->src_off + r->src_len;
+        if (r->src && a < b)
+            memcpy(p + (a - lo), r->src + (a - r->src_off), b - a);
+        s->faults++;
+        return pd_give(s, page, p, 1, r->rights) == CAIRN_OK;
+    }
+    return 0;
 }
 
 static uint64_t pd_env(struct core_pd *s)
@@ -127,7 +168,7 @@ static uint64_t pd_env(struct core_pd *s)
     env->tsc_khz = cairn_tsc_khz();
     env->boot_tsc = cairn_hip->boot_tsc;
     snprintf(env->label, sizeof(env->label), "%s", s->label);
-    return cairn_mem_share(s->pd, p, PAGE, CAIRN_MEM_R, CAIRN_ENV_ADDR);
+    return pd_give(s, CAIRN_ENV_ADDR, p, 1, CAIRN_MEM_R);
 }
 
 /* Capabilities every component starts with (cairn/session.h). */
@@ -178,8 +219,8 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
     s->pd = pd;
     st = pd_load_segments(s, rom, &img);
     if (st == CAIRN_OK)
-        st = pd_map(s, CAIRN_STACK_TOP - CAIRN_STACK_SIZE, CAIRN_STACK_SIZE / PAGE, 0, 0, 0,
-                    CAIRN_MEM_R | CAIRN_MEM_W);
+        st = pd_region(s, CAIRN_STACK_TOP - CAIRN_STACK_SIZE, CAIRN_STACK_SIZE, 0, 0, 0,
+                       CAIRN_MEM_R | CAIRN_MEM_W);
     if (st == CAIRN_OK)
         st = pd_env(s);
     if (st == CAIRN_OK)
@@ -208,7 +249,7 @@ static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
     if (!s->pd || !pages || pages > (CAIRN_UTCB_AREA - s->heap_next) / PAGE)
         return CAIRN_EINVAL;
     *va = s->heap_next;
-    uint64_t st = pd_map(s, *va, pages, 0, 0, 0, CAIRN_MEM_R | CAIRN_MEM_W);
+    uint64_t st = pd_region(s, *va, pages * PAGE, 0, 0, 0, CAIRN_MEM_R | CAIRN_MEM_W);
     if (st == CAIRN_OK)
         s->heap_next += pages * PAGE;
     return st;
@@ -244,6 +285,7 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_msg_word(&out, s->event);
         cairn_msg_word(&out, s->rip);
         cairn_msg_word(&out, s->addr);
+        cairn_msg_word(&out, s->faults);
         return;
     }
     cairn_msg_begin(&out, u, st);
@@ -251,11 +293,13 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_msg_word(&out, va);
 }
 
-void core_pd_fault(unsigned id, const struct cairn_exc *x)
+int core_pd_fault(unsigned id, const struct cairn_exc *x)
 {
     struct core_pd *s = &core_pds[id];
     if (id >= CORE_MAX_PDS || !s->used || s->state != CAIRN_PD_RUNNING)
-        return;
+        return 0;
+    if (x->event == CAIRN_EVT_PF && pd_demand(s, x->qual[1], x->qual[0]))
+        return 1; /* resume: the instruction finds its page now */
     s->state = CAIRN_PD_FAULTED;
     s->event = (unsigned)x->event;
     s->rip = x->rip;
@@ -265,6 +309,7 @@ void core_pd_fault(unsigned id, const struct cairn_exc *x)
         printf("%s faulted (event %u at rip %#lx, address %#lx)\n", s->label, s->event, s->rip, s->addr);
     if (s->notify)
         cairn_sm_up(s->notify);
+    return 0;
 }
 
 /* ---- CPU sessions: threads in the PD of the same label --------------------- */

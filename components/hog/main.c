@@ -6,10 +6,37 @@
 #include <cairn/fmt.h>
 #include <cairn/heap.h>
 #include <cairn/log.h>
+#include <cairn/rpc.h>
 #include <cairn/runtime.h>
+#include <cairn/session.h>
 #include <string.h>
 
 #define HOG_STEP (64u * 1024u)
+
+/* Pages core has backed on demand for us so far (PD_STATE). */
+static uint64_t hog_backed(void)
+{
+    struct cairn_msg m;
+    cairn_msg_begin(&m, cairn_utcb_main, CAIRN_PD_STATE);
+    if (cairn_rpc_call(CAIRN_SEL_PD_SESSION, cairn_utcb_main) != CAIRN_OK || cairn_utcb_main->untyped < 6)
+        return ~0ull;
+    return cairn_utcb_main->mr[5];
+}
+
+/* Reserved RAM costs quota at once but pages only when touched. */
+static int hog_check_demand(volatile uint8_t *p)
+{
+    uint64_t before = hog_backed();
+    p[0] = 1;
+    p[HOG_STEP - 1] = 1;
+    uint64_t after = hog_backed();
+    if (before == ~0ull || after != before + 2) {
+        printf("error: touching 2 fresh pages backed %lu pages\n", after - before);
+        return 0;
+    }
+    printf("demand paging: each fresh page backed at its first touch\n");
+    return 1;
+}
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
 {
@@ -20,6 +47,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     printf("RAM quota %lu KiB, taking it in %u KiB steps\n", cairn_env->ram_quota >> 10,
            HOG_STEP >> 10);
     while ((st = cairn_pd_ram(HOG_STEP, &p)) == CAIRN_OK) {
+        if (!total && !hog_check_demand(p))
+            return 1;
         memset(p, 0xa5, HOG_STEP); /* the RAM is really there */
         total += HOG_STEP;
     }

@@ -69,7 +69,7 @@ enum cairn_pd_session_op {
     CAIRN_PD_PARENT  = 2,  /* typed item: the child's parent portal            */
     CAIRN_PD_START   = 3,  /* priority                                         */
     CAIRN_PD_RAM     = 4,  /* bytes -> address of fresh RAM in the caller      */
-    CAIRN_PD_STATE   = 5,  /* -> state, event, rip, addr (see below)           */
+    CAIRN_PD_STATE   = 5,  /* -> state, event, rip, addr, pages backed on demand */
     CAIRN_PD_NOTIFY  = 6,  /* typed item: semaphore core ups on a fault        */
 };
 enum cairn_pd_session_state { CAIRN_PD_RUNNING = 0, CAIRN_PD_FAULTED = 1, CAIRN_PD_EXITED = 2 };
