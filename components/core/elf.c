@@ -1,23 +1,11 @@
 /* core: ELF64 executables (elf.h). */
 #include "elf.h"
 #include <cairn/abi.h>
+#include <cairn/elf.h>
 #include <string.h>
 
-struct elf64_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
 
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-static const char *elf_segment(const struct elf64_phdr *ph, uint64_t size, uint64_t lo, uint64_t hi,
+static const char *elf_segment(const struct cairn_elf_phdr *ph, uint64_t size, uint64_t lo, uint64_t hi,
                                struct elf_segment *s)
 {
     if (ph->filesz > ph->memsz)
@@ -29,30 +17,30 @@ static const char *elf_segment(const struct elf64_phdr *ph, uint64_t size, uint6
     if ((ph->vaddr & 4095) != (ph->offset & 4095))
         return "segment offset and address disagree modulo the page size";
     *s = (struct elf_segment){ ph->vaddr, ph->memsz, ph->filesz, ph->offset,
-                               CAIRN_MEM_R | ((ph->flags & 2) ? CAIRN_MEM_W : 0) |
-                                   ((ph->flags & 1) ? CAIRN_MEM_X : 0) };
+                               CAIRN_MEM_R | ((ph->flags & CAIRN_ELF_PF_W) ? CAIRN_MEM_W : 0) |
+                                   ((ph->flags & CAIRN_ELF_PF_X) ? CAIRN_MEM_X : 0) };
     return 0;
 }
 
 const char *elf_parse(const uint8_t *data, uint64_t size, uint64_t lo, uint64_t hi,
                       struct elf_image *img)
 {
-    const struct elf64_ehdr *eh = (const void *)data;
+    const struct cairn_elf_ehdr *eh = (const void *)data;
     if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4))
         return "not an ELF file";
-    if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != 62)
+    if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != CAIRN_ELF_X86_64)
         return "not a little-endian x86_64 ELF file";
-    if (eh->type != 2)
+    if (eh->type != CAIRN_ELF_EXEC)
         return "not a static executable (ELF type EXEC)";
-    if (eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
-        eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
+    if (eh->phentsize != sizeof(struct cairn_elf_phdr) || eh->phoff > size ||
+        eh->phnum > (size - eh->phoff) / sizeof(struct cairn_elf_phdr))
         return "program headers lie outside the file";
     img->entry = eh->entry;
     img->count = 0;
     for (unsigned i = 0; i < eh->phnum; i++) {
-        struct elf64_phdr ph;
+        struct cairn_elf_phdr ph;
         memcpy(&ph, data + eh->phoff + i * sizeof(ph), sizeof(ph)); /* may be unaligned */
-        if (ph.type != 1)
+        if (ph.type != CAIRN_ELF_PT_LOAD)
             continue;
         if (img->count == ELF_MAX_SEGMENTS)
             return "too many loadable segments";

@@ -6,6 +6,7 @@
  */
 #include "root.h"
 #include <cairn/abi.h>
+#include <cairn/elf.h>
 #include "boot.h"
 #include "console.h"
 #include "ec.h"
@@ -20,21 +21,6 @@
 #include "space.h"
 #include "string.h"
 
-struct elf64_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_LOAD 1
 
 /* Map fresh pages for [va, va+memsz), filled from data[0..filesz). */
 static void root_map(struct pd *pd, uint64_t va, const uint8_t *data, uint64_t filesz,
@@ -53,22 +39,22 @@ static void root_map(struct pd *pd, uint64_t va, const uint8_t *data, uint64_t f
 
 static uint64_t root_load(struct pd *pd, const uint8_t *img, uint64_t size)
 {
-    const struct elf64_ehdr *eh = (const void *)img;
-    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2\1\1", 7) || eh->type != 2 ||
-        eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff > size || eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr) ||
+    const struct cairn_elf_ehdr *eh = (const void *)img;
+    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\2\1\1", 7) || eh->type != CAIRN_ELF_EXEC ||
+        eh->machine != CAIRN_ELF_X86_64 || eh->phentsize != sizeof(struct cairn_elf_phdr) ||
+        eh->phoff > size || eh->phnum > (size - eh->phoff) / sizeof(struct cairn_elf_phdr) ||
         eh->entry >= CAIRN_USER_END)
         panic("root module is not a static x86_64 ELF executable");
-    const struct elf64_phdr *ph = (const void *)(img + eh->phoff);
+    const struct cairn_elf_phdr *ph = (const void *)(img + eh->phoff);
     for (unsigned i = 0; i < eh->phnum; i++) {
-        if (ph[i].type != PT_LOAD)
+        if (ph[i].type != CAIRN_ELF_PT_LOAD)
             continue;
         if (ph[i].filesz > ph[i].memsz || ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
             ph[i].vaddr >= CAIRN_ROOT_STACK_TOP - CAIRN_ROOT_STACK_SIZE ||
             ph[i].memsz > CAIRN_ROOT_STACK_TOP - CAIRN_ROOT_STACK_SIZE - ph[i].vaddr)
             panic("root module: bad segment %u", i);
-        unsigned rights = CAIRN_MEM_R | ((ph[i].flags & 2) ? CAIRN_MEM_W : 0) |
-                          ((ph[i].flags & 1) ? CAIRN_MEM_X : 0);
+        unsigned rights = CAIRN_MEM_R | ((ph[i].flags & CAIRN_ELF_PF_W) ? CAIRN_MEM_W : 0) |
+                          ((ph[i].flags & CAIRN_ELF_PF_X) ? CAIRN_MEM_X : 0);
         root_map(pd, ph[i].vaddr, img + ph[i].offset, ph[i].filesz, ph[i].memsz, rights);
     }
     return eh->entry;
