@@ -80,9 +80,9 @@ PROGRAM_BINS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 
 # --- host unit tests (cmocka) ---------------------------------------------------
 HOST_CC     ?= gcc
-HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Ilib/include -Ikernel/include -Itests/host \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -iquote kernel/include -idirafter lib/include -Itests/host \
         -DCAIRN_HOST_TEST -Icomponents/init \
-        -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined
+        -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined -MMD -MP
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
 # Each host test lists the sources it tests in a line "// SOURCES: a.c b.c".
