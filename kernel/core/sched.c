@@ -84,7 +84,8 @@ static void sched_switch_sc(struct percpu *p, struct sc *sc)
     arch_timer_set(deadline);
 }
 
-_Noreturn void sched_dispatch(void)
+_Noreturn void sched_dispatch_fresh(void);
+_Noreturn void sched_dispatch_fresh(void)
 {
     struct percpu *p = percpu();
     struct sc *sc;
@@ -142,6 +143,11 @@ void sched_wake(struct ec *ec, int status)
 {
     ec->blocked = false;
     SYS_STATUS(&ec->regs, (uint64_t)status);
+    sched_unpark(ec);
+}
+
+void sched_unpark(struct ec *ec)
+{
     while (!list_empty(&ec->parked)) {
         struct sc *sc = container_of(ec->parked.next, struct sc, link);
         list_del(&sc->link);

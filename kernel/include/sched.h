@@ -18,6 +18,7 @@ struct ec;
 void sched_init_cpu(unsigned cpu);
 void sched_ready(struct sc *sc);
 void sched_remove(struct sc *sc);
+/* Run the highest priority SC's EC (entry.S: on a fresh kernel stack). */
 _Noreturn void sched_dispatch(void);
 /* Timer interrupt: account, rotate an exhausted SC, fire timeouts. */
 _Noreturn void sched_timer(void);
@@ -30,6 +31,8 @@ static inline __attribute__((always_inline)) void sched_check_preempt(void)
 /* Block / wake `ec` (semaphore, timeout). */
 _Noreturn void sched_block(struct ec *ec);
 void sched_wake(struct ec *ec, int status);
+/* Requeue the SCs parked on `ec`; dispatch parks them again if need be. */
+void sched_unpark(struct ec *ec);
 void timeout_add(struct ec *ec, uint64_t deadline);
 void timeout_del(struct ec *ec);
 /* The EC currently running on this CPU. */

@@ -80,6 +80,13 @@ void ec_kill(struct ec *ec)
         sm_cancel(ec);
         timeout_del(ec);
     }
+    /* SCs of callers further up may be parked at the end of the chain this
+     * EC started: with the chain cut here they must look again. */
+    struct ec *end = ec->callee;
+    while (end && end->callee)
+        end = end->callee;
+    if (end)
+        sched_unpark(end);
     struct ec *caller = ec->caller;
     if (caller) {
         /* Its caller gets EABORT; an EC in an event retries the faulting

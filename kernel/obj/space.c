@@ -21,6 +21,12 @@
 
 static struct slab_cache mdb_cache;
 
+/* Does [base, base + n) fit below limit? (No sum that could wrap.) */
+static inline bool space_fits(uint64_t base, uint64_t n, uint64_t limit)
+{
+    return base < limit && n <= limit - base;
+}
+
 static struct { uint64_t base, end; } host_reserved[16];
 static unsigned host_nreserved;
 
@@ -100,10 +106,10 @@ static int mem_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
 {
     uint64_t n = 1ull << order, frame = base;
     struct mdb *parent = NULL;
-    if (dst_base + n > (CAIRN_USER_END >> 12))
+    if (!space_fits(dst_base, n, CAIRN_USER_END >> 12))
         return CAIRN_EPAR;
     if (host) {
-        if (base + n > MAX_FRAME)
+        if (!space_fits(base, n, MAX_FRAME))
             return CAIRN_EPAR;
         if (!space_host_ok(base, n))
             return CAIRN_EPERM;
@@ -111,7 +117,7 @@ static int mem_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
         parent = mdb_find(src->mem, base);
         if (!parent)
             return CAIRN_ECAP;
-        if (base + n > mdb_end(parent))
+        if (n > mdb_end(parent) - base)
             return CAIRN_EPAR;
         if ((parent->flags & MDB_KERNEL) || !(*rights &= parent->rights))
             return CAIRN_EPERM;
@@ -153,13 +159,13 @@ static int io_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned o
 {
     uint64_t n = 1ull << order;
     struct mdb *parent = NULL;
-    if (base + n > IO_PORTS || dst_base != base)
+    if (!space_fits(base, n, IO_PORTS) || dst_base != base)
         return CAIRN_EPAR;
     if (!host) {
         parent = mdb_find(src->io, base);
         if (!parent)
             return CAIRN_ECAP;
-        if (base + n > mdb_end(parent))
+        if (n > mdb_end(parent) - base)
             return CAIRN_EPAR;
     }
     if (mdb_overlaps(dst->io, base, base + n))
@@ -193,7 +199,8 @@ static int obj_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
     uint64_t n = 1ull << order;
     unsigned got = 0;
     int any = 0;
-    if (base + n > (1ull << src->caps.order) || dst_base + n > (1ull << dst->caps.order))
+    if (!space_fits(base, n, 1ull << src->caps.order) ||
+        !space_fits(dst_base, n, 1ull << dst->caps.order))
         return CAIRN_ECAP;
     for (uint64_t i = 0; i < n; i++) {
         struct mdb *s = cap_slot(&src->caps, base + i, 0);
@@ -261,7 +268,7 @@ int space_delegate(struct pd *src, struct pd *dst, uint64_t crd, uint64_t dst_ba
         return CAIRN_EPAR;
     if (window) {
         uint64_t wb = CAIRN_CRD_BASE(window), wn = 1ull << CAIRN_CRD_ORDER(window);
-        if (order > CAIRN_CRD_ORDER(window) || dst_base < wb || dst_base + n > wb + wn)
+        if (order > CAIRN_CRD_ORDER(window) || dst_base < wb || !space_fits(dst_base - wb, n, wn))
             return CAIRN_EPAR;
     }
     if (dst->dead)
@@ -320,7 +327,8 @@ static void space_revoke_obj(struct pd *pd, uint64_t base, uint64_t end, bool se
 int space_revoke(struct pd *pd, uint64_t crd, bool self)
 {
     unsigned type = CAIRN_CRD_TYPE(crd);
-    uint64_t base = CAIRN_CRD_BASE(crd), end = base + (1ull << CAIRN_CRD_ORDER(crd));
+    uint64_t base = CAIRN_CRD_BASE(crd), n = 1ull << CAIRN_CRD_ORDER(crd);
+    uint64_t end = n > ~0ull - base ? ~0ull : base + n; /* saturate: revoke to the end */
     if (CAIRN_CRD_RIGHTS(crd) || type == CAIRN_CRD_NULL)
         return CAIRN_EPAR;
     if (type == CAIRN_CRD_MEM)

@@ -385,3 +385,31 @@ TEST(mem_revoke_deep)
     KT_EQ(c, 0);
     KT_EQ(p[0], 0xdeeb);
 }
+
+/* Ranges whose end would wrap past 2^64 are refused, not mapped at the
+ * top of the address space (where the kernel lives). */
+TEST(mem_delegate_wrap)
+{
+    void *p = cairn_page_alloc(1);
+    uint64_t pg = mem_page(p), dummy;
+
+    KT_CHECK(p, "no memory");
+    KT_ST(cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, MEM_CRD(pg, 0, CAIRN_MEM_R), ~0ull, 0),
+          CAIRN_EPAR);
+    KT_ST(cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, MEM_CRD(pg, 0, CAIRN_MEM_R),
+                         ~0ull << 4, 0),
+          CAIRN_EPAR);
+    KT_ST(cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, MEM_CRD(~0ull >> 12, 0, CAIRN_MEM_R),
+                         0x1000, CAIRN_DEL_F_HOST),
+          CAIRN_EPAR);
+    KT_ST(cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD,
+                         CAIRN_CRD(CAIRN_CRD_IO, 0xffff, 0, CAIRN_IO_A), ~0ull, CAIRN_DEL_F_HOST),
+          CAIRN_EPAR);
+    KT_ST(cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD,
+                         CAIRN_CRD(CAIRN_CRD_OBJ, CAIRN_ROOT_SEL_SC, 0, CAIRN_R_ALL), ~0ull, 0),
+          CAIRN_ECAP);
+    /* Revoking to the very top is fine: the range just ends there. */
+    KT_OK(cairn_revoke(CAIRN_ROOT_SEL_PD, MEM_CRD(~0ull >> 13, 31, 0), 0));
+    KT_OK(cairn_lookup(MEM_CRD(pg, 0, 0), &dummy));
+    KT_EQ(CAIRN_CRD_BASE(dummy), pg);
+}

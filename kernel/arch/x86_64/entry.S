@@ -60,6 +60,14 @@ ret_user_iret:
     swapgs
     iretq
 
+/* Every dispatch starts on an empty kernel stack: the stack holds no
+ * state across dispatches, and continuations that wait again (a retried
+ * call finding the handler busy) must not nest. */
+    .global sched_dispatch
+sched_dispatch:
+    mov     %gs:CPU_KSTACK, %rsp
+    jmp     sched_dispatch_fresh
+
 /* Idle: halt with interrupts on; an interrupt enters intr_kernel. */
     .global idle_loop
 idle_loop:

@@ -80,6 +80,8 @@ static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc)
 
 int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights)
 {
+    if (va >= CAIRN_USER_END)
+        panic("paging_map: %lx is not a user address", va); /* callers check: a kernel bug */
     uint64_t *pte = paging_walk(pml4, va, 1);
     if (!pte)
         return -1;
