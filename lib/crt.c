@@ -5,6 +5,7 @@
 
 #include <cairn/fmt.h>
 #include <cairn/io.h>
+#include <cairn/lock.h>
 #include <cairn/log.h>
 #include <cairn/parent.h>
 #include <cairn/sel.h>
@@ -30,6 +31,8 @@ __attribute__((noreturn)) void cairn_crt_start(const struct cairn_hip *hip,
     }
     cairn_hip = hip;
     cairn_utcb_main = utcb;
+    cairn_lock_init(&cairn_log_lock);
+    cairn_lock_init(&cairn_heap_lock);
     cairn_exit(main(hip, utcb));
 }
 

@@ -12,6 +12,7 @@
  * size counts the header; every block is a multiple of 16 bytes.
  */
 #include <cairn/heap.h>
+#include <cairn/lock.h>
 
 #include <cairn/cpu.h>
 #include <cairn/rpc.h>
@@ -124,9 +125,11 @@ void *cairn_malloc(size_t size)
 
     if (need < HEAP_MIN)
         need = HEAP_MIN;
+    cairn_lock_take(&cairn_heap_lock);
     p = heap_take(need);
     if (!p && heap_grow(need))
         p = heap_take(need);
+    cairn_lock_give(&cairn_heap_lock);
     return p;
 }
 
@@ -137,5 +140,7 @@ void cairn_free(void *p)
     struct heap_block *b = (struct heap_block *)p - 1;
     if (b->next != HEAP_USED || b->size < HEAP_MIN || b->size % HEAP_ALIGN)
         __builtin_trap(); /* not a block of ours, or freed twice */
+    cairn_lock_take(&cairn_heap_lock);
     heap_insert(b);
+    cairn_lock_give(&cairn_heap_lock);
 }

@@ -5,6 +5,7 @@
 
 #include <cairn/cpu.h>
 #include <cairn/fmt.h>
+#include <cairn/lock.h>
 #include <cairn/parent.h>
 #include <cairn/rpc.h>
 #include <cairn/runtime.h>
@@ -59,6 +60,7 @@ static void log_emit(void)
 
 static void log_write(const char *s, size_t n)
 {
+    cairn_lock_take(&cairn_log_lock);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\n') {
             log_emit();
@@ -68,6 +70,7 @@ static void log_write(const char *s, size_t n)
             log_emit(); /* overlong: break the line rather than drop text */
         log_line[log_len++] = s[i];
     }
+    cairn_lock_give(&cairn_log_lock);
 }
 
 void cairn_log_flush(void)

@@ -3,6 +3,8 @@
  */
 #include <cairn/sel.h>
 
+#include <stdbool.h>
+
 #include <cairn/abi.h>
 #include <cairn/runtime.h>
 
@@ -20,11 +22,16 @@ static uint64_t sel_limit(void)
 
 uint64_t cairn_sel_alloc(unsigned order)
 {
-    uint64_t size = 1ull << order;
-    uint64_t sel = (sel_next + size - 1) & ~(size - 1);
+    uint64_t size = 1ull << order, cur = __atomic_load_n(&sel_next, __ATOMIC_RELAXED), sel;
 
-    if (order > CAIRN_CAP_ORDER_MAX || sel + size > sel_limit())
+    if (order > CAIRN_CAP_ORDER_MAX)
         return 0;
-    sel_next = sel + size;
+    /* lock-free: the ECs of a component may allocate at the same time */
+    do {
+        sel = (cur + size - 1) & ~(size - 1);
+        if (sel + size > sel_limit())
+            return 0;
+    } while (!__atomic_compare_exchange_n(&sel_next, &cur, sel + size, false, __ATOMIC_RELAXED,
+                                          __ATOMIC_RELAXED));
     return sel;
 }

@@ -1,12 +1,13 @@
 /*
  * core: the root task. It owns every physical resource and offers it as
- * sessions (ROM, LOG, PD, CPU, IO_PORT, IO_MEM) with RAM quotas, loads
- * components from ELF boot modules, and starts init as its only child.
+ * sessions (ROM, LOG, PD, CPU, IO_PORT, IO_MEM, IRQ) with RAM quotas,
+ * loads components from ELF boot modules, pages them on demand, and
+ * starts init as its only child.
  *
- * All sessions are served by one entrypoint (a local EC): requests are
- * handled one at a time, so a LOG line is always written whole. Faults of
- * components go to a second EC, which stops the component and tells its
- * parent.
+ * All sessions and all events of components (page faults are paged in,
+ * other faults stop the component and tell its parent) are served by one
+ * entrypoint (a local EC): one request at a time, so a LOG line is always
+ * written whole and core's tables need no locks.
  */
 #pragma once
 
@@ -23,7 +24,7 @@
 #define CORE_QUANTUM_US 10000u
 
 enum core_kind { CORE_PARENT = 1, CORE_LOG, CORE_ROM, CORE_PD, CORE_CPU, CORE_IO_PORT,
-                 CORE_IO_MEM, CORE_FAULT, CORE_IRQ };
+                 CORE_IO_MEM, CORE_FAULT, CORE_IRQ, CORE_PD_CHILD };
 #define CORE_BADGE(kind, id) ((uint64_t)(kind) << 32 | (uint32_t)(id))
 #define CORE_KIND(badge)     ((unsigned)((badge) >> 32))
 #define CORE_ID(badge)       ((unsigned)(uint32_t)(badge))
@@ -39,6 +40,7 @@ struct core_rom {
  * has file contents (an ELF segment), zero elsewhere. */
 struct core_region {
     uint64_t start, end;  /* page aligned                             */
+    uint64_t first;       /* index of its first page in core_pd.backed */
     const uint8_t *src;   /* bytes for [start + src_off, + src_len)   */
     uint64_t src_off, src_len;
     unsigned rights;
@@ -57,7 +59,11 @@ struct core_pd {
     uint64_t main_ec, entry, heap_next;
     unsigned nregions;
     struct core_region region[CORE_MAX_REGIONS];
+    uint8_t *backed;      /* one bit per reserved page: backed already   */
+    uint64_t pages;       /* pages reserved (indices handed out)         */
     uint64_t faults;      /* pages mapped on demand */
+    uint64_t child_pt;    /* the component's own portal: RAM and STATE only */
+    bool started;
     unsigned threads;
     unsigned state, event;
     uint64_t rip, addr, exit_code;
@@ -89,7 +95,8 @@ uint64_t core_irq_create(const char *args, uint64_t *pt);
 
 void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+/* `child`: the component itself calls (RAM and STATE only). */
+void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child);
 void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);

@@ -14,7 +14,7 @@ struct core_rom core_roms[CORE_MAX_ROMS];
 unsigned core_nroms;
 uint64_t core_inbox;
 
-static struct cairn_ec core_ep, core_fault_ec;
+static struct cairn_ec core_ep;
 
 const struct core_rom *core_rom_find(const char *name)
 {
@@ -92,6 +92,19 @@ uint64_t core_portal(uint64_t badge)
     return pt;
 }
 
+/* A component's event, on the same entrypoint as all else: core's state
+ * is touched by one EC only. */
+static _Noreturn void core_fault(unsigned id, struct cairn_utcb *u)
+{
+    struct cairn_exc x = *(const struct cairn_exc *)u->mr;
+    core_pd_fault(id, &x);
+    /* Resumed (mtd 0: state unchanged, the instruction is retried), or a
+     * reply to a dead EC, which the kernel drops. */
+    u->untyped = u->typed = 0;
+    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, 0);
+    cairn_reply(0);
+}
+
 /* The entrypoint: every session request and session call of components. */
 static void core_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
@@ -102,7 +115,9 @@ static void core_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
     case CORE_PARENT:  core_parent_op(id, &in, u); break;
     case CORE_LOG:     core_log_op(id, &in, u); break;
     case CORE_ROM:     core_rom_op(id, &in, u); break;
-    case CORE_PD:      core_pd_op(id, &in, u); break;
+    case CORE_PD:      core_pd_op(id, &in, u, false); break;
+    case CORE_PD_CHILD: core_pd_op(id, &in, u, true); break;
+    case CORE_FAULT:   core_fault(id, u); return;
     case CORE_CPU:     core_cpu_op(id, &in, u); break;
     case CORE_IO_PORT: core_io_port_op(id, &in, u); break;
     case CORE_IO_MEM:  core_io_mem_op(id, &in, u); break;
@@ -113,20 +128,10 @@ static void core_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
     cairn_reply(0);
 }
 
-static void core_fault(void *arg, struct cairn_utcb *u, uint64_t badge)
-{
-    struct cairn_exc x = *(const struct cairn_exc *)u->mr;
-    core_pd_fault(CORE_ID(badge), &x);
-    /* Resumed (mtd 0: state unchanged, the instruction is retried), or a
-     * reply to a dead EC, which the kernel drops. */
-    u->untyped = u->typed = 0;
-    cairn_reply(0);
-}
-
 uint64_t core_fault_portal(unsigned id)
 {
     uint64_t pt = cairn_sel_alloc(0);
-    if (!pt || cairn_create_pt(pt, CAIRN_ROOT_SEL_PD, core_fault_ec.ec, CAIRN_MTD_EC_ALL,
+    if (!pt || cairn_create_pt(pt, CAIRN_ROOT_SEL_PD, core_ep.ec, CAIRN_MTD_EC_ALL,
                                (uintptr_t)cairn_portal_entry, CORE_BADGE(CORE_FAULT, id)) != CAIRN_OK)
         return 0;
     return pt;
@@ -138,8 +143,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     cairn_crash_install();
     core_roms_init(hip);
     core_inbox = cairn_sel_alloc(0);
-    if (cairn_handler_create(&core_ep, CAIRN_ROOT_SEL_PD, 0, core_serve, 0) != CAIRN_OK ||
-        cairn_handler_create(&core_fault_ec, CAIRN_ROOT_SEL_PD, 0, core_fault, 0) != CAIRN_OK) {
+    if (cairn_handler_create(&core_ep, CAIRN_ROOT_SEL_PD, 0, core_serve, 0) != CAIRN_OK) {
         printf("error: cannot create the entrypoint\n");
         return 1;
     }

@@ -65,11 +65,18 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     struct core_pd *s = &core_pds[i];
     *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota,
                            .heap_next = CAIRN_HEAP_BASE };
+    uint64_t map_bytes = (quota / PAGE + 7) / 8;
+    s->backed = cairn_page_alloc(pd_pages(map_bytes ? map_bytes : 1));
+    if (!s->backed) {
+        s->used = false;
+        return CAIRN_ENOMEM;
+    }
     unsigned base = p ? p->max_prio : CORE_PRIO_INIT;
     s->max_prio = prio < 0 && (uint64_t)-prio < base ? base + (unsigned)prio : prio < 0 ? 1 : base;
     snprintf(s->label, sizeof(s->label), "%s", label);
     s->pt = core_portal(CORE_BADGE(CORE_PD, i));
-    if (!s->pt) {
+    s->child_pt = core_portal(CORE_BADGE(CORE_PD_CHILD, i));
+    if (!s->pt || !s->child_pt) {
         s->used = false;
         return CAIRN_ENOMEM;
     }
@@ -108,12 +115,14 @@ static uint64_t pd_region(struct core_pd *s, uint64_t start, uint64_t bytes, con
         return CAIRN_EQUOTA;
     struct core_region *last = s->nregions ? &s->region[s->nregions - 1] : 0;
     if (last && !src && !last->src && last->end == start && last->rights == rights) {
-        last->end = end;
+        last->end = end; /* its page indices are the last ones: they continue */
     } else if (s->nregions == CORE_MAX_REGIONS) {
         return CAIRN_ENOMEM;
     } else {
-        s->region[s->nregions++] = (struct core_region){ start, end, src, src_off, src_len, rights };
+        s->region[s->nregions++] = (struct core_region){ start, end, s->pages, src, src_off,
+                                                         src_len, rights };
     }
+    s->pages += (end - start) / PAGE;
     s->ram += end - start;
     return CAIRN_OK;
 }
@@ -141,10 +150,16 @@ static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
         const struct core_region *r = &s->region[i];
         if (addr < r->start || addr >= r->end)
             continue;
-        uint64_t page = addr & ~(PAGE - 1);
+        uint64_t page = addr & ~(PAGE - 1), idx = r->first + (page - r->start) / PAGE;
+        /* Backed before: another thread's fault got there first, or the
+         * component revoked the page itself. Resume; it costs only the
+         * component's own time, never more memory. */
+        if (s->backed[idx / 8] & (1u << (idx % 8)))
+            return 1;
         uint8_t *p = cairn_page_alloc(1);
         if (!p)
             return 0;
+        s->backed[idx / 8] |= (uint8_t)(1u << (idx % 8));
         /* the part of the file bytes [src_off, src_off + src_len) on this page */
         uint64_t lo = page - r->start, hi = lo + PAGE;
         uint64_t a = lo > r->src_off ? lo : r->src_off;
@@ -187,7 +202,8 @@ static uint64_t pd_caps(struct core_pd *s, unsigned id)
                         CAIRN_SEL_PD, 0);
     if (st == CAIRN_OK)
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
-                            CAIRN_CRD(CAIRN_CRD_OBJ, s->pt, 0, CAIRN_R_PT_CALL), CAIRN_SEL_PD_SESSION, 0);
+                            CAIRN_CRD(CAIRN_CRD_OBJ, s->child_pt, 0, CAIRN_R_PT_CALL),
+                            CAIRN_SEL_PD_SESSION, 0);
     if (st == CAIRN_OK)
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
                             CAIRN_CRD(CAIRN_CRD_OBJ, s->main_ec, 0, CAIRN_R_EC_CTRL), CAIRN_SEL_EC, 0);
@@ -237,10 +253,14 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
 
 static uint64_t pd_start(struct core_pd *s)
 {
-    uint64_t sc = cairn_sel_alloc(0);
-    if (!s->pd || s->state != CAIRN_PD_RUNNING)
+    if (!s->pd || s->state != CAIRN_PD_RUNNING || s->started)
         return CAIRN_EINVAL;
-    return cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, s->main_ec, s->max_prio, CORE_QUANTUM_US);
+    uint64_t sc = cairn_sel_alloc(0);
+    if (!sc)
+        return CAIRN_ENOMEM;
+    uint64_t st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, s->main_ec, s->max_prio, CORE_QUANTUM_US);
+    s->started = st == CAIRN_OK;
+    return st;
 }
 
 static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
@@ -255,12 +275,14 @@ static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
     return st;
 }
 
-void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child)
 {
     struct core_pd *s = &core_pds[id];
     struct cairn_msg out;
     char name[64];
     uint64_t st = CAIRN_EINVAL, va = 0, op = u->mr[0];
+    if (child && op != CAIRN_PD_RAM && op != CAIRN_PD_STATE)
+        op = 0; /* the component may not load, start or re-notify itself */
     switch (op) {
     case CAIRN_PD_LOAD:
         if (cairn_msg_get_str(in, name, sizeof(name)))
@@ -276,6 +298,8 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         st = pd_ram_op(s, cairn_msg_get(in), &va);
         break;
     case CAIRN_PD_NOTIFY:
+        if (s->notify)
+            break; /* set once, by the parent */
         s->notify = core_inbox;
         st = core_take_item(CAIRN_ROOT_SEL_PD, core_inbox);
         break;
@@ -338,11 +362,14 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
 {
     struct core_pd *s = &core_pds[cpu_pds[id]];
     uint64_t ip = cairn_msg_get(in), sp = cairn_msg_get(in), prio = cairn_msg_get(in);
-    uint64_t dst = cairn_msg_get(in), ec = cairn_sel_alloc(0), sc = cairn_sel_alloc(0), st;
-    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->threads >= 1024) {
+    uint64_t dst = cairn_msg_get(in), ec, sc, st;
+    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->state != CAIRN_PD_RUNNING ||
+        s->threads >= 1024 || ip >= CAIRN_USER_END || dst >> CAIRN_COMPONENT_CAP_ORDER) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
+    ec = cairn_sel_alloc(0);
+    sc = cairn_sel_alloc(0);
     if (!prio || prio > s->max_prio)
         prio = s->max_prio;
     uint64_t utcb = CAIRN_UTCB_AREA + PAGE * s->threads++;

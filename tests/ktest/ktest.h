@@ -86,12 +86,12 @@ const char *kt_st(uint64_t status);
  *
  *   0 .. 63   event selectors of its ECs (evt_base 0)
  *   64        its own PD, if made with KT_CHILD_SELF
- *   67        the park semaphore (KT_SEL_PARK, same selector as in the root)
+ *   70        the park semaphore (KT_SEL_PARK, same selector as in the root)
  *   80 ..     free for the test (KT_CSEL_FREE)
  */
 #define KT_CHILD_ORDER 8u
 #define KT_CSEL_SELF   64u
-#define KT_SEL_PARK    CAIRN_SEL_FIRST /* main.c allocates it first (lib/sel.c) */
+#define KT_SEL_PARK    (CAIRN_SEL_FIRST + 2) /* main.c allocates it first, after the runtime's two locks */
 #define KT_CSEL_FREE   80u
 
 #define KT_CHILD_SELF  0x1u /* give the child a capability to its own PD */
