@@ -26,12 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as harness  # noqa: E402  (tools/run.py)
 
 # Benchmark scenarios, run/NAME.run, in table order. Add new ones here.
-BENCHES = ["bench_ipc", "bench_framework"]
+BENCHES = ["bench_ipc", "bench_framework", "vmtest"]
 
 # Targets in instructions per operation under -icount shift=0 (DESIGN.md §5).
 TARGETS = {
     "ipc_rtt": 300,
     "boot_to_init_ready": 20_000_000,
+    "vmexit_rtt": 1000,
 }
 
 ICOUNT = ["-icount", "shift=0"]

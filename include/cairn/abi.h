@@ -44,6 +44,8 @@ enum cairn_sys {
 
 /* Flags (rax bits 8-15) */
 #define CAIRN_EC_F_GLOBAL   0x01u /* create_ec: a thread that gets an SC, starts at ip */
+#define CAIRN_EC_F_VCPU     0x02u /* create_ec: a virtual CPU of a VM PD (needs an SC) */
+#define CAIRN_PD_F_VM       0x01u /* create_pd: a VM: memory space is guest-physical   */
 #define CAIRN_DEL_F_HOST    0x01u /* delegate: source is host memory / ports (root only) */
 #define CAIRN_REV_F_SELF    0x01u /* revoke: also remove the caller's own mapping */
 
@@ -131,6 +133,25 @@ enum cairn_event {
     CAIRN_EVT_COUNT   = 64  /* event selectors an EC reserves from its base      */
 };
 
+/* Events of a virtual CPU (VM exits), at its evt_base + event. qual[0] and
+ * qual[1] hold the hardware's exit information (SVM: EXITINFO1/2), ctrl[1]
+ * the raw exit code. */
+enum cairn_vm_event {
+    CAIRN_VM_STARTUP  = 0,  /* before the first run: set the initial state   */
+    CAIRN_VM_IO       = 1,  /* in/out; qual[0]: port << 16 | size/dir bits   */
+    CAIRN_VM_NPF      = 2,  /* nested page fault; qual[1]: guest-physical    */
+    CAIRN_VM_HLT      = 3,
+    CAIRN_VM_CPUID    = 4,
+    CAIRN_VM_MSR      = 5,  /* rdmsr (qual[0] = 0) / wrmsr (1)               */
+    CAIRN_VM_VINTR    = 6,  /* interrupt window open                         */
+    CAIRN_VM_VMMCALL  = 7,
+    CAIRN_VM_SHUTDOWN = 8,  /* triple fault                                  */
+    CAIRN_VM_INVALID  = 9,  /* the state was refused (VMEXIT_INVALID)        */
+    CAIRN_VM_RECALL   = 10, /* ec_ctrl(RECALL)                               */
+    CAIRN_VM_OTHER    = 11, /* any other exit: see ctrl[1]                   */
+    CAIRN_VM_EVT_COUNT = 16
+};
+
 /* ---------------------------------------------------------------------------
  * Message transfer descriptor (MTD): selects the groups of architectural
  * state an event transfers into the handler's UTCB (portal MTD) and back
@@ -162,6 +183,12 @@ enum cairn_event {
 #define CAIRN_MTD_FPU        (1u << 23) /* reserved                 */
 
 #define CAIRN_MTD_GPR_ALL (CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_BSD | CAIRN_MTD_GPR_R8_R15)
+/* The state a vCPU's event can transfer. */
+#define CAIRN_MTD_VCPU_ALL                                                                   \
+    (CAIRN_MTD_EC_ALL | CAIRN_MTD_DS_ES | CAIRN_MTD_CS_SS | CAIRN_MTD_TR | CAIRN_MTD_LDTR | \
+     CAIRN_MTD_GDTR | CAIRN_MTD_IDTR | CAIRN_MTD_CR | CAIRN_MTD_DR | CAIRN_MTD_SYSENTER |   \
+     CAIRN_MTD_CTRL | CAIRN_MTD_INJ | CAIRN_MTD_STA | CAIRN_MTD_TSC | CAIRN_MTD_EFER_PAT | \
+     CAIRN_MTD_SYSCALL)
 /* The state a thread's event can transfer; other bits are ignored for threads. */
 #define CAIRN_MTD_EC_ALL                                                                     \
     (CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS | CAIRN_MTD_QUAL | \

@@ -161,10 +161,10 @@ static void ec_event_retry(struct ec *ec)
 
 static _Noreturn void ec_event_fail(struct ec *ec, unsigned evt, const char *why)
 {
-    if (evt == CAIRN_EVT_RECALL)
+    if (evt == (ec->vcpu ? CAIRN_VM_RECALL : CAIRN_EVT_RECALL))
         ec_ret_user(ec); /* nobody listens for recalls: drop it */
     pd_kill(ec->pd, "EC %p %s at rip=%lx addr=%lx err=%lx: %s", (void *)ec,
-            ec_arch_event_name(evt), ec->regs.rip, ec->qual[1], ec->qual[0], why);
+            ec_arch_event_name(ec, evt), ec_arch_ip(ec), ec->qual[1], ec->qual[0], why);
     sched_dispatch();
 }
 

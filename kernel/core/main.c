@@ -9,6 +9,7 @@
 #include "ec_arch.h"
 #include "hip.h"
 #include "irq.h"
+#include "svm.h"
 #include "mem.h"
 #include "paging.h"
 #include "root.h"
@@ -50,6 +51,8 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     space_host_reserve(0xfee00000, 4096);
     uint64_t tsc_khz = apic_calibrate();
     uint32_t asids, features = kmain_features(&asids);
+    if ((features & CAIRN_HIP_F_SVM) && !svm_init())
+        features = 0, asids = 0;
     struct acpi_madt_info madt;
     acpi_madt((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1), &madt);
     unsigned found = madt.cpus ? madt.cpus : 1;

@@ -66,7 +66,7 @@ void root_create(void)
     struct pd *pd;
     struct ec *ec;
     struct sc *sc;
-    if (pd_create(&pd, CAIRN_ROOT_CAP_ORDER, 0x746f6f72 /* "root" */) != CAIRN_OK)
+    if (pd_create(&pd, CAIRN_ROOT_CAP_ORDER, 0x746f6f72 /* "root" */, false) != CAIRN_OK)
         panic("root: no memory");
     uint64_t entry = root_load(pd, phys_to_virt(mod->base), mod->size);
     root_map(pd, CAIRN_ROOT_STACK_TOP - CAIRN_ROOT_STACK_SIZE, NULL, 0, CAIRN_ROOT_STACK_SIZE,

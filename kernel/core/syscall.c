@@ -11,6 +11,7 @@
 #include "ec.h"
 #include "ipc.h"
 #include "irq.h"
+#include "svm.h"
 #include "pd.h"
 #include "pt.h"
 #include "regs.h"
@@ -50,7 +51,9 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
     if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX)
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pd *pd;
-    CHECK(pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r)));
+    if ((SYS_FLAGS(r) & CAIRN_PD_F_VM) && !svm_available())
+        ec_sys_ret(ec, CAIRN_EFEAT);
+    CHECK(pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM));
     CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -59,14 +62,18 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     uint64_t utcb = SYS_A3(r), ip = SYS_A6(r);
-    bool global = SYS_FLAGS(r) & CAIRN_EC_F_GLOBAL;
+    bool global = SYS_FLAGS(r) & CAIRN_EC_F_GLOBAL, vcpu = SYS_FLAGS(r) & CAIRN_EC_F_VCPU;
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     if (SYS_CPU(r) >= cpu_count)
         ec_sys_ret(ec, CAIRN_ECPU);
-    if ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END) || pd->dead)
+    /* a VM PD holds vCPUs only; a vCPU has no UTCB (its state goes to its VMM) */
+    if (vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead)
+        ec_sys_ret(ec, CAIRN_EPAR);
+    if (!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)))
         ec_sys_ret(ec, CAIRN_EPAR);
     struct ec *n;
-    CHECK(ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
+    CHECK(vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
+               : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
     CHECK(space_install(ec->pd, SYS_A1(r), &n->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }

@@ -22,6 +22,7 @@ struct ec {
     bool wait_handler;       /* waits for callee (a busy handler) to be free */
     bool recall;             /* RECALL event pending                        */
     bool fpu_used;
+    bool vcpu;               /* a virtual CPU: runs a guest from its VMCB   */
     unsigned cpu;
     unsigned event;          /* event being delivered                       */
     struct pd *pd;
@@ -39,13 +40,17 @@ struct ec {
     uint64_t qual[2];        /* error code, fault address of the last event */
     uint64_t deadline;       /* timeout (0: none)                           */
     struct ec *to_next;
+    void *vmcb;              /* vCPU: its control block (arch)              */
     struct fpu_state fpu;
 };
 
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global);
+/* A virtual CPU of VM PD `pd`: its first dispatch is a STARTUP event. */
+int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_base);
 /* Continuation: return to user mode (ec_ret_user as a function). */
 void ec_cont_user(struct ec *ec);
+void ec_cont_startup(struct ec *ec);
 /* Deliver a pending recall, then return to user mode. */
 _Noreturn void ec_recall(struct ec *ec);
 /* Finish the current system call of `ec` with `status`. */

@@ -11,6 +11,8 @@ struct ec;
 struct pd {
     struct kobj k;
     bool dead;
+    bool vm;           /* memory space is guest-physical (nested paging) */
+    uint32_t asid;     /* VM: address space ID of its vCPUs          */
     char name[9];
     struct cap_space caps;
     struct mdb *mem;   /* memory mappings, sorted by page      */
@@ -22,7 +24,7 @@ struct pd {
 };
 
 /* Create a PD; returns a CAIRN_* status. */
-int pd_create(struct pd **out, unsigned cap_order, uint64_t name);
+int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm);
 /* Kill a PD: log `why`, stop its ECs, revoke its mappings. */
 void pd_kill(struct pd *pd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -13,6 +13,7 @@
 #include "slab.h"
 #include "sm.h"
 #include "space.h"
+#include "svm.h"
 
 static struct slab_cache ec_cache;
 
@@ -55,13 +56,47 @@ out_free:
     return st;
 }
 
+int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_base)
+{
+    if (!ec_cache.size)
+        slab_init(&ec_cache, sizeof(struct ec), "ec");
+    struct ec *ec = slab_alloc(&ec_cache);
+    if (!ec)
+        return CAIRN_ENOMEM;
+    int st = vcpu_arch_create(ec);
+    if (st != CAIRN_OK) {
+        slab_free(&ec_cache, ec);
+        return st;
+    }
+    ec->k.type = KOBJ_EC;
+    ec->global = true; /* takes an SC */
+    ec->vcpu = true;
+    ec->cpu = cpu;
+    ec->pd = pd;
+    ec->evt_base = evt_base;
+    ec->cont = ec_cont_startup;
+    list_init(&ec->parked);
+    list_init(&ec->sm_link);
+    ec->pd_next = pd->ecs;
+    pd->ecs = ec;
+    *out = ec;
+    return CAIRN_OK;
+}
+
+/* A vCPU's first dispatch: its VMM sets the initial state. */
+void ec_cont_startup(struct ec *ec)
+{
+    ec->cont = ec_cont_user;
+    ec_event(ec, CAIRN_VM_STARTUP);
+}
+
 void ec_cont_user(struct ec *ec) { ec_ret_user(ec); }
 
 _Noreturn void ec_recall(struct ec *ec)
 {
     if (!ec->in_event) {
         ec->recall = false;
-        ec_event(ec, CAIRN_EVT_RECALL);
+        ec_event(ec, ec->vcpu ? CAIRN_VM_RECALL : CAIRN_EVT_RECALL);
     }
     sched_check_preempt();
     ec_arch_ret_user(ec);

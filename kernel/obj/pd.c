@@ -5,12 +5,13 @@
 #include "console.h"
 #include "ec.h"
 #include "paging.h"
+#include "palloc.h"
 #include "slab.h"
 #include "space.h"
 
 static struct slab_cache pd_cache;
 
-int pd_create(struct pd **out, unsigned cap_order, uint64_t name)
+int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm)
 {
     if (!pd_cache.size)
         slab_init(&pd_cache, sizeof(struct pd), "pd");
@@ -22,13 +23,19 @@ int pd_create(struct pd **out, unsigned cap_order, uint64_t name)
         slab_free(&pd_cache, pd);
         return st;
     }
-    pd->pml4 = paging_new_root();
+    /* A VM's nested page table maps guest-physical memory only: no kernel half. */
+    pd->pml4 = vm ? palloc_alloc(0) : paging_new_root();
     if (!pd->pml4) {
         slab_free(&pd_cache, pd); /* cap table leaks: out of memory anyway */
         return CAIRN_ENOMEM;
     }
     pd->cr3 = virt_to_phys(pd->pml4);
     pd->k.type = KOBJ_PD;
+    pd->vm = vm;
+    if (vm) {
+        static uint32_t next_asid;
+        pd->asid = 1 + next_asid++ % 15; /* TLBs are flushed at every VMRUN here */
+    }
     for (unsigned i = 0; i < 8; i++) {
         char c = (char)(name >> (8 * i));
         pd->name[i] = (c >= 0x20 && c < 0x7f) ? c : (c ? '?' : 0);

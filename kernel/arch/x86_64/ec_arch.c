@@ -12,6 +12,7 @@
 #include "pd.h"
 #include "sched.h"
 #include "string.h"
+#include "svm.h"
 #include "x86.h"
 
 _Noreturn void idle_loop(void);
@@ -76,11 +77,15 @@ void ec_arch_fpu_forget(struct ec *ec)
 }
 
 /* #NM: hand the FPU to the current EC. */
-static void ec_arch_fpu_switch(struct ec *ec)
+void ec_arch_fpu_take(struct ec *ec)
 {
     struct cpu *c = cpu_this();
+    if (c->fpu_owner == ec && !c->fpu_trap)
+        return;
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
     c->fpu_trap = false;
+    if (c->fpu_owner == ec)
+        return;
     if (c->fpu_owner)
         __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
     if (!ec->fpu_used) {
@@ -111,6 +116,10 @@ _Noreturn void arch_halt(void) { cpu_halt_forever(); }
 
 void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
+    if (ec->vcpu) {
+        vcpu_arch_get_state(ec, x, mtd);
+        return;
+    }
     const struct regs *r = &ec->regs;
     x->mtd = mtd & CAIRN_MTD_EC_ALL;
     x->event = ec->event;
@@ -137,6 +146,8 @@ void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 
 int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
+    if (ec->vcpu)
+        return vcpu_arch_set_state(ec, x, mtd);
     struct regs *r = &ec->regs;
     /* check first: nothing changes unless all of it is acceptable */
     if ((mtd & CAIRN_MTD_RIP) && !canonical_user(x->rip))
@@ -167,11 +178,23 @@ static const char *const exc_names[32] = {
     "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
-const char *ec_arch_event_name(unsigned evt)
+static const char *const vm_names[CAIRN_VM_EVT_COUNT] = {
+    "startup", "I/O", "nested page fault", "HLT", "CPUID", "MSR", "interrupt window", "VMMCALL",
+    "shutdown (triple fault)", "invalid state", "recall", "exit",
+};
+
+const char *ec_arch_event_name(const struct ec *ec, unsigned evt)
 {
+    if (ec && ec->vcpu)
+        return evt < CAIRN_VM_EVT_COUNT && vm_names[evt] ? vm_names[evt] : "exit";
     if (evt < 32 && exc_names[evt])
         return exc_names[evt];
     return evt == CAIRN_EVT_RECALL ? "recall" : "event";
+}
+
+uint64_t ec_arch_ip(const struct ec *ec)
+{
+    return ec->vcpu ? ((const struct vmcb *)ec->vmcb)->rip : ec->regs.rip;
 }
 
 _Noreturn void intr_user(struct regs *r);
@@ -189,7 +212,7 @@ _Noreturn void intr_user(struct regs *r)
         ec_ret_user(ec);
     }
     if (v == 7) {
-        ec_arch_fpu_switch(ec);
+        ec_arch_fpu_take(ec);
         ec_ret_user(ec);
     }
     if (v < 32) {
@@ -216,7 +239,7 @@ _Noreturn void intr_kernel(struct regs *r)
         sched_dispatch();
     }
     if (v < 32)
-        panic("%s in kernel: rip=%lx err=%lx cr2=%lx rsp=%lx", ec_arch_event_name(v), r->rip,
+        panic("%s in kernel: rip=%lx err=%lx cr2=%lx rsp=%lx", ec_arch_event_name(0, v), r->rip,
               r->err, read_cr2(), r->rsp);
     if (v != VEC_SPURIOUS)
         apic_eoi();

@@ -12,5 +12,9 @@ void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg);
 void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
 /* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */
 int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
-const char *ec_arch_event_name(unsigned evt);
+const char *ec_arch_event_name(const struct ec *ec, unsigned evt);
+/* Where the EC (or its guest) was. */
+uint64_t ec_arch_ip(const struct ec *ec);
+/* Give the physical FPU to `ec` (lazy switching, and before a guest runs). */
+void ec_arch_fpu_take(struct ec *ec);
 void fpu_init(void);

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "pd.h"
+#include "svm.h"
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);
@@ -17,6 +18,8 @@ static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(str
 {
     if (likely(ec->regs.vec == VEC_SYSCALL))
         ret_user_sysret(&ec->regs);
+    if (unlikely(ec->vcpu))
+        vcpu_arch_run(ec);
     ret_user_iret(&ec->regs);
 }
 
@@ -26,6 +29,8 @@ static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
     struct pd *pd = ec->pd;
     c->pc.cur = ec;
     c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
+    if (unlikely(ec->vcpu))
+        return; /* the guest runs on the VM's nested page table, not CR3 */
     if (c->space != pd) {
         c->space = pd;
         write_cr3(pd->cr3);

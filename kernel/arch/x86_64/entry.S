@@ -109,3 +109,86 @@ intr_common:
     ud2
 
     .section .note.GNU-stack, "", @progbits
+
+/* void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa)
+ * Run the guest until #VMEXIT. VMRUN switches RAX, RSP, RIP and RFLAGS
+ * only; the other guest registers live in *gprs and are loaded and saved
+ * here. VMSAVE/VMLOAD swap the state VMRUN leaves alone (FS, GS, TR, LDTR,
+ * KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SFMASK, SYSENTER): the kernel's GS
+ * base must be back before anything touches per-CPU data. */
+#define R_R15 0
+#define R_R14 8
+#define R_R13 16
+#define R_R12 24
+#define R_R11 32
+#define R_R10 40
+#define R_R9  48
+#define R_R8  56
+#define R_RBP 64
+#define R_RDI 72
+#define R_RSI 80
+#define R_RDX 88
+#define R_RCX 96
+#define R_RBX 104
+    .text
+    .global svm_vmrun
+svm_vmrun:
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    push    %rsi                        /* 16(%rsp): gprs      */
+    push    %rdx                        /*  8(%rsp): host save */
+    push    %rdi                        /*  0(%rsp): vmcb      */
+    clgi
+    mov     %rdx, %rax
+    vmsave  %rax
+    mov     (%rsp), %rax
+    vmload  %rax
+    mov     R_RBX(%rsi), %rbx
+    mov     R_RCX(%rsi), %rcx
+    mov     R_RDX(%rsi), %rdx
+    mov     R_RDI(%rsi), %rdi
+    mov     R_RBP(%rsi), %rbp
+    mov     R_R8(%rsi), %r8
+    mov     R_R9(%rsi), %r9
+    mov     R_R10(%rsi), %r10
+    mov     R_R11(%rsi), %r11
+    mov     R_R12(%rsi), %r12
+    mov     R_R13(%rsi), %r13
+    mov     R_R14(%rsi), %r14
+    mov     R_R15(%rsi), %r15
+    mov     R_RSI(%rsi), %rsi
+    vmrun   %rax
+    push    %rsi                        /* guest rsi; now 24(%rsp): gprs */
+    mov     24(%rsp), %rsi
+    mov     %rbx, R_RBX(%rsi)
+    mov     %rcx, R_RCX(%rsi)
+    mov     %rdx, R_RDX(%rsi)
+    mov     %rdi, R_RDI(%rsi)
+    mov     %rbp, R_RBP(%rsi)
+    mov     %r8, R_R8(%rsi)
+    mov     %r9, R_R9(%rsi)
+    mov     %r10, R_R10(%rsi)
+    mov     %r11, R_R11(%rsi)
+    mov     %r12, R_R12(%rsi)
+    mov     %r13, R_R13(%rsi)
+    mov     %r14, R_R14(%rsi)
+    mov     %r15, R_R15(%rsi)
+    pop     %rax
+    mov     %rax, R_RSI(%rsi)
+    mov     (%rsp), %rax
+    vmsave  %rax
+    mov     8(%rsp), %rax
+    vmload  %rax
+    stgi
+    add     $24, %rsp
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    ret

@@ -1,0 +1,303 @@
+/*
+ * SVM (x86_64): virtual CPUs. A vCPU is an EC of a VM PD with a VMCB; its
+ * guest runs with nested paging on the VM PD's page table. Exits the VMM
+ * must see become events at the vCPU's evt_base (enum cairn_vm_event);
+ * physical interrupts are taken by the kernel and the guest resumed.
+ *
+ * The VMM may set any guest state; the kernel keeps to itself what
+ * protects the host: the intercepts of interrupts, NMIs and the SVM
+ * instructions, the I/O and MSR permission maps (everything intercepted),
+ * the ASID, the nested page table and EFER.SVME. Guest state the hardware
+ * refuses ends in a VMEXIT_INVALID, reported as CAIRN_VM_INVALID.
+ */
+#include "svm.h"
+#include <cairn/abi.h>
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "ec.h"
+#include "ec_arch.h"
+#include "paging.h"
+#include "palloc.h"
+#include "pd.h"
+#include "sched.h"
+#include "string.h"
+#include "x86.h"
+
+#define MISC1_INTR     (1u << 0)
+#define MISC1_NMI      (1u << 1)
+#define MISC1_SMI      (1u << 2)
+#define MISC1_INIT     (1u << 3)
+#define MISC1_VINTR    (1u << 4)
+#define MISC1_CPUID    (1u << 18)
+#define MISC1_HLT      (1u << 24)
+#define MISC1_IOIO     (1u << 27)
+#define MISC1_MSR      (1u << 28)
+#define MISC1_SHUTDOWN (1u << 31)
+#define MISC2_ALL_SVM  0x7fu /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+
+/* Always intercepted, whatever the VMM asks: the host keeps the CPU. */
+#define MISC1_FORCED (MISC1_INTR | MISC1_NMI | MISC1_SMI | MISC1_INIT | MISC1_CPUID | MISC1_HLT | \
+                      MISC1_IOIO | MISC1_MSR | MISC1_SHUTDOWN)
+
+#define EXIT_INTR     0x60
+#define EXIT_NMI      0x61
+#define EXIT_VINTR    0x64
+#define EXIT_CPUID    0x72
+#define EXIT_HLT      0x78
+#define EXIT_IOIO     0x7b
+#define EXIT_MSR      0x7c
+#define EXIT_SHUTDOWN 0x7f
+#define EXIT_VMMCALL  0x81
+#define EXIT_NPF      0x400
+
+void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
+
+static uint64_t svm_iopm_pa, svm_msrpm_pa, svm_host_save_pa;
+static unsigned svm_asids;
+
+int svm_init(void)
+{
+    uint32_t r[4];
+    cpuid(0x80000001, 0, r);
+    if (!(r[2] & (1u << 2)))
+        return 0;
+    cpuid(0x8000000a, 0, r);
+    svm_asids = r[1];
+    void *hsave = palloc_alloc(0), *host = palloc_alloc(0);
+    uint8_t *iopm = palloc_alloc(2), *msrpm = palloc_alloc(1);
+    if (!hsave || !host || !iopm || !msrpm || svm_asids < 2)
+        return 0;
+    memset(iopm, 0xff, 4 * PAGE_SIZE); /* 12 KiB used: every port intercepted */
+    memset(msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR intercepted */
+    svm_iopm_pa = virt_to_phys(iopm);
+    svm_msrpm_pa = virt_to_phys(msrpm);
+    svm_host_save_pa = virt_to_phys(host);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
+    return 1;
+}
+
+int svm_available(void) { return svm_host_save_pa != 0; }
+
+static void vcpu_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
+{
+    *s = (struct vmcb_seg){ sel, attr, limit, base };
+}
+
+/* The state after INIT: real mode at f000:fff0. */
+static void vcpu_reset(struct vmcb *v)
+{
+    vcpu_seg(&v->cs, 0xf000, 0x9b, 0xffff, 0xffff0000);
+    vcpu_seg(&v->ds, 0, 0x93, 0xffff, 0);
+    v->es = v->ss = v->fs = v->gs = v->ds;
+    vcpu_seg(&v->gdtr, 0, 0, 0xffff, 0);
+    v->idtr = v->gdtr;
+    vcpu_seg(&v->ldtr, 0, 0x82, 0xffff, 0);
+    vcpu_seg(&v->tr, 0, 0x8b, 0xffff, 0);
+    v->rip = 0xfff0;
+    v->rflags = 2;
+    v->cr0 = 0x60000010;
+    v->dr7 = 0x400;
+    v->dr6 = 0xffff0ff0;
+    v->g_pat = 0x0007040600070406ull;
+    v->efer = EFER_SVME;
+}
+
+int vcpu_arch_create(struct ec *ec)
+{
+    if (!svm_host_save_pa)
+        return CAIRN_EFEAT;
+    struct vmcb *v = palloc_alloc(0);
+    if (!v)
+        return CAIRN_ENOMEM;
+    v->icpt_misc1 = MISC1_FORCED;
+    v->icpt_misc2 = MISC2_ALL_SVM;
+    v->iopm_pa = svm_iopm_pa;
+    v->msrpm_pa = svm_msrpm_pa;
+    vcpu_reset(v);
+    ec->vmcb = v;
+    return CAIRN_OK;
+}
+
+static unsigned vcpu_event(uint64_t code)
+{
+    switch (code) {
+    case EXIT_IOIO:     return CAIRN_VM_IO;
+    case EXIT_NPF:      return CAIRN_VM_NPF;
+    case EXIT_HLT:      return CAIRN_VM_HLT;
+    case EXIT_CPUID:    return CAIRN_VM_CPUID;
+    case EXIT_MSR:      return CAIRN_VM_MSR;
+    case EXIT_VINTR:    return CAIRN_VM_VINTR;
+    case EXIT_VMMCALL:  return CAIRN_VM_VMMCALL;
+    case EXIT_SHUTDOWN: return CAIRN_VM_SHUTDOWN;
+    default:            return (uint32_t)code == 0xffffffffu ? CAIRN_VM_INVALID : CAIRN_VM_OTHER;
+    }
+}
+
+_Noreturn void vcpu_arch_run(struct ec *ec)
+{
+    struct vmcb *v = ec->vmcb;
+    for (;;) {
+        if (ec->recall) {
+            ec->recall = false;
+            ec_event(ec, CAIRN_VM_RECALL);
+        }
+        sched_check_preempt();
+        ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
+        v->icpt_misc1 |= MISC1_FORCED;
+        v->icpt_misc2 = MISC2_ALL_SVM;
+        v->iopm_pa = svm_iopm_pa;
+        v->msrpm_pa = svm_msrpm_pa;
+        v->asid = ec->pd->asid;
+        v->np_enable = 1;
+        v->n_cr3 = ec->pd->cr3;
+        v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
+        v->efer |= EFER_SVME;
+        v->rax = ec->regs.rax;
+        svm_vmrun(virt_to_phys(v), &ec->regs, svm_host_save_pa);
+        ec->regs.rax = v->rax;
+        if (v->exitcode == EXIT_INTR) {
+            /* The interrupt is pending: take it now (it may switch away;
+             * this vCPU resumes in this loop when dispatched again). */
+            __asm__ volatile("sti; nop; cli" ::: "memory");
+            continue;
+        }
+        if (v->exitcode == EXIT_NMI)
+            continue;
+        if (v->exitcode == EXIT_VINTR) { /* the window the VMM asked for is open */
+            v->icpt_misc1 &= ~MISC1_VINTR;
+            v->vintr &= ~(1ull << 8);
+        }
+        ec->qual[0] = v->exitinfo1;
+        ec->qual[1] = v->exitinfo2;
+        ec_event(ec, vcpu_event(v->exitcode));
+    }
+}
+
+static void vcpu_get_seg(struct cairn_seg *d, const struct vmcb_seg *s)
+{
+    *d = (struct cairn_seg){ s->sel, s->attr, s->limit, s->base };
+}
+
+static void vcpu_set_seg(struct vmcb_seg *d, const struct cairn_seg *s)
+{
+    *d = (struct vmcb_seg){ s->sel, s->ar, s->limit, s->base };
+}
+
+void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    const struct vmcb *v = ec->vmcb;
+    const struct regs *r = &ec->regs;
+    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
+    x->event = ec->event;
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
+        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = v->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
+    if (mtd & CAIRN_MTD_RFLAGS)
+        x->rflags = v->rflags;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (mtd & CAIRN_MTD_CTRL)
+        x->ctrl[0] = (v->icpt_misc1 & MISC1_VINTR) ? 1 : 0, x->ctrl[1] = v->exitcode;
+    if (mtd & CAIRN_MTD_DS_ES)
+        vcpu_get_seg(&x->ds, &v->ds), vcpu_get_seg(&x->es, &v->es);
+    if (mtd & CAIRN_MTD_FS_GS)
+        vcpu_get_seg(&x->fs, &v->fs), vcpu_get_seg(&x->gs, &v->gs);
+    if (mtd & CAIRN_MTD_CS_SS)
+        vcpu_get_seg(&x->cs, &v->cs), vcpu_get_seg(&x->ss, &v->ss);
+    if (mtd & CAIRN_MTD_TR)
+        vcpu_get_seg(&x->tr, &v->tr);
+    if (mtd & CAIRN_MTD_LDTR)
+        vcpu_get_seg(&x->ldtr, &v->ldtr);
+    if (mtd & CAIRN_MTD_GDTR)
+        vcpu_get_seg(&x->gdtr, &v->gdtr);
+    if (mtd & CAIRN_MTD_IDTR)
+        vcpu_get_seg(&x->idtr, &v->idtr);
+    if (mtd & CAIRN_MTD_CR)
+        x->cr0 = v->cr0, x->cr2 = v->cr2, x->cr3 = v->cr3, x->cr4 = v->cr4;
+    if (mtd & CAIRN_MTD_DR)
+        x->dr7 = v->dr7;
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        x->efer = v->efer & ~(uint64_t)EFER_SVME, x->pat = v->g_pat;
+    if (mtd & CAIRN_MTD_SYSENTER)
+        x->sysenter_cs = v->sysenter_cs, x->sysenter_esp = v->sysenter_esp,
+        x->sysenter_eip = v->sysenter_eip;
+    if (mtd & CAIRN_MTD_SYSCALL)
+        x->star = v->star, x->lstar = v->lstar, x->cstar = v->cstar, x->fmask = v->sfmask,
+        x->kernel_gs_base = v->kernel_gs_base;
+    if (mtd & CAIRN_MTD_INJ)
+        x->inj_info = (uint32_t)v->eventinj, x->inj_error = v->eventinj >> 32;
+    if (mtd & CAIRN_MTD_STA)
+        x->intr_state = v->int_shadow & 1, x->actv_state = 0;
+    if (mtd & CAIRN_MTD_TSC)
+        x->tsc_val = rdtsc() + v->tsc_offset, x->tsc_off = v->tsc_offset;
+}
+
+int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    struct vmcb *v = ec->vmcb;
+    struct regs *r = &ec->regs;
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
+        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+    if (mtd & CAIRN_MTD_RSP)
+        v->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        v->rflags = x->rflags;
+    if (mtd & CAIRN_MTD_CTRL) { /* ctrl[0] bit 0: exit when the guest can take an interrupt */
+        if (x->ctrl[0] & 1)
+            v->icpt_misc1 |= MISC1_VINTR, v->vintr |= 1ull << 8 | 0xfull << 16 | 1ull << 20;
+        else
+            v->icpt_misc1 &= ~MISC1_VINTR, v->vintr &= ~(1ull << 8);
+    }
+    if (mtd & CAIRN_MTD_DS_ES)
+        vcpu_set_seg(&v->ds, &x->ds), vcpu_set_seg(&v->es, &x->es);
+    if (mtd & CAIRN_MTD_FS_GS)
+        vcpu_set_seg(&v->fs, &x->fs), vcpu_set_seg(&v->gs, &x->gs);
+    if (mtd & CAIRN_MTD_CS_SS) {
+        vcpu_set_seg(&v->cs, &x->cs), vcpu_set_seg(&v->ss, &x->ss);
+        v->cpl = (uint8_t)((x->ss.ar >> 5) & 3);
+    }
+    if (mtd & CAIRN_MTD_TR)
+        vcpu_set_seg(&v->tr, &x->tr);
+    if (mtd & CAIRN_MTD_LDTR)
+        vcpu_set_seg(&v->ldtr, &x->ldtr);
+    if (mtd & CAIRN_MTD_GDTR)
+        vcpu_set_seg(&v->gdtr, &x->gdtr);
+    if (mtd & CAIRN_MTD_IDTR)
+        vcpu_set_seg(&v->idtr, &x->idtr);
+    if (mtd & CAIRN_MTD_CR)
+        v->cr0 = x->cr0, v->cr2 = x->cr2, v->cr3 = x->cr3, v->cr4 = x->cr4;
+    if (mtd & CAIRN_MTD_DR)
+        v->dr7 = x->dr7;
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        v->efer = x->efer | EFER_SVME, v->g_pat = x->pat;
+    if (mtd & CAIRN_MTD_SYSENTER)
+        v->sysenter_cs = x->sysenter_cs, v->sysenter_esp = x->sysenter_esp,
+        v->sysenter_eip = x->sysenter_eip;
+    if (mtd & CAIRN_MTD_SYSCALL)
+        v->star = x->star, v->lstar = x->lstar, v->cstar = x->cstar, v->sfmask = x->fmask,
+        v->kernel_gs_base = x->kernel_gs_base;
+    if (mtd & CAIRN_MTD_INJ)
+        v->eventinj = (uint32_t)x->inj_info | x->inj_error << 32;
+    if (mtd & CAIRN_MTD_STA)
+        v->int_shadow = x->intr_state & 1;
+    if (mtd & CAIRN_MTD_TSC)
+        v->tsc_offset = x->tsc_off;
+    return CAIRN_OK;
+}

@@ -1,0 +1,184 @@
+/*
+ * vmtest: the kernel's virtual CPUs, driven by a minimal VMM in the root
+ * task. Each guest is a VM PD with 64 KiB of RAM at guest-physical 0 and
+ * one vCPU whose exits come to a handler here: it sets the initial state
+ * (STARTUP), emulates the serial port's output and port 0x80, and stops
+ * the VM on HLT, a nested page fault outside its RAM, or a triple fault.
+ * It also measures the VM exit round trip (guest out -> VMM -> guest).
+ */
+#include <cairn/ec.h>
+#include <cairn/fmt.h>
+#include <cairn/log.h>
+#include <cairn/mem.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/sys.h>
+#include <cairn/time.h>
+#include <string.h>
+
+#define GUEST_RAM   (64u * 1024u)
+#define GUEST_LOAD  0x1000u
+#define BENCH_EXITS 10000u
+
+extern const char guest_hello[], guest_hello_end[], guest_wild[], guest_wild_end[],
+    guest_triple[], guest_triple_end[];
+
+struct vm {
+    const char *name;
+    uint64_t pd, vcpu, done;      /* selectors; done: semaphore upped when it stopped */
+    char line[128];
+    unsigned len;
+    uint64_t exits, t0, t1;       /* port 0x80 exits and TSC of the first and last */
+    unsigned stop_event;
+    uint64_t stop_addr;
+};
+
+static struct vm *vm_current;
+
+static void vm_stop(struct vm *vm, unsigned event, uint64_t addr)
+{
+    vm->stop_event = event;
+    vm->stop_addr = addr;
+    cairn_pd_kill(vm->pd);
+    cairn_sm_up(vm->done);
+}
+
+/* Real mode at GUEST_LOAD with a stack below it. */
+static uint64_t vm_startup(struct cairn_exc *x)
+{
+    struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
+    x->cs = (struct cairn_seg){ .sel = 0, .ar = 0x9b, .limit = 0xffff, .base = 0 };
+    x->ss = x->ds = x->es = flat;
+    x->rip = GUEST_LOAD;
+    x->rsp = 0x800;
+    x->rflags = 2;
+    return CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS | CAIRN_MTD_DS_ES;
+}
+
+static uint64_t vm_io(struct vm *vm, struct cairn_exc *x)
+{
+    unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
+    x->rip = x->qual[1]; /* the hardware gives the next RIP for I/O */
+    if (in) {
+        x->rax = (x->rax & ~0xffull) | 0xff;
+        return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+    }
+    if (port == 0x80) {
+        uint64_t now = cairn_rdtsc();
+        if (!vm->exits++)
+            vm->t0 = now;
+        vm->t1 = now;
+    } else if (port == 0x3f8) {
+        char c = (char)x->rax;
+        if (c == '\n' || vm->len == sizeof(vm->line) - 1) {
+            vm->line[vm->len] = 0;
+            printf("%s guest: %s\n", vm->name, vm->line);
+            vm->len = 0;
+        } else {
+            vm->line[vm->len++] = c;
+        }
+    }
+    return CAIRN_MTD_RIP;
+}
+
+static void vm_exit_handler(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_exc *x = (struct cairn_exc *)u->mr;
+    struct vm *vm = vm_current;
+    uint64_t mtd = 0;
+    switch (x->event) {
+    case CAIRN_VM_STARTUP: mtd = vm_startup(x); break;
+    case CAIRN_VM_IO:      mtd = vm_io(vm, x); break;
+    case CAIRN_VM_NPF:     vm_stop(vm, (unsigned)x->event, x->qual[1]); break;
+    default:               vm_stop(vm, (unsigned)x->event, x->rip); break;
+    }
+    u->untyped = u->typed = 0;
+    cairn_reply(mtd);
+}
+
+static uint64_t vm_ram(struct vm *vm, const char *code, size_t size)
+{
+    uint8_t *p = cairn_page_alloc(GUEST_RAM / 4096);
+    if (!p)
+        return CAIRN_ENOMEM;
+    memcpy(p + GUEST_LOAD, code, size);
+    uint64_t f = cairn_page_phys(p) >> 12, g = 0, n = GUEST_RAM / 4096;
+    while (n) { /* the guest executes it: delegate from the host frames, with X */
+        unsigned o = cairn_mem_chunk_order(f, g, n);
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, vm->pd,
+                                     CAIRN_CRD(CAIRN_CRD_MEM, f, o, CAIRN_MEM_RWX), g, CAIRN_DEL_F_HOST);
+        if (st != CAIRN_OK)
+            return st;
+        f += 1ull << o, g += 1ull << o, n -= 1ull << o;
+    }
+    return CAIRN_OK;
+}
+
+/* Boot `code` in a fresh VM and wait until it stops. */
+static uint64_t vm_run(struct vm *vm, uint64_t exit_pt, const char *code, size_t size)
+{
+    uint64_t st, sc = cairn_sel_alloc(0);
+    vm->pd = cairn_sel_alloc(0);
+    vm->vcpu = cairn_sel_alloc(0);
+    vm->done = cairn_sel_alloc(0);
+    vm_current = vm;
+    st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, vm->pd, CAIRN_ROOT_SEL_PD, 5,
+                       cairn_name_pack(vm->name), 0, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_sm(vm->done, CAIRN_ROOT_SEL_PD, 0);
+    if (st == CAIRN_OK)
+        st = vm_ram(vm, code, size);
+    for (unsigned e = 0; st == CAIRN_OK && e < CAIRN_VM_EVT_COUNT; e++)
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, vm->pd, CAIRN_CRD(CAIRN_CRD_OBJ, exit_pt, 0, CAIRN_R_ALL),
+                            e, 0);
+    if (st == CAIRN_OK)
+        st = cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, vm->vcpu, vm->pd, 0, 0, 0, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vm->vcpu, 2, 10000);
+    if (st == CAIRN_OK)
+        st = cairn_sm_down(vm->done, cairn_deadline_us(20000000));
+    return st;
+}
+
+static const char *vm_event_name(unsigned e)
+{
+    static const char *const n[] = { "startup", "I/O", "nested page fault", "HLT", "CPUID", "MSR",
+                                     "interrupt window", "VMMCALL", "shutdown (triple fault)",
+                                     "invalid state", "recall", "other exit" };
+    return e < sizeof(n) / sizeof(n[0]) ? n[e] : "?";
+}
+
+int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
+{
+    static struct cairn_ec handler;
+    static struct vm hello = { .name = "hello" }, wild = { .name = "wild" },
+                     triple = { .name = "triple" };
+    uint64_t pt = cairn_sel_alloc(0), st;
+    cairn_log_init("vmtest");
+    if (!(hip->features & CAIRN_HIP_F_SVM) || !(hip->features & CAIRN_HIP_F_NPT)) {
+        printf("error: no SVM with nested paging\n");
+        return 1;
+    }
+    st = cairn_handler_create(&handler, CAIRN_ROOT_SEL_PD, 0, vm_exit_handler, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_pt(pt, CAIRN_ROOT_SEL_PD, handler.ec, CAIRN_MTD_VCPU_ALL,
+                             (uintptr_t)cairn_portal_entry, 0);
+    if (st == CAIRN_OK)
+        st = vm_run(&hello, pt, guest_hello, (size_t)(guest_hello_end - guest_hello));
+    if (st != CAIRN_OK) {
+        printf("error: guest 'hello' did not stop: %s\n", cairn_status_name(st));
+        return 1;
+    }
+    printf("hello guest stopped at %s after %lu exits to port 0x80\n",
+           vm_event_name(hello.stop_event), hello.exits);
+    if (hello.exits == BENCH_EXITS)
+        printf("BENCH vmexit_rtt %lu ticks\n", (hello.t1 - hello.t0) / (BENCH_EXITS - 1));
+    st = vm_run(&wild, pt, guest_wild, (size_t)(guest_wild_end - guest_wild));
+    printf("wild guest: %s at %#lx, VM stopped (%s)\n", vm_event_name(wild.stop_event),
+           wild.stop_addr, cairn_status_name(st));
+    st = vm_run(&triple, pt, guest_triple, (size_t)(guest_triple_end - guest_triple));
+    printf("triple guest: %s, VM stopped (%s)\n", vm_event_name(triple.stop_event),
+           cairn_status_name(st));
+    printf("done\n");
+    return 0;
+}
