@@ -11,6 +11,7 @@
 #include "irq.h"
 #include "svm.h"
 #include "mem.h"
+#include "pd.h"
 #include "paging.h"
 #include "root.h"
 #include "sched.h"
@@ -43,6 +44,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     kprintf("\n[kernel] Cairn microhypervisor\n");
     boot_parse(magic, info);
     paging_init(mem_max_phys());
+    pd_kernel_space.cr3 = paging_master_cr3;
     cpu_init(0);
     idt_init();
     fpu_init();

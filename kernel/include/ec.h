@@ -26,6 +26,8 @@ struct ec {
     unsigned cpu;
     unsigned event;          /* event being delivered                       */
     struct pd *pd;
+    struct pd *space;        /* address space while it runs: its PD; for a
+                                vCPU the kernel's (the guest has the NPT)   */
     struct ec *pd_next;      /* list of the PD's ECs                        */
     struct cairn_utcb *utcb; /* kernel view                                 */
     uint64_t utcb_addr, sp, evt_base;

@@ -23,6 +23,9 @@ struct pd {
     struct ec *ecs;    /* ECs of this PD, via ec->pd_next      */
 };
 
+/* The kernel's own address space (no user half), for ECs without one. */
+extern struct pd pd_kernel_space;
+
 /* Create a PD; returns a CAIRN_* status. */
 int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm);
 /* Kill a PD: log `why`, stop its ECs, revoke its mappings. */

@@ -34,7 +34,7 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
     ec->k.type = KOBJ_EC;
     ec->global = global;
     ec->cpu = cpu;
-    ec->pd = pd;
+    ec->pd = ec->space = pd;
     ec->utcb = page;
     ec->utcb_addr = utcb;
     ec->sp = sp;
@@ -73,6 +73,7 @@ int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_ba
     ec->vcpu = true;
     ec->cpu = cpu;
     ec->pd = pd;
+    ec->space = &pd_kernel_space;
     ec->evt_base = evt_base;
     ec->cont = ec_cont_startup;
     list_init(&ec->parked);

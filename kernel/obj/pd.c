@@ -10,6 +10,7 @@
 #include "space.h"
 
 static struct slab_cache pd_cache;
+struct pd pd_kernel_space = { .name = "kernel" };
 
 int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm)
 {

@@ -26,11 +26,9 @@ static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(str
 static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
 {
     struct cpu *c = cpu_this();
-    struct pd *pd = ec->pd;
+    struct pd *pd = ec->space;
     c->pc.cur = ec;
     c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
-    if (unlikely(ec->vcpu))
-        return; /* the guest runs on the VM's nested page table, not CR3 */
     if (c->space != pd) {
         c->space = pd;
         write_cr3(pd->cr3);
