@@ -463,3 +463,27 @@ TEST(irq_ctrl)
     KT_OK(cairn_irq_ctrl(gsi, 0));                      /* GSI 5: no device, stays quiet */
     KT_ST(cairn_sm_down(weak, cairn_deadline_us(1000)), CAIRN_ETIMEOUT);
 }
+
+/* A VM PD holds vCPUs only, and a vCPU lives only in a VM PD. */
+TEST(create_vm_vcpu)
+{
+    uint64_t vm = kt_sel(), pd = kt_sel(), sm = obj_sm(0);
+
+    KT_CHECK(sm, "setup");
+    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, vm, CAIRN_ROOT_SEL_PD, 4,
+                        cairn_name_pack("t-vm"), 0, 0));
+    KT_OK(cairn_create_pd(pd, CAIRN_ROOT_SEL_PD, 4, "t-novm"));
+    /* vCPU in an ordinary PD, thread in a VM, vCPU with a UTCB or as GLOBAL */
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), pd, 0, 0, 0, 0), CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_GLOBAL, kt_sel(), vm, 0x10000, 0x1000, 0,
+                        0x1000),
+          CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0x10000, 0, 0, 0),
+          CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU | CAIRN_EC_F_GLOBAL, kt_sel(), vm, 0,
+                        0, 0, 0),
+          CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), sm, 0, 0, 0, 0), CAIRN_ETYPE);
+    /* A vCPU made right; without an SC it never runs, so no STARTUP event. */
+    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0, 0, 0, 0));
+}
