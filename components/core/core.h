@@ -22,6 +22,8 @@
 #define CORE_MAX_LOGS  128
 #define CORE_PRIO_INIT 64u  /* init's priority; children are below or equal */
 #define CORE_QUANTUM_US 10000u
+#define CORE_KMEM_MIN  (256u << 10) /* kernel memory of a component: quota/16 in these bounds */
+#define CORE_KMEM_MAX  (4u << 20)
 
 enum core_kind { CORE_PARENT = 1, CORE_LOG, CORE_ROM, CORE_PD, CORE_CPU, CORE_IO_PORT,
                  CORE_IO_MEM, CORE_FAULT, CORE_IRQ, CORE_PD_CHILD };

@@ -228,10 +228,20 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
     const char *last = s->label;
     for (const char *c = strstr(last, " -> "); c; c = strstr(last, " -> "))
         last = c + 4;
+    /* The kernel memory of the component (objects, page tables, capability
+     * leaves) is its own account, paid from its RAM quota. */
+    uint64_t kmem = s->quota / 16;
+    kmem = kmem < CORE_KMEM_MIN ? CORE_KMEM_MIN : kmem > CORE_KMEM_MAX ? CORE_KMEM_MAX : kmem & ~(PAGE - 1);
+    if (kmem > s->quota - s->ram) {
+        printf("%s: cannot load '%s': a RAM quota of %lu KiB does not hold its %lu KiB of kernel memory\n",
+               s->label, name, s->quota >> 10, kmem >> 10);
+        return CAIRN_EQUOTA;
+    }
     uint64_t pd = cairn_sel_alloc(0), ec = cairn_sel_alloc(0), st;
-    st = cairn_create_pd(pd, CAIRN_ROOT_SEL_PD, CAIRN_COMPONENT_CAP_ORDER, last);
+    st = cairn_create_pd_kmem(pd, CAIRN_ROOT_SEL_PD, CAIRN_COMPONENT_CAP_ORDER, last, kmem);
     if (st != CAIRN_OK)
         return st;
+    s->ram += kmem;
     s->pd = pd;
     st = pd_load_segments(s, rom, &img);
     if (st == CAIRN_OK)

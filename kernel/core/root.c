@@ -11,6 +11,7 @@
 #include "console.h"
 #include "ec.h"
 #include "hip.h"
+#include "mem.h"
 #include "irq.h"
 #include "mdb.h"
 #include "paging.h"
@@ -66,8 +67,10 @@ void root_create(void)
     struct pd *pd;
     struct ec *ec;
     struct sc *sc;
-    if (pd_create(&pd, CAIRN_ROOT_CAP_ORDER, 0x746f6f72 /* "root" */, false) != CAIRN_OK)
+    if (pd_create(&pd, CAIRN_ROOT_CAP_ORDER, 0x746f6f72 /* "root" */, false, 0, mem_pool_bytes) !=
+        CAIRN_OK)
         panic("root: no memory");
+    pd->own.used = mem_pool_bytes - palloc_free_pages() * PALLOC_PAGE_SIZE; /* the kernel's so far */
     uint64_t entry = root_load(pd, phys_to_virt(mod->base), mod->size);
     root_map(pd, CAIRN_ROOT_STACK_TOP - CAIRN_ROOT_STACK_SIZE, NULL, 0, CAIRN_ROOT_STACK_SIZE,
              CAIRN_MEM_R | CAIRN_MEM_W);

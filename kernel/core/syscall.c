@@ -44,16 +44,33 @@ static _Noreturn void sys_call(struct ec *ec, struct regs *r) { ipc_call(ec, SYS
 
 static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, SYS_A1(r)); }
 
+/* Create an object charged to `owner`'s kernel memory: take, create, and
+ * give back if the creation failed. */
+#define CHARGED(owner, bytes, create)                                                            \
+    do {                                                                                         \
+        uint64_t b_ = (bytes);                                                                   \
+        CHECK(pd_kmem_take(owner, b_));                                                          \
+        int s_ = (create);                                                                       \
+        if (s_ != CAIRN_OK)                                                                      \
+            pd_kmem_give(owner, b_);                                                             \
+        CHECK(s_);                                                                               \
+    } while (0)
+
 static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
 {
-    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    struct pd *parent = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    uint64_t kmem = SYS_A5(r) & ~0xfffull;
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
-    if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX)
+    if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))))
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pd *pd;
     if ((SYS_FLAGS(r) & CAIRN_PD_F_VM) && !svm_available())
         ec_sys_ret(ec, CAIRN_EFEAT);
-    CHECK(pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM));
+    /* the new PD's own structures come out of its quota, if it has one */
+    CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
+            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM, parent, kmem));
+    if (kmem)
+        pd->own.used = pd_kmem_size((unsigned)SYS_A3(r));
     CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -72,15 +89,16 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     if (!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)))
         ec_sys_ret(ec, CAIRN_EPAR);
     struct ec *n;
-    CHECK(vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
-               : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
+    CHARGED(pd, sizeof(struct ec) + 4096, /* + its UTCB or VMCB */
+            vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
+                 : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
     CHECK(space_install(ec->pd, SYS_A1(r), &n->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
 
 static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
 {
-    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE | CAIRN_R_PD_SC);
+    struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE | CAIRN_R_PD_SC);
     struct ec *t = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_SC);
     uint64_t prio = SYS_A4(r), us = SYS_A5(r);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
@@ -89,30 +107,30 @@ static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
     if (t->sc)
         ec_sys_ret(ec, CAIRN_EEXIST);
     struct sc *sc;
-    CHECK(sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
+    CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
     CHECK(space_install(ec->pd, SYS_A1(r), &sc->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
 
 static _Noreturn void sys_create_pt(struct ec *ec, struct regs *r)
 {
-    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     struct ec *h = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_PT);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     if (h->global || SYS_A5(r) >= CAIRN_USER_END)
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pt *pt;
-    CHECK(pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
+    CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
     CHECK(space_install(ec->pd, SYS_A1(r), &pt->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
 
 static _Noreturn void sys_create_sm(struct ec *ec, struct regs *r)
 {
-    sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     struct sm *sm;
-    CHECK(sm_create(&sm, SYS_A3(r)));
+    CHARGED(owner, sizeof(struct sm), sm_create(&sm, SYS_A3(r)));
     CHECK(space_install(ec->pd, SYS_A1(r), &sm->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }

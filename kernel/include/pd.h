@@ -8,6 +8,14 @@
 
 struct ec;
 
+/* Kernel memory account: what a PD's objects, page tables, capability
+ * leaves and mapping nodes may take from the kernel's pool. A PD made
+ * with a quota has its own account (charged in full to its creator's);
+ * one made without shares its creator's. */
+struct kmem {
+    uint64_t limit, used;
+};
+
 struct pd {
     struct kobj k;
     bool dead;
@@ -21,13 +29,39 @@ struct pd {
     uint64_t cr3;
     uint8_t *iobm;     /* 8 KiB I/O bitmap, 1 = denied; NULL: no ports */
     struct ec *ecs;    /* ECs of this PD, via ec->pd_next      */
+    struct kmem own;
+    struct kmem *acct; /* &own, or the creator's account        */
 };
+
+/* Take `bytes` of pd's kernel memory account: CAIRN_OK or ENOMEM. */
+static inline int pd_kmem_take(struct pd *pd, uint64_t bytes)
+{
+    struct kmem *a = pd->acct;
+    if (!a)
+        return 0; /* the kernel's own (boot) objects */
+    if (bytes > a->limit - a->used)
+        return 9; /* CAIRN_ENOMEM */
+    a->used += bytes;
+    return 0;
+}
+
+static inline void pd_kmem_give(struct pd *pd, uint64_t bytes)
+{
+    if (pd->acct)
+        pd->acct->used -= bytes < pd->acct->used ? bytes : pd->acct->used;
+}
 
 /* The kernel's own address space (no user half), for ECs without one. */
 extern struct pd pd_kernel_space;
 
 /* Create a PD; returns a CAIRN_* status. */
-int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm);
+/* Create a PD with a kernel memory quota `kmem` taken from `parent`'s
+ * account (0: it shares parent's account; parent NULL: the root, whose
+ * account is the whole pool). */
+int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm, struct pd *parent,
+              uint64_t kmem);
+/* Kernel memory a new PD itself takes (object, tables) */
+uint64_t pd_kmem_size(unsigned cap_order);
 /* Kill a PD: log `why`, stop its ECs, revoke its mappings. */
 void pd_kill(struct pd *pd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -12,7 +12,14 @@
 static struct slab_cache pd_cache;
 struct pd pd_kernel_space = { .name = "kernel" };
 
-int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm)
+uint64_t pd_kmem_size(unsigned cap_order)
+{
+    uint64_t top = ((1ull << cap_order) / CAP_LEAF_SLOTS + 1) * sizeof(void *);
+    return sizeof(struct pd) + (top + 4095) / 4096 * 4096 + 4096;
+}
+
+int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm, struct pd *parent,
+              uint64_t kmem)
 {
     if (!pd_cache.size)
         slab_init(&pd_cache, sizeof(struct pd), "pd");
@@ -32,6 +39,8 @@ int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm)
     }
     pd->cr3 = virt_to_phys(pd->pml4);
     pd->k.type = KOBJ_PD;
+    pd->own.limit = kmem;
+    pd->acct = !parent || kmem ? &pd->own : parent->acct;
     pd->vm = vm;
     if (vm) {
         static uint32_t next_asid;

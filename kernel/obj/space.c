@@ -70,16 +70,33 @@ static void mem_release(struct mdb *m)
 {
     mem_unmap(m, 1ull << m->order);
     mdb_remove(&m->pd->mem, m);
+    pd_kmem_give(m->pd, sizeof(*m));
     slab_free(&mdb_cache, m);
 }
 
+/* Map a node's pages; the page tables it needs are charged to its PD. */
 static int mem_map(struct mdb *m)
 {
+    unsigned tables = 0;
+    int st = CAIRN_OK;
     for (uint64_t i = 0; i < (1ull << m->order); i++)
-        if (paging_map(m->pd->pml4, (m->base + i) << 12, (m->phys + i) << 12, m->rights)) {
+        if (paging_map(m->pd->pml4, (m->base + i) << 12, (m->phys + i) << 12, m->rights, &tables)) {
             mem_unmap(m, i);
-            return CAIRN_ENOMEM;
+            st = CAIRN_ENOMEM;
+            break;
         }
+    if (m->pd->acct)
+        m->pd->acct->used += (uint64_t)tables * PAGE_SIZE; /* room was checked before */
+    return st;
+}
+
+/* Room in pd's account for a node and the page tables n pages may need. */
+static int space_room(struct pd *pd, uint64_t n)
+{
+    uint64_t need = sizeof(struct mdb) + ((n + 511) / 512 + 3) * PAGE_SIZE;
+    if (pd_kmem_take(pd, need) != CAIRN_OK)
+        return CAIRN_ENOMEM;
+    pd_kmem_give(pd, need);
     return CAIRN_OK;
 }
 
@@ -87,12 +104,16 @@ static int mem_map(struct mdb *m)
 static int mem_add(struct pd *dst, struct mdb *parent, uint64_t page, uint64_t frame, unsigned order,
                    unsigned rights, unsigned flags)
 {
+    if (space_room(dst, 1ull << order) != CAIRN_OK)
+        return CAIRN_ENOMEM;
     struct mdb *m = space_node(dst, CAIRN_CRD_MEM, page, order, rights);
     if (!m)
         return CAIRN_ENOMEM;
+    pd_kmem_take(dst, sizeof(*m));
     m->phys = frame;
     m->flags = (uint8_t)flags;
     if (mem_map(m) != CAIRN_OK) {
+        pd_kmem_give(dst, sizeof(*m));
         slab_free(&mdb_cache, m);
         return CAIRN_ENOMEM;
     }
@@ -151,6 +172,7 @@ static void io_release(struct mdb *m)
 {
     io_set(m->pd, m, 1);
     mdb_remove(&m->pd->io, m);
+    pd_kmem_give(m->pd, sizeof(*m));
     slab_free(&mdb_cache, m);
 }
 
@@ -171,18 +193,39 @@ static int io_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned o
     if (mdb_overlaps(dst->io, base, base + n))
         return CAIRN_EEXIST;
     if (!dst->iobm) {
-        dst->iobm = palloc_alloc(1);
-        if (!dst->iobm)
+        if (pd_kmem_take(dst, 8192) != CAIRN_OK)
             return CAIRN_ENOMEM;
+        dst->iobm = palloc_alloc(1);
+        if (!dst->iobm) {
+            pd_kmem_give(dst, 8192);
+            return CAIRN_ENOMEM;
+        }
         memset(dst->iobm, 0xff, 8192);
     }
-    struct mdb *m = space_node(dst, CAIRN_CRD_IO, base, order, CAIRN_IO_A);
-    if (!m)
+    if (pd_kmem_take(dst, sizeof(struct mdb)) != CAIRN_OK)
         return CAIRN_ENOMEM;
+    struct mdb *m = space_node(dst, CAIRN_CRD_IO, base, order, CAIRN_IO_A);
+    if (!m) {
+        pd_kmem_give(dst, sizeof(struct mdb));
+        return CAIRN_ENOMEM;
+    }
     mdb_link(parent, m);
     mdb_insert(&dst->io, m);
     io_set(dst, m, 0);
     return CAIRN_OK;
+}
+
+/* The slot of `sel` in pd, allocating its leaf (charged to pd); NULL if
+ * out of range or out of memory. */
+static struct mdb *space_slot(struct pd *pd, uint64_t sel)
+{
+    struct mdb *d = cap_slot(&pd->caps, sel, 0);
+    if (d || (sel >> pd->caps.order) || pd_kmem_take(pd, PAGE_SIZE) != CAIRN_OK)
+        return d;
+    d = cap_slot(&pd->caps, sel, 1);
+    if (!d)
+        pd_kmem_give(pd, PAGE_SIZE);
+    return d;
 }
 
 /* ---- capabilities ---------------------------------------------------------- */
@@ -204,7 +247,7 @@ static int obj_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
         return CAIRN_ECAP;
     for (uint64_t i = 0; i < n; i++) {
         struct mdb *s = cap_slot(&src->caps, base + i, 0);
-        struct mdb *d = cap_slot(&dst->caps, dst_base + i, 1);
+        struct mdb *d = space_slot(dst, dst_base + i);
         any |= s && s->obj;
         if (!d)
             return CAIRN_ENOMEM;
@@ -248,7 +291,7 @@ int space_sel_free(struct pd *pd, uint64_t sel)
 {
     if (sel >> pd->caps.order)
         return CAIRN_ECAP;
-    struct mdb *d = cap_slot(&pd->caps, sel, 1);
+    struct mdb *d = space_slot(pd, sel);
     if (!d)
         return CAIRN_ENOMEM;
     return d->obj ? CAIRN_EEXIST : CAIRN_OK;

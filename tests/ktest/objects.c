@@ -487,3 +487,20 @@ TEST(create_vm_vcpu)
     /* A vCPU made right; without an SC it never runs, so no STARTUP event. */
     KT_OK(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0, 0, 0, 0));
 }
+
+/* A PD with its own kernel memory quota: objects made in it are charged
+ * there, and running out stops only it. */
+TEST(kmem_quota)
+{
+    uint64_t pd = kt_sel(), st = CAIRN_OK, n = 0;
+
+    KT_ST(cairn_create_pd_kmem(kt_sel(), CAIRN_ROOT_SEL_PD, 4, "t-tiny", 4096), CAIRN_EPAR);
+    KT_ST(cairn_create_pd_kmem(kt_sel(), CAIRN_ROOT_SEL_PD, 4, "t-huge", 1ull << 40), CAIRN_ENOMEM);
+    KT_OK(cairn_create_pd_kmem(pd, CAIRN_ROOT_SEL_PD, 4, "t-kmem", 64 * 1024));
+    while (n < 100000 && (st = cairn_create_sm(kt_sel(), pd, 0)) == CAIRN_OK)
+        n++;
+    KT_ST(st, CAIRN_ENOMEM);
+    KT_CHECK(n > 100 && n < 64 * 1024 / 16, "%lu semaphores fit in 64 KiB", n);
+    /* The root's own account is untouched by that. */
+    KT_OK(cairn_create_sm(kt_sel(), CAIRN_ROOT_SEL_PD, 0));
+}

@@ -61,7 +61,7 @@ uint64_t *paging_new_root(void)
 }
 
 /* The page-table entry for `va`, allocating tables on the way if `alloc`. */
-static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc)
+static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc, unsigned *tables)
 {
     for (int shift = 39; shift > 12; shift -= 9) {
         uint64_t *e = &table[(va >> shift) & 511];
@@ -71,6 +71,7 @@ static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc)
             void *next = palloc_alloc(0);
             if (!next)
                 return NULL;
+            ++*tables;
             *e = virt_to_phys(next) | PTE_P | PTE_W | PTE_U;
         }
         table = phys_to_virt(*e & PTE_ADDR);
@@ -78,11 +79,11 @@ static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc)
     return &table[(va >> 12) & 511];
 }
 
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights)
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables)
 {
     if (va >= CAIRN_USER_END)
         panic("paging_map: %lx is not a user address", va); /* callers check: a kernel bug */
-    uint64_t *pte = paging_walk(pml4, va, 1);
+    uint64_t *pte = paging_walk(pml4, va, 1, tables);
     if (!pte)
         return -1;
     *pte = (pa & PTE_ADDR) | PTE_P | PTE_U | ((rights & CAIRN_MEM_W) ? PTE_W : 0) |
@@ -92,7 +93,8 @@ int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights)
 
 void paging_unmap(uint64_t *pml4, uint64_t va)
 {
-    uint64_t *pte = paging_walk(pml4, va, 0);
+    unsigned none = 0;
+    uint64_t *pte = paging_walk(pml4, va, 0, &none);
     if (pte)
         *pte = 0;
 }

@@ -37,8 +37,9 @@ extern uint64_t paging_master_cr3;
 void paging_init(uint64_t max_phys);
 /* New user page table root sharing the kernel half; NULL when out of memory. */
 uint64_t *paging_new_root(void);
-/* Map one user page; rights are CAIRN_MEM_*. Returns 0, or -1 when out of memory. */
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights);
+/* Map one user page; rights are CAIRN_MEM_*. Returns 0, or -1 when out of
+ * memory; *tables counts the page-table pages it allocated. */
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables);
 void paging_unmap(uint64_t *pml4, uint64_t va);
 /* Map a device page uncached into kernel space. */
 void *kmap_mmio(uint64_t pa);

@@ -76,6 +76,15 @@ static inline uint64_t cairn_create_pd(uint64_t dst, uint64_t pd, unsigned cap_o
                          0);
 }
 
+/* The same with a kernel memory quota of `kmem` bytes, taken from pd's
+ * account (cairn_create_pd: 0, the new PD shares pd's account). */
+static inline uint64_t cairn_create_pd_kmem(uint64_t dst, uint64_t pd, unsigned cap_order,
+                                            const char *name, uint64_t kmem)
+{
+    return cairn_syscall(CAIRN_SYS_CREATE_PD, 0, dst, pd, cap_order, cairn_name_pack(name), kmem,
+                         0);
+}
+
 /* A global EC (global != 0) starts at ip once an SC is bound; a local EC
  * runs only as the handler of its portals. */
 static inline uint64_t cairn_create_ec(uint64_t dst, uint64_t pd, unsigned cpu, uint64_t utcb,
