@@ -11,6 +11,9 @@
 #define PARENT_RETRY_US   10000u
 #define PARENT_RETRY_MAX  1000u
 
+static uint64_t parent_session(struct cairn_utcb *u, const char *service, const char *args,
+                               uint64_t *cap, uint64_t sel, unsigned tries);
+
 uint64_t cairn_session(const char *service, const char *args, uint64_t *cap)
 {
     return cairn_session_u(cairn_utcb_self(), service, args, cap);
@@ -18,17 +21,29 @@ uint64_t cairn_session(const char *service, const char *args, uint64_t *cap)
 
 uint64_t cairn_session_u(struct cairn_utcb *u, const char *service, const char *args, uint64_t *cap)
 {
-    uint64_t keep = u->rcv_obj, sel = cairn_sel_alloc(0), st = CAIRN_ENOMEM;
+    return parent_session(u, service, args, cap, cairn_sel_alloc(0), PARENT_RETRY_MAX);
+}
+
+uint64_t cairn_session_try_u(struct cairn_utcb *u, const char *service, const char *args,
+                             uint64_t *cap)
+{
+    return parent_session(u, service, args, cap, *cap, 1);
+}
+
+static uint64_t parent_session(struct cairn_utcb *u, const char *service, const char *args,
+                               uint64_t *cap, uint64_t sel, unsigned tries)
+{
+    uint64_t keep = u->rcv_obj, st = CAIRN_ENOMEM;
     if (!sel)
         return st;
-    for (unsigned i = 0; i < PARENT_RETRY_MAX; i++) {
+    for (unsigned i = 0; i < tries; i++) {
         struct cairn_msg m;
         u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, 0);
         cairn_msg_begin(&m, u, CAIRN_PARENT_SESSION);
         cairn_msg_str(&m, service);
         cairn_msg_str(&m, args);
         st = cairn_rpc_call(CAIRN_SEL_PARENT, u);
-        if (st != CAIRN_ERETRY)
+        if (st != CAIRN_ERETRY || i + 1 == tries)
             break;
         cairn_sleep_us(PARENT_RETRY_US);
     }

@@ -3,13 +3,17 @@
  * priorities, and routes each session request a child makes as the config
  * says: to init's own parent, or to the child providing the service.
  * A request no route allows is denied and logged. init serves its
- * children's parent interface from one entrypoint; its main thread
+ * children's parent interface from one entrypoint, which never waits on a
+ * child: sessions at a child's service are opened by a worker thread of
+ * that server while the client is told to ask again (ERETRY), so a server
+ * that does not answer stalls only its own clients. The main thread
  * watches for children that fault.
  */
 #include <cairn/args.h>
 #include <cairn/cpu.h>
 #include <cairn/fmt.h>
 #include <cairn/heap.h>
+#include <cairn/lock.h>
 #include <cairn/log.h>
 #include <cairn/parent.h>
 #include <cairn/rpc.h>
@@ -25,11 +29,26 @@
 #define INIT_RESERVE (1ull << 20) /* RAM init keeps for itself beyond its image */
 #define INIT_ROMCFG  1u           /* badge kind: a child's "config" ROM session */
 
+/* A session request for a child's service, per client (a client asks for
+ * one session at a time and repeats the request until it is answered). */
+enum { REQ_EMPTY, REQ_QUEUED, REQ_BUSY, REQ_DONE };
+struct request {
+    unsigned state;
+    unsigned server;                           /* child index of the server   */
+    uint64_t portal;                           /* the server's service portal */
+    char service[CONFIG_NAME_MAX], label[CONFIG_NAME_MAX * 2 + 8], args[256];
+    uint64_t status, cap;                      /* REQ_DONE: the answer        */
+};
+
 struct child {
     uint64_t pd_session;                       /* at our parent (core)         */
+    uint64_t spare;                            /* selector for the next session from our parent */
+    struct request req;
     uint64_t parent_pt;                        /* its parent interface, here   */
     uint64_t service[CONFIG_MAX_PROVIDES];     /* announced portals, 0 if not  */
     uint64_t rom_pt;                           /* its "config" ROM session     */
+    struct cairn_ec worker;                    /* a server's: opens its sessions */
+    uint64_t work_sm;                          /* upped when a request waits   */
     bool started, gone;
 };
 
@@ -37,6 +56,7 @@ static struct init_config cfg;
 static struct child children[CONFIG_MAX_CHILDREN];
 static struct cairn_ec ep;
 static uint64_t ep_inbox, fault_sm;
+static struct cairn_lock req_lock;
 
 static void init_report(void *ctx, const char *msg) { printf("config: %s\n", msg); }
 
@@ -107,6 +127,59 @@ static uint64_t init_service_create(struct cairn_utcb *u, uint64_t pt, const cha
     return st;
 }
 
+/* A client's request for a child's service: answered once the worker has
+ * opened the session; until then the client is told to ask again. */
+static uint64_t init_defer(struct request *q, unsigned server, uint64_t portal, const char *service,
+                           const char *label, const char *args, uint64_t *cap)
+{
+    uint64_t st = CAIRN_ERETRY;
+    cairn_lock_take(&req_lock);
+    int same = !strcmp(q->service, service) && !strcmp(q->args, args);
+    if (q->state == REQ_DONE && same) {
+        st = q->status;
+        *cap = q->cap;
+        q->state = REQ_EMPTY;
+    } else if (q->state == REQ_EMPTY || (q->state == REQ_DONE && !same)) {
+        q->portal = portal;
+        q->server = server;
+        snprintf(q->service, sizeof(q->service), "%s", service);
+        snprintf(q->label, sizeof(q->label), "%s", label);
+        snprintf(q->args, sizeof(q->args), "%s", args);
+        q->state = REQ_QUEUED;
+        cairn_sm_up(children[server].work_sm);
+    }
+    cairn_lock_give(&req_lock);
+    return st;
+}
+
+/* A server's worker: opens sessions at its services. A server that does
+ * not answer stalls only this thread, never the entrypoint. */
+static void init_worker(void *arg, struct cairn_utcb *u)
+{
+    unsigned server = (unsigned)(uintptr_t)arg;
+    for (;;) {
+        cairn_sm_down(children[server].work_sm, 0);
+        for (unsigned i = 0; i < cfg.child_count; i++) {
+            struct request *q = &children[i].req, r;
+            cairn_lock_take(&req_lock);
+            int mine = q->state == REQ_QUEUED && q->server == server;
+            if (mine) {
+                q->state = REQ_BUSY;
+                r = *q;
+            }
+            cairn_lock_give(&req_lock);
+            if (!mine)
+                continue;
+            uint64_t cap = 0, st = init_service_create(u, r.portal, r.label, r.args, &cap);
+            cairn_lock_take(&req_lock);
+            q->status = st;
+            q->cap = cap;
+            q->state = REQ_DONE;
+            cairn_lock_give(&req_lock);
+        }
+    }
+}
+
 /* Runs on the entrypoint, whose UTCB `u` is free once the request is read. */
 static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *service, const char *args,
                              uint64_t *cap)
@@ -125,13 +198,22 @@ static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *servi
         printf("%s: denied\n", r.reason);
         return CAIRN_EDENIED;
     }
-    if (r.kind == ROUTE_PARENT)
-        return cairn_session_u(u, service, fwd, cap);
+    if (r.kind == ROUTE_PARENT) {
+        struct child *me = &children[i];
+        if (!me->spare)
+            me->spare = cairn_sel_alloc(0);
+        *cap = me->spare;
+        uint64_t st = cairn_session_try_u(u, service, fwd, cap);
+        if (st == CAIRN_OK)
+            me->spare = 0;
+        return st;
+    }
     struct child *s = &children[r.child];
     const struct config_child *sc = &cfg.children[r.child];
     for (unsigned k = 0; k < sc->provides_count; k++)
         if (!strcmp(sc->provides[k], service))
-            return s->service[k] ? init_service_create(u, s->service[k], label, args, cap)
+            return s->service[k] ? init_defer(&children[i].req, r.child, s->service[k], service, label,
+                                              args, cap)
                                  : s->gone ? CAIRN_EABORT : CAIRN_ERETRY;
     return CAIRN_EDENIED;
 }
@@ -294,7 +376,17 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     fault_sm = cairn_sel_alloc(0);
     uint64_t st = cairn_create_sm(fault_sm, CAIRN_SEL_PD, 0);
     if (st == CAIRN_OK)
+        st = cairn_lock_init(&req_lock);
+    if (st == CAIRN_OK)
         st = cairn_handler_start(&ep, init_serve, 0);
+    for (unsigned i = 0; st == CAIRN_OK && i < cfg.child_count; i++) {
+        if (!cfg.children[i].provides_count)
+            continue;
+        children[i].work_sm = cairn_sel_alloc(0);
+        st = cairn_create_sm(children[i].work_sm, CAIRN_SEL_PD, 0);
+        if (st == CAIRN_OK)
+            st = cairn_thread_start(&children[i].worker, init_worker, (void *)(uintptr_t)i, 0);
+    }
     if (st != CAIRN_OK) {
         printf("error: cannot create the entrypoint: %s\n", cairn_status_name(st));
         return 1;

@@ -13,6 +13,11 @@
 uint64_t cairn_session(const char *service, const char *args, uint64_t *cap);
 /* The same from an EC other than the main one, through its UTCB `u`. */
 uint64_t cairn_session_u(struct cairn_utcb *u, const char *service, const char *args, uint64_t *cap);
+/* One attempt only: CAIRN_ERETRY comes back to the caller (a parent
+ * forwarding a request must not wait on its entrypoint). The capability
+ * lands at *cap, which the caller must set to a free selector. */
+uint64_t cairn_session_try_u(struct cairn_utcb *u, const char *service, const char *args,
+                             uint64_t *cap);
 
 /* Announce `service`, served through the portal at `service_pt`. */
 uint64_t cairn_announce(const char *service, uint64_t service_pt);
