@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <cairn/abi.h>
 #include "cap.h"
 #include "kobj.h"
 
@@ -38,11 +39,11 @@ static inline int pd_kmem_take(struct pd *pd, uint64_t bytes)
 {
     struct kmem *a = pd->acct;
     if (!a)
-        return 0; /* the kernel's own (boot) objects */
+        return CAIRN_OK; /* the kernel's own (boot) objects */
     if (bytes > a->limit - a->used)
-        return 9; /* CAIRN_ENOMEM */
+        return CAIRN_ENOMEM;
     a->used += bytes;
-    return 0;
+    return CAIRN_OK;
 }
 
 static inline void pd_kmem_give(struct pd *pd, uint64_t bytes)
