@@ -114,6 +114,29 @@ _Noreturn void arch_halt(void) { cpu_halt_forever(); }
 
 /* ---- state transfer (events) ---------------------------------------------- */
 
+/* The general-purpose registers, for threads and vCPUs alike. */
+void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
+        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+}
+
+void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
+        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+}
+
 void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     if (ec->vcpu) {
@@ -123,13 +146,7 @@ void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
     const struct regs *r = &ec->regs;
     x->mtd = mtd & CAIRN_MTD_EC_ALL;
     x->event = ec->event;
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
-        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+    ec_arch_gprs_get(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         x->rsp = r->rsp;
     if (mtd & CAIRN_MTD_RIP)
@@ -154,13 +171,7 @@ int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         return CAIRN_EPAR;
     if ((mtd & CAIRN_MTD_RSP) && !canonical_user(x->rsp) && x->rsp != CAIRN_USER_END)
         return CAIRN_EPAR;
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
-        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+    ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         r->rsp = x->rsp;
     if (mtd & CAIRN_MTD_RIP)

@@ -8,6 +8,10 @@ struct ec;
 
 /* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */
 void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg);
+struct regs;
+/* The GPR groups of `mtd` between a register frame and `x`. */
+void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd);
+void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd);
 /* Copy the groups `mtd` selects from the EC's frame into `x`. */
 void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
 /* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */

@@ -191,13 +191,7 @@ void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
     const struct regs *r = &ec->regs;
     x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
     x->event = ec->event;
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
-        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+    ec_arch_gprs_get(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         x->rsp = v->rsp;
     if (mtd & CAIRN_MTD_RIP)
@@ -246,13 +240,7 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
     struct regs *r = &ec->regs;
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
-        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+    ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         v->rsp = x->rsp;
     if (mtd & CAIRN_MTD_RIP)
