@@ -56,12 +56,13 @@ $(BUILD)/libcairn.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # A program is a directory of C files under components/ or tests/ (in-guest
-# test programs); it links to build/bin/<dir name>.
+# test programs); it links to build/bin/<dir name>. Its main.c may name
+# further sources in a line "// SOURCES: a.c b.c" (e.g. device models).
 PROGRAM_DIRS := $(patsubst %/,%,$(dir $(wildcard components/*/main.c tests/*/main.c)))
 PROGRAMS     := $(notdir $(PROGRAM_DIRS))
 
 define program_rules
-$(1)_SRC := $$(wildcard $(2)/*.c $(2)/*.S)
+$(1)_SRC := $$(wildcard $(2)/*.c $(2)/*.S) $$(shell sed -n 's|^// SOURCES: ||p' $(2)/main.c)
 $(1)_OBJ := $$(patsubst %,$(BUILD)/%.o,$$($(1)_SRC))
 $(BUILD)/$(2)/%.c.o: $(2)/%.c
 	@mkdir -p $$(dir $$@)
@@ -75,6 +76,11 @@ $(BUILD)/bin/$(1): $$($(1)_OBJ) $(BUILD)/libcairn.a lib/user.ld
 		$$($(1)_OBJ) $(BUILD)/libcairn.a
 endef
 $(foreach d,$(PROGRAM_DIRS),$(eval $(call program_rules,$(notdir $(d)),$(d))))
+
+# Sources shared by programs (named in their SOURCES lines)
+$(BUILD)/components/%.c.o: components/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
 
 PROGRAM_BINS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 

@@ -54,7 +54,7 @@ static void log_emit(void)
     memcpy(out + n, log_line, log_len);
     n += log_len;
     out[n++] = '\n';
-    uart16550_write(UART16550_COM1, out, n);
+    cairn_uart_write(CAIRN_UART_COM1, out, n);
     log_len = 0;
 }
 
@@ -86,7 +86,7 @@ uint64_t cairn_log_init(const char *name)
     memcpy(log_name, name, n);
     log_name[n] = 0;
     uint64_t st = cairn_env ? cairn_session("LOG", "", &log_session)
-                            : uart16550_claim(UART16550_COM1);
+                            : cairn_uart_claim(CAIRN_UART_COM1);
     cairn_fmt_set_output(log_write);
     return st;
 }

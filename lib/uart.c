@@ -10,14 +10,14 @@
 #define UART_LSR     5 /* line status register      */
 #define UART_LSR_THRE 0x20
 
-uint64_t uart16550_claim(uint16_t base)
+uint64_t cairn_uart_claim(uint16_t base)
 {
     uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, base, 3, CAIRN_IO_A);
 
     return cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, base, CAIRN_DEL_F_HOST);
 }
 
-static void uart16550_putc(uint16_t base, char c)
+static void cairn_uart_putc(uint16_t base, char c)
 {
     /* Bounded wait: a missing UART must not hang the component. */
     for (unsigned i = 0; i < 100000; i++)
@@ -26,8 +26,8 @@ static void uart16550_putc(uint16_t base, char c)
     cairn_outb(base + UART_THR, (uint8_t)c);
 }
 
-void uart16550_write(uint16_t base, const char *s, size_t n)
+void cairn_uart_write(uint16_t base, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        uart16550_putc(base, s[i]);
+        cairn_uart_putc(base, s[i]);
 }

@@ -29,6 +29,6 @@ void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         if ((unsigned char)*c < 0x20 && *c != '\t')
             *c = '?'; /* a line is one line */
     int n = snprintf(line, sizeof(line), "[%s] %s\n", log_labels[id], text);
-    uart16550_write(UART16550_COM1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+    cairn_uart_write(CAIRN_UART_COM1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
     cairn_rpc_status(u, CAIRN_OK);
 }

@@ -8,11 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UART16550_COM1 0x3f8u
+#define CAIRN_UART_COM1 0x3f8u
 
 /* Delegate the UART's 8 ports from the host to the caller's own PD (root
  * only). Returns a CAIRN_* status. */
-uint64_t uart16550_claim(uint16_t base);
+uint64_t cairn_uart_claim(uint16_t base);
 
 /* Write n bytes, waiting for the transmitter before each. */
-void uart16550_write(uint16_t base, const char *s, size_t n);
+void cairn_uart_write(uint16_t base, const char *s, size_t n);
