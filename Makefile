@@ -84,6 +84,13 @@ $(BUILD)/components/%.c.o: components/%.c
 
 PROGRAM_BINS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 
+# Small test guests: tests/guests/NAME.S -> flat binary build/bin/guest_NAME
+GUEST_BINS := $(patsubst tests/guests/%.S,$(BUILD)/bin/guest_%,$(wildcard tests/guests/*.S))
+$(BUILD)/bin/guest_%: tests/guests/%.S
+	@mkdir -p $(BUILD)/guests $(dir $@)
+	$(CC) -c -o $(BUILD)/guests/$*.o $<
+	$(OBJCOPY) -O binary -j .text $(BUILD)/guests/$*.o $@
+
 # --- host unit tests (cmocka) ---------------------------------------------------
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -iquote kernel/include -idirafter lib/include -Itests/host \
@@ -100,7 +107,7 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
 
 # --- top-level targets -------------------------------------------------------------
 .PHONY: all setup run test bench host-tests clean fuzz
-all: $(BUILD)/cairn $(PROGRAM_BINS) $(HOST_TESTS)
+all: $(BUILD)/cairn $(PROGRAM_BINS) $(GUEST_BINS) $(HOST_TESTS)
 
 setup:
 	@sh tools/setup.sh

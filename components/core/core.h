@@ -26,7 +26,7 @@
 #define CORE_KMEM_MAX  (4u << 20)
 
 enum core_kind { CORE_PARENT = 1, CORE_LOG, CORE_ROM, CORE_PD, CORE_CPU, CORE_IO_PORT,
-                 CORE_IO_MEM, CORE_FAULT, CORE_IRQ, CORE_PD_CHILD };
+                 CORE_IO_MEM, CORE_FAULT, CORE_IRQ, CORE_PD_CHILD, CORE_VM };
 #define CORE_BADGE(kind, id) ((uint64_t)(kind) << 32 | (uint32_t)(id))
 #define CORE_KIND(badge)     ((unsigned)((badge) >> 32))
 #define CORE_ID(badge)       ((unsigned)(uint32_t)(badge))
@@ -94,6 +94,7 @@ uint64_t core_cpu_create(const char *label, uint64_t *pt);
 uint64_t core_io_port_create(const char *args, uint64_t *pt);
 uint64_t core_io_mem_create(const char *args, uint64_t *pt);
 uint64_t core_irq_create(const char *args, uint64_t *pt);
+uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t *pt);
 
 void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
@@ -103,6 +104,9 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+/* The PD session that pays for a new session labelled `label`. */
+int core_payer(int from, const char *label);
 void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* A component's event: back a page on demand (returns 1: resume it), or
  * stop it and tell its parent (returns 0). */

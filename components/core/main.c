@@ -122,6 +122,7 @@ static void core_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
     case CORE_IO_PORT: core_io_port_op(id, &in, u); break;
     case CORE_IO_MEM:  core_io_mem_op(id, &in, u); break;
     case CORE_IRQ:     core_irq_op(id, &in, u); break;
+    case CORE_VM:      core_vm_op(id, &in, u); break;
     default:           cairn_rpc_status(u, CAIRN_EINVAL); break;
     }
     u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, 0);

@@ -34,6 +34,8 @@ static uint64_t core_session(unsigned from, const char *service, const char *arg
         return core_io_mem_create(args, pt);
     if (!strcmp(service, "IRQ"))
         return core_irq_create(args, pt);
+    if (!strcmp(service, "VM"))
+        return core_vm_create((int)from, label, args, pt);
     printf("%s: no service '%s' at core\n", label, service);
     return CAIRN_ENOTFOUND;
 }

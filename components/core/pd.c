@@ -32,7 +32,7 @@ static uint8_t *pd_ram(struct core_pd *s, uint64_t pages)
 /* The PD session that pays for a new one: the PD whose label is the new
  * label's parent ("init -> sub" for "init -> sub -> x"), else the one
  * that asked. Quotas thus nest like the tree. */
-static int pd_payer(int from, const char *label)
+int core_payer(int from, const char *label)
 {
     const char *last = 0;
     for (const char *c = strstr(label, " -> "); c; c = strstr(c + 4, " -> "))
@@ -48,7 +48,7 @@ static int pd_payer(int from, const char *label)
 
 uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t *pt)
 {
-    int payer = from < 0 ? -1 : pd_payer(from, label);
+    int payer = from < 0 ? -1 : core_payer(from, label);
     uint64_t quota = cairn_arg_num(args, "ram_quota", 0) & ~(PAGE - 1);
     int64_t prio = cairn_arg_int(args, "priority", 0);
     struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;

@@ -75,6 +75,12 @@ enum cairn_pd_session_op {
 enum cairn_pd_session_state { CAIRN_PD_RUNNING = 0, CAIRN_PD_FAULTED = 1, CAIRN_PD_EXITED = 2 };
 enum cairn_cpu_op  { CAIRN_CPU_THREAD = 1 };        /* ip, sp, prio -> EC sel   */
 enum cairn_irq_op  { CAIRN_IRQ_ATTACH = 1 };        /* -> semaphore (typed)     */
+enum cairn_vm_op {
+    CAIRN_VM_CREATE = 1, /* -> RAM size; items: the VM PD (CREATE|CTRL) in rcv_obj,
+                            the guest RAM (read-write) in rcv_mem at offset 0 */
+    CAIRN_VM_VCPU   = 2, /* -> item: a vCPU (CTRL) of the VM, running once its
+                            exit portals are at its event selectors 0..15  */
+};
 enum cairn_io_op   { CAIRN_IO_ATTACH = 1 };         /* -> ports / memory (typed) */
 enum cairn_timer_op {
     CAIRN_TIMER_NOW      = 1,  /* -> microseconds since boot                   */

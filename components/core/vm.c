@@ -1,0 +1,111 @@
+/* core: VM sessions. A VM is a VM PD (nested paging) with guest RAM at
+ * guest-physical 0, paid from the session's RAM quota; its VMM gets the
+ * VM PD (to put its exit portals there), the RAM (to load and emulate)
+ * and vCPUs with scheduling contexts at the session's priority. */
+#include "core.h"
+#include <cairn/args.h>
+#include <cairn/fmt.h>
+#include <cairn/mem.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/sys.h>
+#include <string.h>
+
+#define CORE_MAX_VMS 16
+#define VM_RAM_MAX   (1ull << 30)
+
+struct core_vm {
+    bool used;
+    char label[CORE_LABEL];
+    unsigned prio, vcpus;
+    uint64_t ram;       /* bytes of guest RAM */
+    uint8_t *mem;       /* core's view        */
+    uint64_t pd;        /* the VM PD (core's selector), 0 until CREATE */
+};
+
+static struct core_vm core_vms[CORE_MAX_VMS];
+
+uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t *pt)
+{
+    uint64_t ram = (cairn_arg_num(args, "ram", 0) + 4095) & ~4095ull;
+    int payer = core_payer(from, label);
+    struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;
+    unsigned i;
+    if (!(cairn_hip->features & CAIRN_HIP_F_NPT))
+        return CAIRN_EFEAT;
+    for (i = 0; i < CORE_MAX_VMS && core_vms[i].used; i++)
+        ;
+    if (i == CORE_MAX_VMS || !ram || ram > VM_RAM_MAX)
+        return i == CORE_MAX_VMS ? CAIRN_ENOMEM : CAIRN_EINVAL;
+    if (!p || ram > p->quota - p->ram) {
+        printf("%s: guest RAM of %lu KiB exceeds the quota left\n", label, ram >> 10);
+        return CAIRN_EQUOTA;
+    }
+    *pt = core_portal(CORE_BADGE(CORE_VM, i));
+    if (!*pt)
+        return CAIRN_ENOMEM;
+    p->ram += ram;
+    core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio };
+    snprintf(core_vms[i].label, sizeof(core_vms[i].label), "%s", label);
+    return CAIRN_OK;
+}
+
+/* Guest RAM: fresh zeroed pages at guest-physical 0, executable for the
+ * guest, delegated from the host frames. */
+static uint64_t vm_build(struct core_vm *v)
+{
+    uint64_t pd = cairn_sel_alloc(0), st;
+    const char *last = v->label;
+    for (const char *c = strstr(last, " -> "); c; c = strstr(last, " -> "))
+        last = c + 4;
+    v->mem = cairn_page_alloc(v->ram / 4096);
+    if (!pd || !v->mem)
+        return CAIRN_ENOMEM;
+    st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,
+                       cairn_name_pack(last), CORE_KMEM_MIN + v->ram / 256, 0);
+    uint64_t f = cairn_page_phys(v->mem) >> 12, g = 0, n = v->ram / 4096;
+    while (st == CAIRN_OK && n) {
+        unsigned o = cairn_mem_chunk_order(f, g, n);
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, CAIRN_MEM_RWX), g,
+                            CAIRN_DEL_F_HOST);
+        f += 1ull << o, g += 1ull << o, n -= 1ull << o;
+    }
+    if (st == CAIRN_OK)
+        v->pd = pd;
+    return st;
+}
+
+void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+{
+    struct core_vm *v = &core_vms[id];
+    struct cairn_msg out;
+    uint64_t op = u->mr[0], st = CAIRN_EINVAL, vcpu = 0, sc;
+    if (op == CAIRN_VM_CREATE && !v->pd) {
+        st = vm_build(v);
+        cairn_msg_begin(&out, u, st);
+        if (st != CAIRN_OK)
+            return;
+        cairn_msg_word(&out, v->ram);
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
+        uint64_t p = (uint64_t)(uintptr_t)v->mem >> 12, off = 0;
+        for (uint64_t n = v->ram / 4096; n && !out.bad;) {
+            unsigned o = cairn_mem_chunk_order(p, off, n);
+            cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W), off);
+            p += 1ull << o, off += 1ull << o, n -= 1ull << o;
+        }
+        return;
+    }
+    if (op == CAIRN_VM_VCPU && v->pd && v->vcpus < 8) {
+        vcpu = cairn_sel_alloc(0);
+        sc = cairn_sel_alloc(0);
+        st = vcpu && sc ? CAIRN_OK : CAIRN_ENOMEM;
+        if (st == CAIRN_OK)
+            st = cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, vcpu, v->pd, 0, 0, 0, 0);
+        if (st == CAIRN_OK)
+            st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vcpu, v->prio, CORE_QUANTUM_US);
+        v->vcpus += st == CAIRN_OK;
+    }
+    cairn_msg_begin(&out, u, st);
+    if (st == CAIRN_OK && vcpu)
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, vcpu, 0, CAIRN_R_EC_CTRL), 0);
+}

@@ -1,0 +1,209 @@
+// SOURCES: components/vmm/hw/uart16550.c lib/xml.c
+/*
+ * vmm: the virtual machine monitor, one instance per VM. Its <config>
+ * names the guest (a ROM module, a flat real-mode image loaded at
+ * guest-physical 0x1000) and the guest RAM; core's VM session gives the
+ * VM, its RAM and a vCPU. Exits come to one handler: a 16550 UART (the
+ * guest's console, printed tagged with the VM's name), port 0x80, and a
+ * report that stops this VM (and nothing else) on HLT, a nested page fault
+ * outside its RAM, a triple fault or a refused state.
+ *
+ *   <config guest="guest_hello" ram="64K"/>
+ */
+#include <cairn/cpu.h>
+#include <cairn/fmt.h>
+#include <cairn/log.h>
+#include <cairn/parent.h>
+#include <cairn/rpc.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
+#include <cairn/session.h>
+#include <cairn/sys.h>
+#include <cairn/xml.h>
+#include <string.h>
+#include "hw/uart16550.h"
+
+#define VMM_LOAD     0x1000u
+#define VMM_RAM_VA   0x0000000400000000ull /* where the guest RAM appears here */
+
+static struct vmm {
+    uint64_t vm_pd, vcpu;
+    uint8_t *ram;
+    uint64_t ram_size;
+    struct uart16550 uart;
+    char line[160];
+    unsigned len;
+    uint64_t port80;
+    bool stopped;
+} vmm;
+
+static const char *const vmm_exit_names[CAIRN_VM_EVT_COUNT] = {
+    "startup", "I/O", "nested page fault", "HLT", "CPUID", "MSR", "interrupt window",
+    "VMMCALL", "shutdown (triple fault)", "invalid state", "recall", "exit",
+};
+
+static void vmm_tx(void *ctx, uint8_t c)
+{
+    if (c == '\n' || vmm.len == sizeof(vmm.line) - 1) {
+        vmm.line[vmm.len] = 0;
+        printf("guest: %s\n", vmm.line);
+        vmm.len = 0;
+    } else if (c >= 0x20 && c < 0x7f) {
+        vmm.line[vmm.len++] = (char)c;
+    }
+}
+
+static uint64_t vmm_startup(struct cairn_exc *x)
+{
+    struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
+    x->cs = (struct cairn_seg){ .sel = 0, .ar = 0x9b, .limit = 0xffff, .base = 0 };
+    x->ss = x->ds = x->es = flat;
+    x->rip = VMM_LOAD;
+    x->rsp = 0x800;
+    x->rflags = 2;
+    return CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS | CAIRN_MTD_DS_ES;
+}
+
+static uint64_t vmm_io(struct cairn_exc *x)
+{
+    unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
+    unsigned size = (x->qual[0] >> 4) & 7;
+    x->rip = x->qual[1];
+    size = size ? size : 1;
+    if (port >= 0x3f8 && port < 0x400) {
+        if (in) {
+            x->rax = (x->rax & ~0xffull) | uart16550_read(&vmm.uart, (uint16_t)port, size);
+            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        }
+        uart16550_write(&vmm.uart, (uint16_t)port, size, (uint32_t)x->rax);
+    } else if (in) {
+        x->rax |= 0xff; /* no device: the bus floats */
+        return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+    } else if (port == 0x80) {
+        vmm.port80++;
+    }
+    return CAIRN_MTD_RIP;
+}
+
+/* Stop this VM with a report: the guest is gone, the VMM stays. */
+static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
+{
+    printf("VM stopped: %s at rip %#lx%s", what, x->rip, addr ? "" : "\n");
+    if (addr)
+        printf(", guest-physical %#lx\n", addr);
+    if (vmm.port80)
+        printf("the guest wrote port 0x80 %lu times\n", vmm.port80);
+    vmm.stopped = true;
+    cairn_pd_kill(vmm.vm_pd);
+}
+
+static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_exc *x = (struct cairn_exc *)u->mr;
+    uint64_t mtd = 0, e = x->event;
+    if (e == CAIRN_VM_STARTUP)
+        mtd = vmm_startup(x);
+    else if (e == CAIRN_VM_IO)
+        mtd = vmm_io(x);
+    else if (e == CAIRN_VM_NPF)
+        vmm_stop(x, "access outside guest RAM", x->qual[1]);
+    else
+        vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
+    u->untyped = u->typed = 0;
+    cairn_reply(mtd);
+}
+
+/* ---- setup ------------------------------------------------------------ */
+
+static uint64_t vmm_call(uint64_t session, uint64_t op)
+{
+    struct cairn_msg m;
+    cairn_msg_begin(&m, cairn_utcb_main, op);
+    return cairn_rpc_call(session, cairn_utcb_main);
+}
+
+/* Attach a ROM module at addr; returns its size (0 if it failed). */
+static uint64_t vmm_rom(const char *name, uint64_t addr)
+{
+    char args[96];
+    uint64_t rom, st;
+    snprintf(args, sizeof(args), "name=%s", name);
+    if (cairn_session("ROM", args, &rom) != CAIRN_OK)
+        return 0;
+    cairn_utcb_main->rcv_mem = CAIRN_CRD(CAIRN_CRD_MEM, addr >> 12, 18, 0);
+    st = vmm_call(rom, CAIRN_ROM_ATTACH);
+    cairn_utcb_main->rcv_mem = 0;
+    return st == CAIRN_OK && cairn_utcb_main->untyped > 1 ? cairn_utcb_main->mr[1] : 0;
+}
+
+static int vmm_config(char *guest, size_t size, uint64_t *ram)
+{
+    static struct xml_node nodes[8];
+    struct xml_doc doc;
+    uint64_t len = vmm_rom("config", CAIRN_ROM_AREA);
+    if (!len || !xml_parse(&doc, (const char *)CAIRN_ROM_AREA, len, nodes, 8, XML_TEXT_ERROR)) {
+        printf("error: no usable config%s%s\n", len ? ": " : "", len ? doc.err : "");
+        return 0;
+    }
+    const struct xml_node *root = xml_root(&doc);
+    if (xml_attr_string(&doc, root, "guest", guest, size, 0) != XML_OK) {
+        printf("error: config: <config> needs guest=\"ROM name\"\n");
+        return 0;
+    }
+    if (xml_attr_size(&doc, root, "ram", ram) != XML_OK || *ram < 16 * 1024 || *ram > (256u << 20)) {
+        printf("error: config: ram=\"...\" must be a size from 16K to 256M\n");
+        return 0;
+    }
+    return 1;
+}
+
+int main(const struct cairn_hip *hip, struct cairn_utcb *u)
+{
+    static struct cairn_ec handler;
+    char guest[64], args[64];
+    uint64_t ram, vm, pt = cairn_sel_alloc(0), st, size;
+    cairn_log_init("vmm");
+    if (!vmm_config(guest, sizeof(guest), &ram))
+        return 1;
+    snprintf(args, sizeof(args), "ram=%lu", ram);
+    vmm.vm_pd = cairn_sel_alloc(0);
+    vmm.vcpu = cairn_sel_alloc(0);
+    st = cairn_session("VM", args, &vm);
+    if (st == CAIRN_OK) {
+        u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, vmm.vm_pd, 0, 0);
+        u->rcv_mem = CAIRN_CRD(CAIRN_CRD_MEM, VMM_RAM_VA >> 12, 20, 0);
+        st = vmm_call(vm, CAIRN_VM_CREATE);
+        u->rcv_obj = u->rcv_mem = 0;
+    }
+    if (st != CAIRN_OK) {
+        printf("error: no VM: %s\n", cairn_status_name(st));
+        return 1;
+    }
+    vmm.ram = (uint8_t *)VMM_RAM_VA;
+    vmm.ram_size = ram;
+    size = vmm_rom(guest, CAIRN_ROM_AREA + 0x10000000);
+    if (!size || size > ram - VMM_LOAD) {
+        printf("error: guest '%s' %s\n", guest, size ? "does not fit in its RAM" : "not found");
+        cairn_pd_kill(vmm.vm_pd);
+        return 1;
+    }
+    memcpy(vmm.ram + VMM_LOAD, (const void *)(CAIRN_ROM_AREA + 0x10000000), size);
+    uart16550_init(&vmm.uart, vmm_tx, 0, (struct vmm_irq){ 0, 0 }, 4);
+    st = cairn_handler_start(&handler, vmm_exit, 0);
+    if (st == CAIRN_OK)
+        st = cairn_create_pt(pt, CAIRN_SEL_PD, handler.ec, CAIRN_MTD_VCPU_ALL,
+                             (uintptr_t)cairn_portal_entry, 0);
+    for (unsigned e = 0; st == CAIRN_OK && e < CAIRN_VM_EVT_COUNT; e++)
+        st = cairn_delegate(CAIRN_SEL_PD, vmm.vm_pd, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_ALL), e, 0);
+    if (st == CAIRN_OK) {
+        u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, vmm.vcpu, 0, 0);
+        st = vmm_call(vm, CAIRN_VM_VCPU);
+        u->rcv_obj = 0;
+    }
+    if (st != CAIRN_OK) {
+        printf("error: cannot start the vCPU: %s\n", cairn_status_name(st));
+        return 1;
+    }
+    printf("booting '%s' with %lu KiB of RAM\n", guest, ram >> 10);
+    cairn_block_forever();
+}
