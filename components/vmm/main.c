@@ -1,12 +1,15 @@
-// SOURCES: components/vmm/hw/uart16550.c lib/xml.c
+// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
  * names the guest (a ROM module, a flat real-mode image loaded at
  * guest-physical 0x1000) and the guest RAM; core's VM session gives the
  * VM, its RAM and a vCPU. Exits come to one handler: a 16550 UART (the
- * guest's console, printed tagged with the VM's name), port 0x80, and a
- * report that stops this VM (and nothing else) on HLT, a nested page fault
- * outside its RAM, a triple fault or a refused state.
+ * guest's console, printed tagged with the VM's name), the 8259 PIC pair
+ * and the 8254 PIT (timer interrupts injected when the guest can take
+ * them; a HLT with interrupts on waits for the next one), port 0x80, and
+ * a report that stops this VM (and nothing else) on HLT with interrupts
+ * off, a nested page fault outside its RAM, a triple fault or a refused
+ * state.
  *
  *   <config guest="guest_hello" ram="64K"/>
  */
@@ -21,6 +24,9 @@
 #include <cairn/sys.h>
 #include <cairn/xml.h>
 #include <string.h>
+#include <cairn/time.h>
+#include "hw/pic8259.h"
+#include "hw/pit8254.h"
 #include "hw/uart16550.h"
 
 #define VMM_LOAD     0x1000u
@@ -31,6 +37,10 @@ static struct vmm {
     uint8_t *ram;
     uint64_t ram_size;
     struct uart16550 uart;
+    struct pic8259 pic;
+    struct pit8254 pit;
+    uint64_t sleep_sm;
+    uint64_t injected;
     char line[160];
     unsigned len;
     uint64_t port80;
@@ -53,6 +63,9 @@ static void vmm_tx(void *ctx, uint8_t c)
     }
 }
 
+/* Interrupt lines of the devices go to the PIC. */
+static void vmm_irq_pic(void *ctx, unsigned line, bool level) { pic8259_set_irq(&vmm.pic, line, level); }
+
 static uint64_t vmm_startup(struct cairn_exc *x)
 {
     struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
@@ -70,7 +83,19 @@ static uint64_t vmm_io(struct cairn_exc *x)
     unsigned size = (x->qual[0] >> 4) & 7;
     x->rip = x->qual[1];
     size = size ? size : 1;
-    if (port >= 0x3f8 && port < 0x400) {
+    if ((port & ~1u) == 0x20 || (port & ~1u) == 0xa0 || (port & ~1u) == 0x4d0) {
+        if (in) {
+            x->rax = (x->rax & ~0xffull) | pic8259_read(&vmm.pic, (uint16_t)port, size);
+            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        }
+        pic8259_write(&vmm.pic, (uint16_t)port, size, (uint32_t)x->rax);
+    } else if ((port >= 0x40 && port < 0x44) || port == 0x61) {
+        if (in) {
+            x->rax = (x->rax & ~0xffull) | pit8254_read(&vmm.pit, (uint16_t)port, size);
+            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        }
+        pit8254_write(&vmm.pit, (uint16_t)port, size, (uint32_t)x->rax);
+    } else if (port >= 0x3f8 && port < 0x400) {
         if (in) {
             x->rax = (x->rax & ~0xffull) | uart16550_read(&vmm.uart, (uint16_t)port, size);
             return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
@@ -93,8 +118,56 @@ static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
         printf(", guest-physical %#lx\n", addr);
     if (vmm.port80)
         printf("the guest wrote port 0x80 %lu times\n", vmm.port80);
+    if (vmm.injected)
+        printf("%lu interrupts injected\n", vmm.injected);
     vmm.stopped = true;
     cairn_pd_kill(vmm.vm_pd);
+}
+
+#define RFLAGS_IF 0x200u
+
+static uint64_t vmm_now_ns(void *ctx) { return cairn_rdtsc() * 1000000 / cairn_tsc_khz(); }
+
+/* Deliver a pending interrupt if the guest can take one now, else ask for
+ * an exit when it can. */
+static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
+{
+    pit8254_update(&vmm.pit);
+    if (!pic8259_pending(&vmm.pic))
+        return mtd;
+    if (!(x->rflags & RFLAGS_IF) || (x->intr_state & 1)) {
+        x->ctrl[0] = 1; /* exit at the interrupt window */
+        return mtd | CAIRN_MTD_CTRL;
+    }
+    int vector = pic8259_ack(&vmm.pic);
+    x->inj_info = (uint32_t)(vector & 0xff) | 1u << 31; /* external interrupt, valid */
+    x->inj_error = 0;
+    vmm.injected++;
+    return mtd | CAIRN_MTD_INJ;
+}
+
+/* HLT: with interrupts on, sleep until the next timer event; with them off
+ * the guest has stopped for good. */
+static uint64_t vmm_hlt(struct cairn_exc *x)
+{
+    if (!(x->rflags & RFLAGS_IF)) {
+        vmm_stop(x, "HLT", 0);
+        return 0;
+    }
+    x->rip += 1; /* no next-RIP from the hardware: HLT is one byte */
+    for (;;) {
+        pit8254_update(&vmm.pit);
+        if (pic8259_pending(&vmm.pic))
+            return CAIRN_MTD_RIP;
+        uint64_t next = pit8254_next_event_ns(&vmm.pit);
+        if (next == UINT64_MAX) {
+            vmm_stop(x, "HLT with no interrupt to come", 0);
+            return 0;
+        }
+        uint64_t now = vmm_now_ns(0);
+        if (next > now)
+            cairn_sm_down(vmm.sleep_sm, cairn_rdtsc() + (next - now) * cairn_tsc_khz() / 1000000 + 1);
+    }
 }
 
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
@@ -105,10 +178,16 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_startup(x);
     else if (e == CAIRN_VM_IO)
         mtd = vmm_io(x);
+    else if (e == CAIRN_VM_HLT)
+        mtd = vmm_hlt(x);
+    else if (e == CAIRN_VM_VINTR || e == CAIRN_VM_RECALL)
+        mtd = 0;
     else if (e == CAIRN_VM_NPF)
         vmm_stop(x, "access outside guest RAM", x->qual[1]);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
+    if (!vmm.stopped && e != CAIRN_VM_STARTUP)
+        mtd = vmm_inject(x, mtd);
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }
@@ -189,6 +268,12 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     }
     memcpy(vmm.ram + VMM_LOAD, (const void *)(CAIRN_ROM_AREA + 0x10000000), size);
     uart16550_init(&vmm.uart, vmm_tx, 0, (struct vmm_irq){ 0, 0 }, 4);
+    pic8259_init(&vmm.pic, (struct vmm_irq){ 0, 0 });
+    pit8254_init(&vmm.pit, (struct vmm_clock){ vmm_now_ns, 0 },
+                 (struct vmm_irq){ vmm_irq_pic, 0 }, 0);
+    vmm.sleep_sm = cairn_sel_alloc(0);
+    if (cairn_create_sm(vmm.sleep_sm, CAIRN_SEL_PD, 0) != CAIRN_OK)
+        return 1;
     st = cairn_handler_start(&handler, vmm_exit, 0);
     if (st == CAIRN_OK)
         st = cairn_create_pt(pt, CAIRN_SEL_PD, handler.ec, CAIRN_MTD_VCPU_ALL,
