@@ -1,4 +1,4 @@
-// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c lib/xml.c
+// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
  * names the guest (a ROM module, a flat real-mode image loaded at
@@ -25,12 +25,15 @@
 #include <cairn/xml.h>
 #include <string.h>
 #include <cairn/time.h>
+#include "hw/i8042.h"
 #include "hw/pic8259.h"
+#include "hw/rtc146818.h"
 #include "hw/pit8254.h"
 #include "hw/uart16550.h"
 
 #define VMM_LOAD     0x1000u
 #define VMM_RAM_VA   0x0000000400000000ull /* where the guest RAM appears here */
+#define VMM_RTC_EPOCH 946684800            /* no wall clock here: the RTC starts at 2000-01-01 */
 
 static struct vmm {
     uint64_t vm_pd, vcpu;
@@ -39,6 +42,9 @@ static struct vmm {
     struct uart16550 uart;
     struct pic8259 pic;
     struct pit8254 pit;
+    struct i8042 kbc;
+    struct rtc146818 rtc;
+    bool reset;           /* the guest pulled the reset line */
     uint64_t sleep_sm;
     uint64_t injected;
     char line[160];
@@ -62,6 +68,8 @@ static void vmm_tx(void *ctx, uint8_t c)
         vmm.line[vmm.len++] = (char)c;
     }
 }
+
+static void vmm_reset(void *ctx) { vmm.reset = true; }
 
 /* Interrupt lines of the devices go to the PIC. */
 static void vmm_irq_pic(void *ctx, unsigned line, bool level) { pic8259_set_irq(&vmm.pic, line, level); }
@@ -95,6 +103,18 @@ static uint64_t vmm_io(struct cairn_exc *x)
             return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
         }
         pit8254_write(&vmm.pit, (uint16_t)port, size, (uint32_t)x->rax);
+    } else if (port == 0x60 || port == 0x64) {
+        if (in) {
+            x->rax = (x->rax & ~0xffull) | i8042_read(&vmm.kbc, (uint16_t)port, size);
+            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        }
+        i8042_write(&vmm.kbc, (uint16_t)port, size, (uint32_t)x->rax);
+    } else if (port == 0x70 || port == 0x71) {
+        if (in) {
+            x->rax = (x->rax & ~0xffull) | rtc146818_read(&vmm.rtc, (uint16_t)port, size);
+            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        }
+        rtc146818_write(&vmm.rtc, (uint16_t)port, size, (uint32_t)x->rax);
     } else if (port >= 0x3f8 && port < 0x400) {
         if (in) {
             x->rax = (x->rax & ~0xffull) | uart16550_read(&vmm.uart, (uint16_t)port, size);
@@ -186,7 +206,11 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         vmm_stop(x, "access outside guest RAM", x->qual[1]);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
-    if (!vmm.stopped && e != CAIRN_VM_STARTUP)
+    if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */
+        vmm_stop(x, "reset by the guest through the i8042", 0);
+    if (vmm.stopped)
+        mtd = 0;
+    else if (e != CAIRN_VM_STARTUP)
         mtd = vmm_inject(x, mtd);
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
@@ -271,6 +295,9 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     pic8259_init(&vmm.pic, (struct vmm_irq){ 0, 0 });
     pit8254_init(&vmm.pit, (struct vmm_clock){ vmm_now_ns, 0 },
                  (struct vmm_irq){ vmm_irq_pic, 0 }, 0);
+    i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
+    rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
+    rtc146818_set_memory(&vmm.rtc, ram, 0);
     vmm.sleep_sm = cairn_sel_alloc(0);
     if (cairn_create_sm(vmm.sleep_sm, CAIRN_SEL_PD, 0) != CAIRN_OK)
         return 1;

@@ -1,8 +1,8 @@
 /* A real-mode guest exercising interrupts: it programs the 8259 PICs
  * (IRQ 0 at vector 0x20), the 8254 PIT (channel 0, rate generator at
  * 100 Hz) and waits with STI; HLT for 10 timer interrupts, acknowledging
- * each with an EOI; then it reports through the 16550 and halts with
- * interrupts off. */
+ * each with an EOI; then it reports through the 16550 and resets the
+ * machine through the i8042. */
 #define AT(label) ((label) - start + 0x1000)
     .code16
     .text
@@ -54,7 +54,9 @@ start:
     mov     %bl, %al
     out     %al, %dx
     jmp     2b
-4:  hlt
+4:  mov     $0xfe, %al                  /* pulse the reset line */
+    out     %al, $0x64
+    hlt
 
 isr:
     incw    %cs:AT(count)
