@@ -58,7 +58,7 @@ struct core_pd {
     unsigned max_prio;
     uint64_t pt;          /* portal of this session (core's selector)           */
     uint64_t pd;          /* the component's PD, 0 until loaded                 */
-    uint64_t main_ec, entry, heap_next;
+    uint64_t main_ec, heap_next;
     unsigned nregions;
     struct core_region region[CORE_MAX_REGIONS];
     uint8_t *backed;      /* one bit per reserved page: backed already   */

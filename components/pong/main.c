@@ -2,7 +2,8 @@
  * pong: announces "Pong"; a session call PONG_INC(x) replies x + 1.
  *
  * One entrypoint (handler EC) serves the service portal (badge 0) and one
- * portal per session (badge index + 1), each call on the caller's SC.
+ * portal per session (badge index + 1), each call on the caller's SC;
+ * each is a table of handlers (cairn/rpc.h).
  */
 #include "pong.h"
 
@@ -23,7 +24,8 @@ static uint64_t pong_pt_base; /* session portal selectors */
 static unsigned pong_sessions;
 
 /* CAIRN_SERVICE_CREATE: label, args -> a fresh session portal. */
-static void pong_create(struct cairn_msg *in, struct cairn_utcb *u)
+static void pong_create(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
 {
     char label[PONG_LABEL], args[PONG_LABEL];
     struct cairn_msg out;
@@ -49,7 +51,8 @@ static void pong_create(struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
 }
 
-static void pong_inc(struct cairn_msg *in, struct cairn_utcb *u)
+static void pong_inc(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                     struct cairn_utcb *u)
 {
     uint64_t x = cairn_msg_get(in);
     struct cairn_msg out;
@@ -62,19 +65,14 @@ static void pong_inc(struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_word(&out, x + 1);
 }
 
+static const cairn_rpc_fn pong_service_ops[] = { [CAIRN_SERVICE_CREATE] = pong_create };
+static const cairn_rpc_fn pong_session_ops[] = { [PONG_INC] = pong_inc };
+static struct cairn_rpc_server pong_service = { pong_service_ops, CAIRN_SERVICE_CREATE + 1, 0 };
+static struct cairn_rpc_server pong_session = { pong_session_ops, PONG_INC + 1, 0 };
+
 static void pong_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    struct cairn_msg in;
-    uint64_t op = u->untyped ? u->mr[0] : 0;
-
-    cairn_msg_read(&in, u);
-    if (!badge && op == CAIRN_SERVICE_CREATE)
-        pong_create(&in, u);
-    else if (badge && op == PONG_INC)
-        pong_inc(&in, u);
-    else
-        cairn_rpc_status(u, CAIRN_EINVAL);
-    cairn_reply(0);
+    cairn_rpc_serve(badge ? &pong_session : &pong_service, u, badge);
 }
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)

@@ -85,48 +85,42 @@ static uint64_t vmm_startup(struct cairn_exc *x)
     return CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS | CAIRN_MTD_DS_ES;
 }
 
+/* The guest's port map: each range goes to a device model's callbacks. */
+struct vmm_port {
+    uint16_t first, last;
+    const struct vmm_io_ops *ops;
+    void *dev;
+};
+
+static const struct vmm_port vmm_ports[] = {
+    { 0x20, 0x21, &pic8259_io_ops, &vmm.pic },     { 0xa0, 0xa1, &pic8259_io_ops, &vmm.pic },
+    { 0x4d0, 0x4d1, &pic8259_io_ops, &vmm.pic },   { 0x40, 0x43, &pit8254_io_ops, &vmm.pit },
+    { 0x61, 0x61, &pit8254_io_ops, &vmm.pit },     { 0x60, 0x60, &i8042_io_ops, &vmm.kbc },
+    { 0x64, 0x64, &i8042_io_ops, &vmm.kbc },       { 0x70, 0x71, &rtc146818_io_ops, &vmm.rtc },
+    { 0x3f8, 0x3ff, &uart16550_io_ops, &vmm.uart },
+};
+
 static uint64_t vmm_io(struct cairn_exc *x)
 {
     unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
-    unsigned size = (x->qual[0] >> 4) & 7;
+    unsigned size = (x->qual[0] >> 4) & 7; /* SZ8/SZ16/SZ32: 1, 2, 4 */
+    const struct vmm_port *dev = 0;
     x->rip = x->qual[1];
     size = size ? size : 1;
-    if ((port & ~1u) == 0x20 || (port & ~1u) == 0xa0 || (port & ~1u) == 0x4d0) {
-        if (in) {
-            x->rax = (x->rax & ~0xffull) | pic8259_read(&vmm.pic, (uint16_t)port, size);
-            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-        }
-        pic8259_write(&vmm.pic, (uint16_t)port, size, (uint32_t)x->rax);
-    } else if ((port >= 0x40 && port < 0x44) || port == 0x61) {
-        if (in) {
-            x->rax = (x->rax & ~0xffull) | pit8254_read(&vmm.pit, (uint16_t)port, size);
-            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-        }
-        pit8254_write(&vmm.pit, (uint16_t)port, size, (uint32_t)x->rax);
-    } else if (port == 0x60 || port == 0x64) {
-        if (in) {
-            x->rax = (x->rax & ~0xffull) | i8042_read(&vmm.kbc, (uint16_t)port, size);
-            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-        }
-        i8042_write(&vmm.kbc, (uint16_t)port, size, (uint32_t)x->rax);
-    } else if (port == 0x70 || port == 0x71) {
-        if (in) {
-            x->rax = (x->rax & ~0xffull) | rtc146818_read(&vmm.rtc, (uint16_t)port, size);
-            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-        }
-        rtc146818_write(&vmm.rtc, (uint16_t)port, size, (uint32_t)x->rax);
-    } else if (port >= 0x3f8 && port < 0x400) {
-        if (in) {
-            x->rax = (x->rax & ~0xffull) | uart16550_read(&vmm.uart, (uint16_t)port, size);
-            return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-        }
-        uart16550_write(&vmm.uart, (uint16_t)port, size, (uint32_t)x->rax);
-    } else if (in) {
-        x->rax |= 0xff; /* no device: the bus floats */
+    for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
+        if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
+            dev = &vmm_ports[i];
+    if (in) {
+        /* no device: the bus floats high; only the accessed bytes change */
+        uint64_t mask = (1ull << (8 * size)) - 1;
+        uint64_t v = dev ? dev->ops->read(dev->dev, (uint16_t)port, size) : mask;
+        x->rax = (x->rax & ~mask) | (v & mask);
         return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
-    } else if (port == 0x80) {
-        vmm.port80++;
     }
+    if (dev)
+        dev->ops->write(dev->dev, (uint16_t)port, size, (uint32_t)x->rax);
+    else if (port == 0x80)
+        vmm.port80++;
     return CAIRN_MTD_RIP;
 }
 
