@@ -59,3 +59,31 @@ static inline unsigned vmm_io_size(unsigned size)
 {
     return size == 2 || size == 4 ? size : 1;
 }
+
+/*
+ * Memory-mapped devices: the VMM decodes the guest's instruction at a
+ * nested page fault inside the device's window and calls these with the
+ * offset from the window's base. size is 1, 2, 4 or 8.
+ */
+struct vmm_mmio_ops {
+    uint64_t (*read)(void *dev, uint64_t offset, unsigned size);
+    void (*write)(void *dev, uint64_t offset, unsigned size, uint64_t value);
+};
+
+/*
+ * Guest-physical memory as the VMM sees it: guest RAM from 0 to size,
+ * mapped at base. Devices that do DMA (virtio) reach guest memory only
+ * through vmm_mem_ptr, which checks the whole range: a guest handing an
+ * address outside its RAM gets NULL, never the VMM's memory.
+ */
+struct vmm_mem {
+    uint8_t *base;
+    uint64_t size;
+};
+
+static inline void *vmm_mem_ptr(const struct vmm_mem *m, uint64_t gpa, uint64_t len)
+{
+    if (gpa > m->size || len > m->size - gpa)
+        return NULL;
+    return m->base + gpa;
+}
