@@ -9,8 +9,11 @@
 
 #define MEM_PAGE_SHIFT 12
 
-static unsigned mem_region; /* index into the HIP's memory map      */
-static uint64_t mem_next;   /* next free physical address in it     */
+#define MEM_REGIONS 64 /* regions of the HIP's memory map served */
+
+/* Each region is handed out bottom-up: the next free address in region i
+ * (0: its start). A request too large for one region leaves it as it is. */
+static uint64_t mem_next[MEM_REGIONS];
 
 static const struct cairn_hip_mem *mem_map_entry(unsigned i)
 {
@@ -31,8 +34,10 @@ static void mem_region_range(unsigned i, uint64_t *lo, uint64_t *hi)
         b = CAIRN_PAGE_SIZE; /* keep frame 0 out: a null pointer must fault */
     if (e > CAIRN_MEM_WINDOW_SIZE)
         e = CAIRN_MEM_WINDOW_SIZE;
-    if (b < mem_next)
-        b = mem_next;
+    if (i >= MEM_REGIONS)
+        b = e = 0;
+    else if (b < mem_next[i])
+        b = mem_next[i];
     *lo = b;
     *hi = e > b ? e : b;
 }
@@ -75,15 +80,18 @@ void *cairn_mem_map_phys(uint64_t phys, size_t bytes)
     return (void *)(uintptr_t)(CAIRN_MEM_WINDOW + phys);
 }
 
-void *cairn_page_alloc(size_t pages)
+void *cairn_page_alloc_aligned(size_t pages, size_t align)
 {
-    uint64_t lo, hi, bytes = pages * CAIRN_PAGE_SIZE;
+    uint64_t lo, hi, bytes = pages * CAIRN_PAGE_SIZE, a = align ? align * CAIRN_PAGE_SIZE : CAIRN_PAGE_SIZE;
 
-    for (; cairn_hip && pages && mem_region < cairn_hip->mem_count; mem_region++, mem_next = 0) {
-        mem_region_range(mem_region, &lo, &hi);
-        if (hi - lo < bytes)
+    if (a & (a - 1))
+        return 0;
+    for (unsigned i = 0; cairn_hip && pages && i < cairn_hip->mem_count; i++) {
+        mem_region_range(i, &lo, &hi);
+        lo = (lo + a - 1) & ~(a - 1);
+        if (lo >= hi || hi - lo < bytes)
             continue;
-        mem_next = lo + bytes;
+        mem_next[i] = lo + bytes; /* the alignment gap below lo is not reused */
         if (mem_map_host(lo, pages) != CAIRN_OK)
             return 0;
         void *va = (void *)(uintptr_t)(CAIRN_MEM_WINDOW + lo);
@@ -93,11 +101,13 @@ void *cairn_page_alloc(size_t pages)
     return 0;
 }
 
+void *cairn_page_alloc(size_t pages) { return cairn_page_alloc_aligned(pages, 1); }
+
 uint64_t cairn_page_avail(void)
 {
     uint64_t sum = 0, lo, hi;
 
-    for (unsigned i = mem_region; cairn_hip && i < cairn_hip->mem_count; i++) {
+    for (unsigned i = 0; cairn_hip && i < cairn_hip->mem_count; i++) {
         mem_region_range(i, &lo, &hi);
         sum += hi - lo;
     }

@@ -130,6 +130,14 @@ def _parse_key(sc, key, value, where):
             raise ScenarioError(f"{where}: timeout must be positive")
     elif key == "expect":
         sc.expects.append(value)
+    elif key == "expect_file":
+        # expects computed at build time (e.g. a checksum), one per line
+        try:
+            with open(value, encoding="utf-8") as f:
+                sc.expects += [line for line in f.read().splitlines() if line.strip()]
+        except OSError as e:
+            raise ScenarioError(f"{where}: expect_file: cannot read {value}: {e.strerror} "
+                                "(is it built? make builds it)") from None
     elif key == "fail":
         sc.fails.append(value)
     elif key == "boot":

@@ -9,9 +9,12 @@
 #include <string.h>
 
 /* Append memory [va, va + bytes) of core as typed items at window offset 0. */
-static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights)
+#define CORE_ROM_SKEW_PAGES 1024u
+
+static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights,
+                          uint64_t off)
 {
-    uint64_t p = va >> 12, n = (bytes + 4095) >> 12, off = 0;
+    uint64_t p = va >> 12, n = (bytes + 4095) >> 12;
     while (n && !out->bad) {
         unsigned o = cairn_mem_chunk_order(p, off, n);
         cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), off);
@@ -37,9 +40,13 @@ void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
+    /* The ROM goes to the receive window at the offset that matches its
+     * frames' alignment (up to 4 MiB), so that it travels in large pieces. */
+    uint64_t skew = ((uint64_t)(uintptr_t)r->data >> 12) & (CORE_ROM_SKEW_PAGES - 1);
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, r->size);
-    core_give_mem(&out, (uint64_t)(uintptr_t)r->data, r->size, CAIRN_MEM_R);
+    cairn_msg_word(&out, skew << 12);
+    core_give_mem(&out, (uint64_t)(uintptr_t)r->data, r->size, CAIRN_MEM_R, skew);
     if (out.bad)
         cairn_rpc_status(u, CAIRN_ENOMEM);
 }
@@ -139,7 +146,7 @@ void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     }
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, r->size);
-    core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W);
+    core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W, 0);
 }
 
 /* ---- interrupts ------------------------------------------------------------ */

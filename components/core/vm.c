@@ -1,7 +1,8 @@
 /* core: VM sessions. A VM is a VM PD (nested paging) with guest RAM at
  * guest-physical 0, paid from the session's RAM quota; its VMM gets the
  * VM PD (to put its exit portals there), the RAM (to load and emulate)
- * and vCPUs with scheduling contexts at the session's priority. */
+ * and vCPUs with scheduling contexts one priority below the session's (the
+ * VMM's own threads, such as its device timer, preempt its vCPUs). */
 #include "core.h"
 #include <cairn/args.h>
 #include <cairn/fmt.h>
@@ -45,10 +46,13 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     if (!*pt)
         return CAIRN_ENOMEM;
     p->ram += ram;
-    core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio };
+    core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1 };
+    /* one below the VMM's own threads: its device timers preempt its vCPUs */
     snprintf(core_vms[i].label, sizeof(core_vms[i].label), "%s", label);
     return CAIRN_OK;
 }
+
+#define VM_ALIGN_PAGES 8192u /* 32 MiB */
 
 /* Guest RAM: fresh zeroed pages at guest-physical 0, executable for the
  * guest, delegated from the host frames. */
@@ -58,7 +62,12 @@ static uint64_t vm_build(struct core_vm *v)
     const char *last = v->label;
     for (const char *c = strstr(last, " -> "); c; c = strstr(last, " -> "))
         last = c + 4;
-    v->mem = cairn_page_alloc(v->ram / 4096);
+    /* Aligned, so that it goes to the guest and the VMM in few large
+     * pieces (one kernel mapping node and one message item each). */
+    uint64_t align = 1;
+    while (align < VM_ALIGN_PAGES && align * 2 <= v->ram / 4096)
+        align *= 2;
+    v->mem = cairn_page_alloc_aligned(v->ram / 4096, align);
     if (!pd || !v->mem)
         return CAIRN_ENOMEM;
     st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,

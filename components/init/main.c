@@ -88,6 +88,7 @@ static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
     memcpy(p, c->config, c->config_len);
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, c->config_len);
+    cairn_msg_word(&out, 0); /* at the start of the receive window */
     uint64_t page = (uint64_t)(uintptr_t)p >> 12, off = 0;
     for (uint64_t n = pages; n;) {
         unsigned o = 0;
@@ -352,8 +353,10 @@ static const char *init_config_rom(size_t *len)
     cairn_msg_begin(&m, u, CAIRN_ROM_ATTACH);
     uint64_t st = cairn_rpc_call(rom, u);
     u->rcv_mem = 0;
-    *len = u->untyped > 1 ? u->mr[1] : 0;
-    return st == CAIRN_OK ? (const char *)CAIRN_ROM_AREA : 0;
+    if (st != CAIRN_OK || u->untyped < 3 || u->mr[2] >= (4u << 20))
+        return 0;
+    *len = u->mr[1];
+    return (const char *)(CAIRN_ROM_AREA + u->mr[2]);
 }
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)

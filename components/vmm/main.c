@@ -1,16 +1,18 @@
 // SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
- * names the guest (a ROM module, a flat real-mode image loaded at
- * guest-physical 0x1000) and the guest RAM; core's VM session gives the
- * VM, its RAM and a vCPU. Exits come to one handler: a 16550 UART (the
- * guest's console, printed tagged with the VM's name), the 8259 PIC pair
- * and the 8254 PIT (timer interrupts injected when the guest can take
- * them; a HLT with interrupts on waits for the next one), port 0x80, and
- * a report that stops this VM (and nothing else) on HLT with interrupts
- * off, a nested page fault outside its RAM, a triple fault or a refused
- * state.
+ * names the guest (a ROM module: a Linux bzImage, a multiboot kernel or
+ * a flat real-mode image), its initrd and command line, and the guest
+ * RAM; core's VM session gives the VM, its RAM and a vCPU. Exits come to
+ * one handler: port I/O goes to the device models of hw/ (16550 UART as
+ * the guest's console, printed tagged with the VM's name, 8259 PIC pair,
+ * 8254 PIT, RTC, i8042), CPUID and MSRs are emulated here, and a report
+ * stops this VM (and nothing else) on HLT with interrupts off, an access
+ * outside its RAM, a triple fault, a reset, or a refused state. A timer
+ * thread recalls the vCPU when a device's next event is due, so timer
+ * interrupts reach a guest that never exits on its own.
  *
+ *   <config kernel="vmlinuz" initrd="initrd" cmdline="console=ttyS0" ram="128M"/>
  *   <config guest="guest_hello" ram="64K"/>
  */
 #include <cairn/cpu.h>
@@ -30,27 +32,46 @@
 #include "hw/rtc146818.h"
 #include "hw/pit8254.h"
 #include "hw/uart16550.h"
+#include "cpuid.h"
+#include "linux.h"
 
-#define VMM_LOAD     0x1000u
-#define VMM_RAM_VA   0x0000000400000000ull /* where the guest RAM appears here */
-#define VMM_RTC_EPOCH 946684800            /* no wall clock here: the RTC starts at 2000-01-01 */
+#define VMM_LOAD      0x1000u                /* flat real-mode guests start here */
+#define VMM_RAM_VA    0x0000000400000000ull  /* where the guest RAM appears here */
+#define VMM_RAM_MAX   (2ull << 30)
+#define VMM_ROM_WIN   0x40000000ull          /* each ROM attached in its own 1 GiB window */
+#define VMM_RTC_EPOCH 946684800              /* no wall clock here: the RTC starts at 2000-01-01 */
+#define RFLAGS_IF     0x200u
+
+enum { ROM_CONFIG, ROM_KERNEL, ROM_INITRD };
+
+struct vmm_tally {
+    uint32_t key;
+    uint64_t n;
+};
 
 static struct vmm {
     uint64_t vm_pd, vcpu;
-    uint8_t *ram;
-    uint64_t ram_size;
+    struct vmm_mem mem;
+    struct loader_entry entry;
+    bool flat;            /* a flat real-mode guest */
     struct uart16550 uart;
     struct pic8259 pic;
     struct pit8254 pit;
     struct i8042 kbc;
     struct rtc146818 rtc;
     bool reset;           /* the guest pulled the reset line */
-    uint64_t sleep_sm;
+    uint64_t sleep_sm;    /* the handler sleeps on it in HLT */
+    uint64_t timer_sm;    /* wakes the timer thread: the next event moved */
+    volatile uint64_t next_ns; /* the devices' next event, for the timer thread */
     uint64_t injected;
-    char line[160];
+    char line[200];
     unsigned len;
     uint64_t port80;
     bool stopped;
+    uint64_t de_cfg, hwcr;     /* AMD MSRs the guest may set and read back */
+    unsigned unknown_msrs;
+    uint64_t exits[CAIRN_VM_EVT_COUNT];
+    struct vmm_tally io[32], msr[32];
 } vmm;
 
 static const char *const vmm_exit_names[CAIRN_VM_EVT_COUNT] = {
@@ -64,6 +85,8 @@ static void vmm_tx(void *ctx, uint8_t c)
         vmm.line[vmm.len] = 0;
         printf("guest: %s\n", vmm.line);
         vmm.len = 0;
+    } else if (c == '\t') {
+        vmm.line[vmm.len++] = ' ';
     } else if (c >= 0x20 && c < 0x7f) {
         vmm.line[vmm.len++] = (char)c;
     }
@@ -74,16 +97,57 @@ static void vmm_reset(void *ctx) { vmm.reset = true; }
 /* Interrupt lines of the devices go to the PIC. */
 static void vmm_irq_pic(void *ctx, unsigned line, bool level) { pic8259_set_irq(&vmm.pic, line, level); }
 
+/* Count key (a port, an MSR) in a small table; the last slot takes the rest. */
+static void vmm_count(struct vmm_tally *t, uint32_t key)
+{
+    unsigned i = 0;
+    while (i < 31 && t[i].n && t[i].key != key)
+        i++;
+    t[i].key = i < 31 ? key : UINT32_MAX;
+    t[i].n++;
+}
+
+/* ---- start ------------------------------------------------------------ */
+
 static uint64_t vmm_startup(struct cairn_exc *x)
 {
-    struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
-    x->cs = (struct cairn_seg){ .sel = 0, .ar = 0x9b, .limit = 0xffff, .base = 0 };
-    x->ss = x->ds = x->es = flat;
-    x->rip = VMM_LOAD;
-    x->rsp = 0x800;
+    const struct loader_entry *e = &vmm.entry;
+    uint64_t mtd = CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS |
+                   CAIRN_MTD_DS_ES;
     x->rflags = 2;
-    return CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS | CAIRN_MTD_DS_ES;
+    if (vmm.flat) {
+        struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
+        x->cs = (struct cairn_seg){ .sel = 0, .ar = 0x9b, .limit = 0xffff, .base = 0 };
+        x->ss = x->ds = x->es = flat;
+        x->rip = VMM_LOAD;
+        x->rsp = 0x800;
+        return mtd;
+    }
+    /* protected or long mode on the loader's GDT: 0x08/0x10 code, 0x18 data */
+    struct cairn_seg data = { .sel = 0x18, .ar = 0xc93, .limit = 0xffffffff, .base = 0 };
+    x->cs = e->long_mode ? (struct cairn_seg){ 0x10, 0xa9b, 0xffffffff, 0 }
+                         : (struct cairn_seg){ 0x08, 0xc9b, 0xffffffff, 0 };
+    x->ss = x->ds = x->es = x->fs = x->gs = data;
+    x->tr = (struct cairn_seg){ 0, 0x8b, 0x67, 0 };
+    x->ldtr = (struct cairn_seg){ 0, 0x82, 0, 0 };
+    x->gdtr = (struct cairn_seg){ 0, 0, 31, LOADER_GDT };
+    x->idtr = (struct cairn_seg){ 0, 0, 0, 0 };
+    x->cr0 = e->long_mode ? 0x80010033 : 0x11; /* PE ET (MP NE WP PG) */
+    x->cr2 = 0;
+    x->cr3 = e->cr3;
+    x->cr4 = e->long_mode ? 0x20 : 0; /* PAE */
+    x->efer = e->long_mode ? 0x500 : 0; /* LME LMA */
+    x->pat = 0x0007040600070406ull;
+    x->rip = e->rip;
+    x->rsp = e->rsp;
+    x->rax = e->rax, x->rbx = e->rbx, x->rcx = x->rdx = 0;
+    x->rsi = e->rsi, x->rdi = x->rbp = 0;
+    return mtd | CAIRN_MTD_FS_GS | CAIRN_MTD_TR | CAIRN_MTD_LDTR | CAIRN_MTD_GDTR |
+           CAIRN_MTD_IDTR | CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_GPR_ACDB |
+           CAIRN_MTD_GPR_BSD;
 }
+
+/* ---- port I/O ------------------------------------------------------------ */
 
 /* The guest's port map: each range goes to a device model's callbacks. */
 struct vmm_port {
@@ -107,6 +171,7 @@ static uint64_t vmm_io(struct cairn_exc *x)
     const struct vmm_port *dev = 0;
     x->rip = x->qual[1];
     size = size ? size : 1;
+    vmm_count(vmm.io, port);
     for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
         if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
             dev = &vmm_ports[i];
@@ -124,6 +189,124 @@ static uint64_t vmm_io(struct cairn_exc *x)
     return CAIRN_MTD_RIP;
 }
 
+/* ---- CPUID and MSRs --------------------------------------------------------- */
+
+static uint64_t vmm_cpuid(struct cairn_exc *x)
+{
+    uint32_t r[4], leaf = (uint32_t)x->rax, sub = (uint32_t)x->rcx;
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    vmm_cpuid_filter(leaf, sub, r, false);
+    x->rax = r[0], x->rbx = r[1], x->rcx = r[2], x->rdx = r[3];
+    x->rip += 2; /* no next-RIP here: CPUID is 0f a2 */
+    return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+}
+
+/* Raise #GP(0) in the guest (RIP stays at the faulting instruction). */
+static uint64_t vmm_gp(struct cairn_exc *x)
+{
+    x->inj_info = 13u | 3u << 8 | 1u << 11 | 1u << 31; /* exception, error code, valid */
+    x->inj_error = 0;
+    return CAIRN_MTD_INJ;
+}
+
+#define MSR_TSC        0x10u
+#define MSR_PAT        0x277u
+#define MSR_EFER       0xc0000080u
+#define MSR_PATCH      0x8bu
+#define MSR_SYSCFG     0xc0010010u
+#define MSR_HWCR       0xc0010015u
+#define MSR_NB_CFG     0xc001001fu
+#define MSR_DE_CFG     0xc0011029u
+#define EFER_WRITABLE  0x4901ull /* SCE LME NXE FFXSR */
+#define EFER_LMA       0x400ull
+
+static bool vmm_pat_valid(uint64_t pat)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned t = (pat >> (8 * i)) & 0xff;
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    return true;
+}
+
+static uint64_t vmm_msr(struct cairn_exc *x)
+{
+    uint32_t msr = (uint32_t)x->rcx;
+    bool wr = x->qual[0] & 1;
+    uint64_t v = (x->rdx & 0xffffffffu) << 32 | (uint32_t)x->rax, mtd = CAIRN_MTD_RIP;
+    vmm_count(vmm.msr, msr);
+    switch (msr) {
+    case MSR_TSC:
+        if (wr)
+            x->tsc_off = v - (x->tsc_val - x->tsc_off), mtd |= CAIRN_MTD_TSC;
+        v = x->tsc_val;
+        break;
+    case MSR_PAT:
+        if (wr && !vmm_pat_valid(v))
+            return vmm_gp(x);
+        if (wr)
+            x->pat = v, mtd |= CAIRN_MTD_EFER_PAT;
+        v = x->pat;
+        break;
+    case MSR_EFER:
+        if (wr && (v & ~(EFER_WRITABLE | EFER_LMA)))
+            return vmm_gp(x);
+        if (wr)
+            x->efer = (v & EFER_WRITABLE) | (x->efer & EFER_LMA), mtd |= CAIRN_MTD_EFER_PAT;
+        v = x->efer;
+        break;
+    case MSR_PATCH: case MSR_SYSCFG: case MSR_NB_CFG:
+        v = 0; /* no microcode level, nothing configured; writes are ignored */
+        break;
+    case MSR_HWCR:
+        if (wr)
+            vmm.hwcr = v;
+        v = vmm.hwcr;
+        break;
+    case MSR_DE_CFG:
+        if (wr)
+            vmm.de_cfg = v;
+        v = vmm.de_cfg;
+        break;
+    default:
+        if (vmm.unknown_msrs++ < 8)
+            printf("guest %s unknown MSR %#x: #GP\n", wr ? "wrote" : "read", msr);
+        return vmm_gp(x);
+    }
+    if (!wr)
+        x->rax = (uint32_t)v, x->rdx = v >> 32, mtd |= CAIRN_MTD_GPR_ACDB;
+    x->rip += 2; /* RDMSR/WRMSR: 0f 32 / 0f 30 */
+    return mtd;
+}
+
+/* ---- stopping --------------------------------------------------------------- */
+
+static void vmm_stats(void)
+{
+    printf("exits:");
+    for (unsigned e = 0; e < CAIRN_VM_EVT_COUNT; e++)
+        if (vmm.exits[e])
+            printf(" %s %lu,", vmm_exit_names[e] ? vmm_exit_names[e] : "other", vmm.exits[e]);
+    printf(" interrupts injected %lu\n", vmm.injected);
+    for (unsigned k = 0; k < 2; k++) {
+        struct vmm_tally *t = k ? vmm.msr : vmm.io;
+        unsigned shown = 0;
+        printf("%s exits by %s:", k ? "MSR" : "I/O", k ? "MSR" : "port");
+        for (unsigned n = 0; n < 6; n++) { /* the top six, largest first */
+            unsigned best = 32;
+            for (unsigned i = 0; i < 32; i++)
+                if (t[i].n && (best == 32 || t[i].n > t[best].n))
+                    best = i;
+            if (best == 32)
+                break;
+            printf(" %#x: %lu", t[best].key, t[best].n);
+            t[best].n = 0, shown++;
+        }
+        printf("%s\n", shown ? "" : " none");
+    }
+}
+
 /* Stop this VM with a report: the guest is gone, the VMM stays. */
 static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
 {
@@ -132,24 +315,31 @@ static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
         printf(", guest-physical %#lx\n", addr);
     if (vmm.port80)
         printf("the guest wrote port 0x80 %lu times\n", vmm.port80);
-    if (vmm.injected)
-        printf("%lu interrupts injected\n", vmm.injected);
+    if (vmm.flat) {
+        if (vmm.injected)
+            printf("%lu interrupts injected\n", vmm.injected);
+    } else {
+        vmm_stats();
+    }
     vmm.stopped = true;
     cairn_pd_kill(vmm.vm_pd);
 }
 
-#define RFLAGS_IF 0x200u
+/* ---- interrupts and time ------------------------------------------------- */
 
 static uint64_t vmm_now_ns(void *ctx) { return cairn_rdtsc() * 1000000 / cairn_tsc_khz(); }
 
+static uint64_t vmm_ns_to_tsc(uint64_t ns) { return ns * cairn_tsc_khz() / 1000000; }
+
 /* Deliver a pending interrupt if the guest can take one now, else ask for
- * an exit when it can. */
+ * an exit when it can. An event already on its way (an exception we
+ * raise, or one whose delivery an exit cut short) goes first. */
 static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
 {
     pit8254_update(&vmm.pit);
     if (!pic8259_pending(&vmm.pic))
         return mtd;
-    if (!(x->rflags & RFLAGS_IF) || (x->intr_state & 1)) {
+    if ((x->inj_info & 1u << 31) || !(x->rflags & RFLAGS_IF) || (x->intr_state & 1)) {
         x->ctrl[0] = 1; /* exit at the interrupt window */
         return mtd | CAIRN_MTD_CTRL;
     }
@@ -160,12 +350,42 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     return mtd | CAIRN_MTD_INJ;
 }
 
+/* Tell the timer thread when the devices' next event is due. */
+static void vmm_publish_next(void)
+{
+    uint64_t next = pit8254_next_event_ns(&vmm.pit);
+    if (next != vmm.next_ns) {
+        vmm.next_ns = next;
+        cairn_sm_up(vmm.timer_sm);
+    }
+}
+
+/* The timer thread: recall the vCPU when the next device event is due, so
+ * the handler sees it and injects the interrupt. It only reads next_ns. */
+static void vmm_timer(void *arg, struct cairn_utcb *u)
+{
+    for (;;) {
+        uint64_t next = vmm.next_ns, now = vmm_now_ns(0);
+        if (next == UINT64_MAX) {
+            cairn_sm_down(vmm.timer_sm, 0);
+            continue;
+        }
+        if (next > now && cairn_sm_down(vmm.timer_sm, cairn_rdtsc() + vmm_ns_to_tsc(next - now) + 1) ==
+                              CAIRN_OK)
+            continue; /* woken: the next event moved */
+        if (vmm.stopped)
+            cairn_sm_down(vmm.timer_sm, 0);
+        cairn_ec_recall(vmm.vcpu);
+        cairn_sm_down(vmm.timer_sm, 0); /* until the handler publishes the one after */
+    }
+}
+
 /* HLT: with interrupts on, sleep until the next timer event; with them off
  * the guest has stopped for good. */
 static uint64_t vmm_hlt(struct cairn_exc *x)
 {
     if (!(x->rflags & RFLAGS_IF)) {
-        vmm_stop(x, "HLT", 0);
+        vmm_stop(x, "HLT with interrupts off", 0);
         return 0;
     }
     x->rip += 1; /* no next-RIP from the hardware: HLT is one byte */
@@ -180,7 +400,7 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
         }
         uint64_t now = vmm_now_ns(0);
         if (next > now)
-            cairn_sm_down(vmm.sleep_sm, cairn_rdtsc() + (next - now) * cairn_tsc_khz() / 1000000 + 1);
+            cairn_sm_down(vmm.sleep_sm, cairn_rdtsc() + vmm_ns_to_tsc(next - now) + 1);
     }
 }
 
@@ -188,12 +408,17 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr;
     uint64_t mtd = 0, e = x->event;
+    vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
     if (e == CAIRN_VM_STARTUP)
         mtd = vmm_startup(x);
     else if (e == CAIRN_VM_IO)
         mtd = vmm_io(x);
     else if (e == CAIRN_VM_HLT)
         mtd = vmm_hlt(x);
+    else if (e == CAIRN_VM_CPUID)
+        mtd = vmm_cpuid(x);
+    else if (e == CAIRN_VM_MSR)
+        mtd = vmm_msr(x);
     else if (e == CAIRN_VM_VINTR || e == CAIRN_VM_RECALL)
         mtd = 0;
     else if (e == CAIRN_VM_NPF)
@@ -206,6 +431,8 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = 0;
     else if (e != CAIRN_VM_STARTUP)
         mtd = vmm_inject(x, mtd);
+    if (!vmm.stopped)
+        vmm_publish_next();
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }
@@ -219,50 +446,106 @@ static uint64_t vmm_call(uint64_t session, uint64_t op)
     return cairn_rpc_call(session, cairn_utcb_main);
 }
 
-/* Attach a ROM module at addr; returns its size (0 if it failed). */
-static uint64_t vmm_rom(const char *name, uint64_t addr)
+/* Attach ROM module `name` in window `slot`; returns its size (0 if it
+ * failed) and its address in *at. */
+static uint64_t vmm_rom(const char *name, unsigned slot, const uint8_t **at)
 {
     char args[96];
-    uint64_t rom, st;
+    uint64_t rom, st, addr = CAIRN_ROM_AREA + slot * VMM_ROM_WIN;
     snprintf(args, sizeof(args), "name=%s", name);
     if (cairn_session("ROM", args, &rom) != CAIRN_OK)
         return 0;
     cairn_utcb_main->rcv_mem = CAIRN_CRD(CAIRN_CRD_MEM, addr >> 12, 18, 0);
     st = vmm_call(rom, CAIRN_ROM_ATTACH);
     cairn_utcb_main->rcv_mem = 0;
-    return st == CAIRN_OK && cairn_utcb_main->untyped > 1 ? cairn_utcb_main->mr[1] : 0;
+    if (st != CAIRN_OK || cairn_utcb_main->untyped < 3 || cairn_utcb_main->mr[2] >= (4u << 20) ||
+        cairn_utcb_main->mr[1] > VMM_ROM_WIN - (4u << 20))
+        return 0;
+    *at = (const uint8_t *)(addr + cairn_utcb_main->mr[2]);
+    return cairn_utcb_main->mr[1];
 }
 
-static int vmm_config(char *guest, size_t size, uint64_t *ram)
+struct vmm_config {
+    char kernel[64], initrd[64], cmdline[512];
+    uint64_t ram;
+};
+
+static int vmm_config(struct vmm_config *c)
 {
     static struct xml_node nodes[8];
     struct xml_doc doc;
-    uint64_t len = vmm_rom("config", CAIRN_ROM_AREA);
-    if (!len || !xml_parse(&doc, (const char *)CAIRN_ROM_AREA, len, nodes, 8, XML_TEXT_ERROR)) {
+    const uint8_t *at;
+    uint64_t len = vmm_rom("config", ROM_CONFIG, &at);
+    if (!len || !xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR)) {
         printf("error: no usable config%s%s\n", len ? ": " : "", len ? doc.err : "");
         return 0;
     }
     const struct xml_node *root = xml_root(&doc);
-    if (xml_attr_string(&doc, root, "guest", guest, size, 0) != XML_OK) {
-        printf("error: config: <config> needs guest=\"ROM name\"\n");
+    if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != XML_OK &&
+        xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != XML_OK) {
+        printf("error: config: <config> needs kernel=\"ROM name\" (or guest=)\n");
         return 0;
     }
-    if (xml_attr_size(&doc, root, "ram", ram) != XML_OK || *ram < 16 * 1024 || *ram > (256u << 20)) {
-        printf("error: config: ram=\"...\" must be a size from 16K to 256M\n");
+    enum xml_status st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
+    if (st != XML_OK && st != XML_ABSENT) {
+        printf("error: config: initrd=\"...\" is not a usable ROM name\n");
+        return 0;
+    }
+    st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
+    if (st != XML_OK && st != XML_ABSENT) {
+        printf("error: config: cmdline=\"...\" longer than %zu bytes\n", sizeof(c->cmdline) - 1);
+        return 0;
+    }
+    if (xml_attr_size(&doc, root, "ram", &c->ram) != XML_OK || c->ram < 16 * 1024 ||
+        c->ram > VMM_RAM_MAX || (c->ram & 0xfff)) {
+        printf("error: config: ram=\"...\" must be a size from 16K to 2G, in 4K pages\n");
         return 0;
     }
     return 1;
 }
 
+/* Put the guest into its RAM: Linux, multiboot or a flat image. */
+static const char *vmm_load(const struct vmm_config *c)
+{
+    const uint8_t *image, *initrd = 0;
+    uint64_t size = vmm_rom(c->kernel, ROM_KERNEL, &image), isize = 0;
+    static char msg[128];
+    if (!size) {
+        snprintf(msg, sizeof(msg), "guest '%s' not found", c->kernel);
+        return msg;
+    }
+    if (c->initrd[0] && !(isize = vmm_rom(c->initrd, ROM_INITRD, &initrd))) {
+        snprintf(msg, sizeof(msg), "initrd '%s' not found", c->initrd);
+        return msg;
+    }
+    if (linux_is_bzimage(image, size))
+        return linux_load(&vmm.mem, image, size, initrd, isize, c->cmdline, &vmm.entry);
+    if (initrd)
+        return "an initrd is only for Linux guests";
+    if (multiboot_is_image(image, size))
+        return multiboot_load(&vmm.mem, image, size, c->cmdline, &vmm.entry);
+    if (size > vmm.mem.size - VMM_LOAD)
+        return "the guest does not fit in its RAM";
+    memcpy(vmm.mem.base + VMM_LOAD, image, size);
+    vmm.flat = true;
+    return 0;
+}
+
+static const char *vmm_kind(void)
+{
+    return vmm.flat ? "flat real-mode guest" : vmm.entry.long_mode ? "Linux" : "multiboot kernel";
+}
+
 int main(const struct cairn_hip *hip, struct cairn_utcb *u)
 {
-    static struct cairn_ec handler;
-    char guest[64], args[64];
-    uint64_t ram, vm, pt = cairn_sel_alloc(0), st, size;
+    static struct cairn_ec handler, timer;
+    static struct vmm_config cfg;
+    char args[64];
+    uint64_t vm, pt = cairn_sel_alloc(0), st;
     cairn_log_init("vmm");
-    if (!vmm_config(guest, sizeof(guest), &ram))
+    if (!vmm_config(&cfg))
         return 1;
-    snprintf(args, sizeof(args), "ram=%lu", ram);
+    snprintf(args, sizeof(args), "ram=%lu", cfg.ram);
     vmm.vm_pd = cairn_sel_alloc(0);
     vmm.vcpu = cairn_sel_alloc(0);
     st = cairn_session("VM", args, &vm);
@@ -276,24 +559,25 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         printf("error: no VM: %s\n", cairn_status_name(st));
         return 1;
     }
-    vmm.ram = (uint8_t *)VMM_RAM_VA;
-    vmm.ram_size = ram;
-    size = vmm_rom(guest, CAIRN_ROM_AREA + 0x10000000);
-    if (!size || size > ram - VMM_LOAD) {
-        printf("error: guest '%s' %s\n", guest, size ? "does not fit in its RAM" : "not found");
+    vmm.mem = (struct vmm_mem){ (uint8_t *)VMM_RAM_VA, cfg.ram };
+    const char *err = vmm_load(&cfg);
+    if (err) {
+        printf("error: %s\n", err);
         cairn_pd_kill(vmm.vm_pd);
         return 1;
     }
-    memcpy(vmm.ram + VMM_LOAD, (const void *)(CAIRN_ROM_AREA + 0x10000000), size);
-    uart16550_init(&vmm.uart, vmm_tx, 0, (struct vmm_irq){ 0, 0 }, 4);
+    uart16550_init(&vmm.uart, vmm_tx, 0, (struct vmm_irq){ vmm_irq_pic, 0 }, 4);
     pic8259_init(&vmm.pic, (struct vmm_irq){ 0, 0 });
     pit8254_init(&vmm.pit, (struct vmm_clock){ vmm_now_ns, 0 },
                  (struct vmm_irq){ vmm_irq_pic, 0 }, 0);
     i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
     rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
-    rtc146818_set_memory(&vmm.rtc, ram, 0);
+    rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
+    vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);
-    if (cairn_create_sm(vmm.sleep_sm, CAIRN_SEL_PD, 0) != CAIRN_OK)
+    vmm.timer_sm = cairn_sel_alloc(0);
+    if (cairn_create_sm(vmm.sleep_sm, CAIRN_SEL_PD, 0) != CAIRN_OK ||
+        cairn_create_sm(vmm.timer_sm, CAIRN_SEL_PD, 0) != CAIRN_OK)
         return 1;
     st = cairn_handler_start(&handler, vmm_exit, 0);
     if (st == CAIRN_OK)
@@ -306,10 +590,12 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         st = vmm_call(vm, CAIRN_VM_VCPU);
         u->rcv_obj = 0;
     }
+    if (st == CAIRN_OK)
+        st = cairn_thread_start(&timer, vmm_timer, 0, 0);
     if (st != CAIRN_OK) {
         printf("error: cannot start the vCPU: %s\n", cairn_status_name(st));
         return 1;
     }
-    printf("booting '%s' with %lu KiB of RAM\n", guest, ram >> 10);
+    printf("booting %s '%s' with %lu KiB of RAM\n", vmm_kind(), cfg.kernel, cfg.ram >> 10);
     cairn_block_forever();
 }

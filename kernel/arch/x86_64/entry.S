@@ -161,7 +161,9 @@ svm_vmrun:
     mov     R_R14(%rsi), %r14
     mov     R_R15(%rsi), %r15
     mov     R_RSI(%rsi), %rsi
-    vmrun   %rax
+    sti                                 /* held off by GIF; with V_INTR_MASKING */
+    vmrun   %rax                        /* a host interrupt always exits */
+    cli
     push    %rsi                        /* guest rsi; now 24(%rsp): gprs */
     mov     24(%rsp), %rsi
     mov     %rbx, R_RBX(%rsi)

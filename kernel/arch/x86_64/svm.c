@@ -35,6 +35,12 @@
 #define MISC1_MSR      (1u << 28)
 #define MISC1_SHUTDOWN (1u << 31)
 #define MISC2_ALL_SVM  0x7fu /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define MISC2_MONITOR  (7u << 10) /* MONITOR, MWAIT, MWAIT (armed) */
+#define MISC2_XSETBV   (1u << 13)
+/* Always intercepted: the SVM instructions, MONITOR/MWAIT (they would idle
+ * the physical CPU) and XSETBV (XCR0 is not part of the guest state). */
+#define MISC2_FORCED   (MISC2_ALL_SVM | MISC2_MONITOR | MISC2_XSETBV)
+#define VINTR_MASKING  (1ull << 24) /* the guest's IF masks only virtual interrupts */
 
 /* Always intercepted, whatever the VMM asks: the host keeps the CPU. */
 #define MISC1_FORCED (MISC1_INTR | MISC1_NMI | MISC1_SMI | MISC1_INIT | MISC1_CPUID | MISC1_HLT | \
@@ -56,6 +62,24 @@ void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
 static uint64_t svm_iopm_pa, svm_msrpm_pa, svm_host_save_pa;
 static unsigned svm_asids;
 
+/* MSRs whose guest value lives in the VMCB, loaded and saved around every
+ * VMRUN (VMRUN itself, or the VMLOAD/VMSAVE pair in svm_vmrun): the guest
+ * reads and writes them without an exit and cannot reach the host's. */
+static const uint32_t svm_msr_direct[] = {
+    0x174, 0x175, 0x176,                             /* SYSENTER_CS/ESP/EIP */
+    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR LSTAR CSTAR SFMASK */
+    0xc0000100, 0xc0000101, 0xc0000102,             /* FS_BASE GS_BASE KERNEL_GS_BASE */
+};
+
+/* Clear the read and write intercept bits of msr (two bits per MSR, three
+ * 2 KiB ranges: 0-0x1fff, 0xc0000000-, 0xc0010000-). */
+static void svm_msr_pass(uint8_t *msrpm, uint32_t msr)
+{
+    uint32_t range = msr < 0x2000 ? 0 : msr - 0xc0000000u < 0x2000 ? 1 : 2;
+    uint32_t bit = range * 0x4000 + (msr & 0x1fff) * 2;
+    msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+}
+
 int svm_init(void)
 {
     uint32_t r[4];
@@ -69,7 +93,9 @@ int svm_init(void)
     if (!hsave || !host || !iopm || !msrpm || svm_asids < 2)
         return 0;
     memset(iopm, 0xff, 4 * PAGE_SIZE); /* 12 KiB used: every port intercepted */
-    memset(msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR intercepted */
+    memset(msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR intercepted, but ... */
+    for (unsigned i = 0; i < sizeof(svm_msr_direct) / sizeof(svm_msr_direct[0]); i++)
+        svm_msr_pass(msrpm, svm_msr_direct[i]); /* ... those the VMCB holds */
     svm_iopm_pa = virt_to_phys(iopm);
     svm_msrpm_pa = virt_to_phys(msrpm);
     svm_host_save_pa = virt_to_phys(host);
@@ -112,7 +138,7 @@ int vcpu_arch_create(struct ec *ec)
     if (!v)
         return CAIRN_ENOMEM;
     v->icpt_misc1 = MISC1_FORCED;
-    v->icpt_misc2 = MISC2_ALL_SVM;
+    v->icpt_misc2 = MISC2_FORCED;
     v->iopm_pa = svm_iopm_pa;
     v->msrpm_pa = svm_msrpm_pa;
     vcpu_reset(v);
@@ -146,7 +172,7 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         sched_check_preempt();
         ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
         v->icpt_misc1 |= MISC1_FORCED;
-        v->icpt_misc2 = MISC2_ALL_SVM;
+        v->icpt_misc2 = MISC2_FORCED;
         v->iopm_pa = svm_iopm_pa;
         v->msrpm_pa = svm_msrpm_pa;
         v->asid = ec->pd->asid;
@@ -154,9 +180,14 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         v->n_cr3 = ec->pd->cr3;
         v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
         v->efer |= EFER_SVME;
+        v->vintr |= VINTR_MASKING;
         v->rax = ec->regs.rax;
         svm_vmrun(virt_to_phys(v), &ec->regs, svm_host_save_pa);
         ec->regs.rax = v->rax;
+        /* An event whose delivery the exit cut short is delivered again
+         * at the next VMRUN (the VMM sees it as MTD_INJ and may replace it). */
+        if (v->exitintinfo & (1ull << 31))
+            v->eventinj = v->exitintinfo;
         if (v->exitcode == EXIT_INTR) {
             /* The interrupt is pending: take it now (it may switch away;
              * this vCPU resumes in this loop when dispatched again). */

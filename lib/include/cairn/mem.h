@@ -23,6 +23,8 @@
 /* `pages` zeroed, physically contiguous pages mapped read-write; 0 if no
  * memory is left or the kernel refused. */
 void *cairn_page_alloc(size_t pages);
+/* The same, starting at a multiple of `align` pages (a power of two). */
+void *cairn_page_alloc_aligned(size_t pages, size_t align);
 
 /* Root task: map host physical memory [phys, phys + bytes) at the window
  * (read-write) and return its address there; 0 on failure. */

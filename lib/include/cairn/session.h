@@ -63,7 +63,9 @@ enum cairn_service_op {
 
 /* ---- sessions ----------------------------------------------------------- */
 enum cairn_log_op  { CAIRN_LOG_WRITE = 1 };         /* string                   */
-enum cairn_rom_op  { CAIRN_ROM_ATTACH = 1 };        /* -> size; memory (typed)  */
+/* ROM_ATTACH -> size, byte offset of the ROM in the receive window (below
+ * 4 MiB: the window must hold offset + size); memory (typed) */
+enum cairn_rom_op  { CAIRN_ROM_ATTACH = 1 };
 enum cairn_pd_session_op {
     CAIRN_PD_LOAD    = 1,  /* ROM name of the ELF binary                       */
     CAIRN_PD_PARENT  = 2,  /* typed item: the child's parent portal            */

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Build the Linux guest from Debian's packages: the unmodified kernel of
+# linux-image-amd64 (or another flavour), an initramfs of busybox-static
+# with the kernel's virtio modules and guests/linux/init, and a disk image
+# for the guest's virtio block device with its expected checksum.
+#
+#   tools/linux-guest.sh OUTDIR [FLAVOUR]
+#
+# FLAVOUR: amd64 (default) or rt-amd64. Writes OUTDIR/vmlinuz,
+# OUTDIR/initrd (gzip'd cpio), OUTDIR/disk (1 MiB, deterministic
+# pseudo-random bytes) and OUTDIR/expect (lines the guest must print).
+# The packages are fetched once into OUTDIR/debs (root: apt-get download;
+# needs the Debian archive).
+set -eu
+
+out=${1:?usage: linux-guest.sh OUTDIR [FLAVOUR]}
+flavour=${2:-amd64}
+here=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out/debs"
+out=$(cd "$out" && pwd)
+
+# The real package behind the meta package linux-image-$flavour.
+kernel_pkg() {
+	apt-cache depends "linux-image-$flavour" 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
+pkg=$(kernel_pkg)
+if [ -z "$pkg" ]; then
+	echo "linux-guest: refreshing the package lists"
+	apt-get update -q >/dev/null
+	pkg=$(kernel_pkg)
+fi
+[ -n "$pkg" ] || { echo "linux-guest: error: no linux-image-$flavour package" >&2; exit 1; }
+
+cd "$out/debs"
+for p in "$pkg" busybox-static; do
+	if ! ls "${p}"_*.deb >/dev/null 2>&1; then
+		echo "linux-guest: downloading $p"
+		apt-get download -qq "$p" >/dev/null 2>&1 || true
+		ls "${p}"_*.deb >/dev/null 2>&1 || { echo "linux-guest: error: cannot download $p" >&2; exit 1; }
+	fi
+done
+
+rm -rf "$out/x"
+mkdir -p "$out/x/k" "$out/x/bb"
+dpkg-deb -x "$(ls "${pkg}"_*.deb | head -n 1)" "$out/x/k"
+dpkg-deb -x "$(ls busybox-static_*.deb | head -n 1)" "$out/x/bb"
+cp "$(ls "$out"/x/k/boot/vmlinuz-* | head -n 1)" "$out/vmlinuz.tmp"
+mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+moddir=$(ls -d "$out"/x/k/lib/modules/* | head -n 1)
+
+spec="$out/x/initrd.spec"
+{
+	for d in bin dev proc sys tmp lib lib/modules; do echo "dir /$d 755"; done
+	echo "nod /dev/console 600 c 5 1"
+	echo "nod /dev/null 666 c 1 3"
+	echo "file /bin/busybox 755 $out/x/bb/bin/busybox"
+	echo "slink /bin/sh busybox"
+	echo "file /init 755 $here/guests/linux/init"
+	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk virtio_console; do
+		f=$(find "$moddir" -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || { echo "linux-guest: error: module $m not in $pkg" >&2; exit 1; }
+		echo "file /lib/modules/$m.ko 644 $f"
+	done
+} >"$spec"
+python3 "$here/tools/mkcpio.py" "$out/initrd" "$spec"
+
+# The disk: 2048 sectors of a fixed pseudo-random sequence; its checksum
+# computed here is what the guest must find on its virtio disk.
+python3 - "$out/disk" <<'PY'
+import sys
+x, data = 0x2545F491, bytearray()
+for _ in range(1 << 18):
+    x = (x * 1103515245 + 12345) & 0xffffffff
+    data += x.to_bytes(4, "little")
+open(sys.argv[1], "wb").write(data)
+PY
+sum=$(sha256sum "$out/disk" | cut -d' ' -f1)
+{
+	echo "guest: cairn-init: disk sha256 $sum, 2048 sectors"
+} >"$out/expect"
+rm -rf "$out/x"
+echo "linux-guest: $pkg, initrd $(wc -c <"$out/initrd") bytes, disk sha256 $sum"
