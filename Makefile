@@ -105,9 +105,16 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(call host_sources,$<) -lcmocka
 
+# The Linux guest: Debian's kernel, an initramfs of Debian's busybox-static
+# with guests/linux/init, and a disk image (tools/linux-guest.sh fetches the
+# packages once into $(BUILD)/linux/debs).
+LINUX_GUEST := $(BUILD)/linux/expect
+$(LINUX_GUEST): tools/linux-guest.sh tools/mkcpio.py guests/linux/init
+	sh tools/linux-guest.sh $(BUILD)/linux
+
 # --- top-level targets -------------------------------------------------------------
 .PHONY: all setup run test bench host-tests clean fuzz
-all: $(BUILD)/cairn $(PROGRAM_BINS) $(GUEST_BINS) $(HOST_TESTS)
+all: $(BUILD)/cairn $(PROGRAM_BINS) $(GUEST_BINS) $(HOST_TESTS) $(LINUX_GUEST)
 
 setup:
 	@sh tools/setup.sh

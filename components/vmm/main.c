@@ -1,4 +1,4 @@
-// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c lib/xml.c
+// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c components/vmm/hw/pci.c components/vmm/hw/virtio_pci.c components/vmm/hw/virtio_blk.c components/vmm/hw/virtio_console.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
  * names the guest (a ROM module: a Linux bzImage, a multiboot kernel or
@@ -6,13 +6,14 @@
  * RAM; core's VM session gives the VM, its RAM and a vCPU. Exits come to
  * one handler: port I/O goes to the device models of hw/ (16550 UART as
  * the guest's console, printed tagged with the VM's name, 8259 PIC pair,
- * 8254 PIT, RTC, i8042), CPUID and MSRs are emulated here, and a report
+ * 8254 PIT, RTC, i8042, a PCI bus with virtio-block backed by a ROM
+ * module and virtio-console), CPUID and MSRs are emulated here, and a report
  * stops this VM (and nothing else) on HLT with interrupts off, an access
  * outside its RAM, a triple fault, a reset, or a refused state. A timer
  * thread recalls the vCPU when a device's next event is due, so timer
  * interrupts reach a guest that never exits on its own.
  *
- *   <config kernel="vmlinuz" initrd="initrd" cmdline="console=ttyS0" ram="128M"/>
+ *   <config kernel="vmlinuz" initrd="initrd" disk="disk" cmdline="console=ttyS0" ram="128M"/>
  *   <config guest="guest_hello" ram="64K"/>
  */
 #include <cairn/cpu.h>
@@ -32,6 +33,9 @@
 #include "hw/rtc146818.h"
 #include "hw/pit8254.h"
 #include "hw/uart16550.h"
+#include "hw/pci.h"
+#include "hw/virtio_blk.h"
+#include "hw/virtio_console.h"
 #include "cpuid.h"
 #include "linux.h"
 
@@ -42,7 +46,15 @@
 #define VMM_RTC_EPOCH 946684800              /* no wall clock here: the RTC starts at 2000-01-01 */
 #define RFLAGS_IF     0x200u
 
-enum { ROM_CONFIG, ROM_KERNEL, ROM_INITRD };
+enum { ROM_CONFIG, ROM_KERNEL, ROM_INITRD, ROM_DISK };
+
+/* A console's output, logged a line at a time behind a prefix. */
+struct vmm_line {
+    const char *prefix;
+    char text[200];
+    unsigned len;
+    unsigned esc; /* inside an escape sequence: 1 after ESC, 2 after ESC [ */
+};
 
 struct vmm_tally {
     uint32_t key;
@@ -59,13 +71,15 @@ static struct vmm {
     struct pit8254 pit;
     struct i8042 kbc;
     struct rtc146818 rtc;
+    struct pci_bus pci;
+    struct virtio_blk blk;
+    struct virtio_console hvc;
+    struct vmm_line uart_line, hvc_line;
     bool reset;           /* the guest pulled the reset line */
     uint64_t sleep_sm;    /* the handler sleeps on it in HLT */
     uint64_t timer_sm;    /* wakes the timer thread: the next event moved */
     volatile uint64_t next_ns; /* the devices' next event, for the timer thread */
     uint64_t injected;
-    char line[200];
-    unsigned len;
     uint64_t port80;
     bool stopped;
     uint64_t de_cfg, hwcr;     /* AMD MSRs the guest may set and read back */
@@ -81,15 +95,33 @@ static const char *const vmm_exit_names[CAIRN_VM_EVT_COUNT] = {
 
 static void vmm_tx(void *ctx, uint8_t c)
 {
-    if (c == '\n' || vmm.len == sizeof(vmm.line) - 1) {
-        vmm.line[vmm.len] = 0;
-        printf("guest: %s\n", vmm.line);
-        vmm.len = 0;
-    } else if (c == '\t') {
-        vmm.line[vmm.len++] = ' ';
-    } else if (c >= 0x20 && c < 0x7f) {
-        vmm.line[vmm.len++] = (char)c;
+    struct vmm_line *l = ctx;
+    if (c == 0x1b || l->esc) { /* terminal control (ESC [ ... letter): not for the log */
+        l->esc = c == 0x1b ? 1 : l->esc == 1 && c == '[' ? 2 : l->esc == 2 && c < 0x40 ? 2 : 0;
+        return;
     }
+    if (c == '\n' || l->len == sizeof(l->text) - 1) {
+        l->text[l->len] = 0;
+        printf("%s: %s\n", l->prefix, l->text);
+        l->len = 0;
+    } else if (c == '\t') {
+        l->text[l->len++] = ' ';
+    } else if (c >= 0x20 && c < 0x7f) {
+        l->text[l->len++] = (char)c;
+    }
+}
+
+/* Log what a console holds of an unfinished line (a shell's prompt). */
+static void vmm_line_flush(struct vmm_line *l)
+{
+    if (l->len)
+        vmm_tx(l, '\n');
+}
+
+static void vmm_virtio_error(void *ctx, const char *msg)
+{
+    printf("%s: the guest's driver broke the device: %s (device stopped until reset)\n",
+           (const char *)ctx, msg);
 }
 
 static void vmm_reset(void *ctx) { vmm.reset = true; }
@@ -161,14 +193,17 @@ static const struct vmm_port vmm_ports[] = {
     { 0x4d0, 0x4d1, &pic8259_io_ops, &vmm.pic },   { 0x40, 0x43, &pit8254_io_ops, &vmm.pit },
     { 0x61, 0x61, &pit8254_io_ops, &vmm.pit },     { 0x60, 0x60, &i8042_io_ops, &vmm.kbc },
     { 0x64, 0x64, &i8042_io_ops, &vmm.kbc },       { 0x70, 0x71, &rtc146818_io_ops, &vmm.rtc },
-    { 0x3f8, 0x3ff, &uart16550_io_ops, &vmm.uart },
+    { 0x3f8, 0x3ff, &uart16550_io_ops, &vmm.uart }, { 0xcf8, 0xcff, &pci_io_ops, &vmm.pci },
 };
+
+/* Ports no fixed device decodes go to the PCI devices' I/O BARs. */
+static const struct vmm_port vmm_port_pci = { 0, 0xffff, &pci_bar_io_ops, &vmm.pci };
 
 static uint64_t vmm_io(struct cairn_exc *x)
 {
     unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
     unsigned size = (x->qual[0] >> 4) & 7; /* SZ8/SZ16/SZ32: 1, 2, 4 */
-    const struct vmm_port *dev = 0;
+    const struct vmm_port *dev = &vmm_port_pci;
     x->rip = x->qual[1];
     size = size ? size : 1;
     vmm_count(vmm.io, port);
@@ -176,16 +211,16 @@ static uint64_t vmm_io(struct cairn_exc *x)
         if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
             dev = &vmm_ports[i];
     if (in) {
-        /* no device: the bus floats high; only the accessed bytes change */
+        /* no device: the bus floats high (the PCI fallback reads all ones);
+         * only the accessed bytes change */
         uint64_t mask = (1ull << (8 * size)) - 1;
-        uint64_t v = dev ? dev->ops->read(dev->dev, (uint16_t)port, size) : mask;
+        uint64_t v = dev->ops->read(dev->dev, (uint16_t)port, size);
         x->rax = (x->rax & ~mask) | (v & mask);
         return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
     }
-    if (dev)
-        dev->ops->write(dev->dev, (uint16_t)port, size, (uint32_t)x->rax);
-    else if (port == 0x80)
+    if (port == 0x80)
         vmm.port80++;
+    dev->ops->write(dev->dev, (uint16_t)port, size, (uint32_t)x->rax);
     return CAIRN_MTD_RIP;
 }
 
@@ -389,6 +424,8 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
         return 0;
     }
     x->rip += 1; /* no next-RIP from the hardware: HLT is one byte */
+    vmm_line_flush(&vmm.uart_line); /* the guest is idle: show its prompt */
+    vmm_line_flush(&vmm.hvc_line);
     for (;;) {
         pit8254_update(&vmm.pit);
         if (pic8259_pending(&vmm.pic))
@@ -466,7 +503,7 @@ static uint64_t vmm_rom(const char *name, unsigned slot, const uint8_t **at)
 }
 
 struct vmm_config {
-    char kernel[64], initrd[64], cmdline[512];
+    char kernel[64], initrd[64], disk[64], cmdline[512];
     uint64_t ram;
 };
 
@@ -489,6 +526,11 @@ static int vmm_config(struct vmm_config *c)
     enum xml_status st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
     if (st != XML_OK && st != XML_ABSENT) {
         printf("error: config: initrd=\"...\" is not a usable ROM name\n");
+        return 0;
+    }
+    st = xml_attr_string(&doc, root, "disk", c->disk, sizeof(c->disk), 0);
+    if (st != XML_OK && st != XML_ABSENT) {
+        printf("error: config: disk=\"...\" is not a usable ROM name\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
@@ -531,6 +573,31 @@ static const char *vmm_load(const struct vmm_config *c)
     return 0;
 }
 
+/* The PCI bus: virtio-block (if the config names a disk) in slot 1 on
+ * IRQ 10, virtio-console in slot 2 on IRQ 11, both level-triggered. */
+static int vmm_pci(const struct vmm_config *c)
+{
+    struct virtio_pci_params p = { .mem = vmm.mem, .irq = { vmm_irq_pic, 0 }, .error = vmm_virtio_error };
+    pci_bus_init(&vmm.pci);
+    pic8259_write(&vmm.pic, 0x4d1, 1, 0x0c); /* ELCR: IRQ 10 and 11 level, as firmware sets it */
+    if (c->disk[0]) {
+        const uint8_t *data;
+        uint64_t size = vmm_rom(c->disk, ROM_DISK, &data);
+        if (!size) {
+            printf("error: disk '%s' not found\n", c->disk);
+            return 0;
+        }
+        p.io_base = 0xc000, p.irq_line = 10, p.error_ctx = (void *)"virtio-blk";
+        /* read-only: the device never writes the ROM's (read-only) pages */
+        virtio_blk_init(&vmm.blk, &p, (uint8_t *)(uintptr_t)data, size, true, c->disk);
+        pci_bus_add(&vmm.pci, 1, &vmm.blk.vp.pci);
+    }
+    p.io_base = 0xc040, p.irq_line = 11, p.error_ctx = (void *)"virtio-console";
+    virtio_console_init(&vmm.hvc, &p, vmm_tx, &vmm.hvc_line);
+    pci_bus_add(&vmm.pci, 2, &vmm.hvc.vp.pci);
+    return 1;
+}
+
 static const char *vmm_kind(void)
 {
     return vmm.flat ? "flat real-mode guest" : vmm.entry.long_mode ? "Linux" : "multiboot kernel";
@@ -566,13 +633,17 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         cairn_pd_kill(vmm.vm_pd);
         return 1;
     }
-    uart16550_init(&vmm.uart, vmm_tx, 0, (struct vmm_irq){ vmm_irq_pic, 0 }, 4);
+    vmm.uart_line.prefix = "guest";
+    vmm.hvc_line.prefix = "hvc";
+    uart16550_init(&vmm.uart, vmm_tx, &vmm.uart_line, (struct vmm_irq){ vmm_irq_pic, 0 }, 4);
     pic8259_init(&vmm.pic, (struct vmm_irq){ 0, 0 });
     pit8254_init(&vmm.pit, (struct vmm_clock){ vmm_now_ns, 0 },
                  (struct vmm_irq){ vmm_irq_pic, 0 }, 0);
     i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
     rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
+    if (!vmm_pci(&cfg))
+        return 1;
     vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);
     vmm.timer_sm = cairn_sel_alloc(0);
