@@ -180,7 +180,6 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
 #define MB_BOOTED     0x2badb002u
 #define MB_F_PAGE     (1u << 0)
 #define MB_F_MEM      (1u << 1)
-#define MB_F_VIDEO    (1u << 2)
 #define MB_F_ADDRESS  (1u << 16)
 #define MBI_MEM       (1u << 0)
 #define MBI_CMDLINE   (1u << 2)
@@ -209,8 +208,8 @@ const char *multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint
         return "no multiboot header";
     const uint8_t *h = image + off;
     uint32_t flags = rd32(h + 4);
-    if (flags & 0xfffcu & ~(MB_F_PAGE | MB_F_MEM | MB_F_VIDEO))
-        return "multiboot header asks for something this loader does not provide";
+    if (flags & 0xffffu & ~(MB_F_PAGE | MB_F_MEM))
+        return "multiboot header asks for something this loader does not provide (a video mode?)";
     if (!(flags & MB_F_ADDRESS))
         return "multiboot kernel without the address fields (flag 16) is not supported";
     uint64_t header_addr = rd32(h + 12), load = rd32(h + 16), load_end = rd32(h + 20);

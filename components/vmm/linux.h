@@ -41,8 +41,8 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
 /* True if image carries a multiboot v1 header in its first 8 KiB. */
 bool multiboot_is_image(const uint8_t *image, uint64_t size);
 
-/* Load a multiboot v1 kernel (with the a.out-kludge addresses, which any
- * multiboot kernel may give, or as an ELF32/64 file's program headers)
- * and its command line. */
+/* Load a multiboot v1 kernel and its command line. The kernel must give
+ * the a.out-kludge addresses (header flag 16); an ELF kernel without them
+ * is refused, as is one asking for a video mode. */
 const char *multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
                            const char *cmdline, struct loader_entry *e);

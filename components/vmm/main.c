@@ -1,4 +1,4 @@
-// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c components/vmm/hw/pci.c components/vmm/hw/virtio_pci.c components/vmm/hw/virtio_blk.c components/vmm/hw/virtio_console.c lib/xml.c
+// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c components/vmm/hw/pci.c components/vmm/hw/virtio_pci.c components/vmm/hw/virtio_blk.c components/vmm/hw/virtio_console.c components/vmm/hw/lapic.c components/vmm/hw/ioapic.c components/vmm/hw/mptable.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
  * names the guest (a ROM module: a Linux bzImage, a multiboot kernel or
@@ -34,6 +34,10 @@
 #include "hw/pit8254.h"
 #include "hw/uart16550.h"
 #include "hw/pci.h"
+#include "hw/lapic.h"
+#include "hw/ioapic.h"
+#include "hw/mptable.h"
+#include "insn.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
 #include "cpuid.h"
@@ -72,6 +76,9 @@ static struct vmm {
     struct i8042 kbc;
     struct rtc146818 rtc;
     struct pci_bus pci;
+    bool apic;            /* local APIC and IO-APIC (else the PICs only) */
+    struct lapic lapic;
+    struct ioapic ioapic;
     struct virtio_blk blk;
     struct virtio_console hvc;
     struct vmm_line uart_line, hvc_line;
@@ -82,7 +89,8 @@ static struct vmm {
     uint64_t injected;
     uint64_t port80;
     bool stopped;
-    uint64_t de_cfg, hwcr;     /* AMD MSRs the guest may set and read back */
+    uint64_t de_cfg, hwcr;
+    uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */     /* AMD MSRs the guest may set and read back */
     unsigned unknown_msrs;
     uint64_t exits[CAIRN_VM_EVT_COUNT];
     struct vmm_tally io[32], msr[32];
@@ -126,8 +134,26 @@ static void vmm_virtio_error(void *ctx, const char *msg)
 
 static void vmm_reset(void *ctx) { vmm.reset = true; }
 
-/* Interrupt lines of the devices go to the PIC. */
-static void vmm_irq_pic(void *ctx, unsigned line, bool level) { pic8259_set_irq(&vmm.pic, line, level); }
+/* Interrupt lines of the devices go to the PIC and, with APICs, to the
+ * IO-APIC: ISA IRQ 0 at pin 2 (the usual override), other ISA IRQs at
+ * their own pin, the PCI slots' INTA (IRQ 10, 11) at pins 16, 17. */
+#define VMM_PCI_IRQ_FIRST 10
+#define VMM_PCI_PIN_FIRST 16
+static unsigned vmm_ioapic_pin(unsigned line)
+{
+    return line == 0 ? 2 : line >= VMM_PCI_IRQ_FIRST && line < VMM_PCI_IRQ_FIRST + 2
+                               ? line - VMM_PCI_IRQ_FIRST + VMM_PCI_PIN_FIRST : line;
+}
+
+static void vmm_irq_pic(void *ctx, unsigned line, bool level)
+{
+    pic8259_set_irq(&vmm.pic, line, level);
+    if (vmm.apic)
+        ioapic_set_irq(&vmm.ioapic, vmm_ioapic_pin(line), level);
+}
+
+static void vmm_ioapic_deliver(void *ctx, uint8_t vector, bool level) { lapic_set_irq(&vmm.lapic, vector, level); }
+static void vmm_lapic_eoi(void *ctx, uint8_t vector) { ioapic_eoi(&vmm.ioapic, vector); }
 
 /* Count key (a port, an MSR) in a small table; the last slot takes the rest. */
 static void vmm_count(struct vmm_tally *t, uint32_t key)
@@ -138,6 +164,8 @@ static void vmm_count(struct vmm_tally *t, uint32_t key)
     t[i].key = i < 31 ? key : UINT32_MAX;
     t[i].n++;
 }
+
+static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr);
 
 /* ---- start ------------------------------------------------------------ */
 
@@ -230,7 +258,7 @@ static uint64_t vmm_cpuid(struct cairn_exc *x)
 {
     uint32_t r[4], leaf = (uint32_t)x->rax, sub = (uint32_t)x->rcx;
     __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-    vmm_cpuid_filter(leaf, sub, r, false);
+    vmm_cpuid_filter(leaf, sub, r, vmm.apic);
     x->rax = r[0], x->rbx = r[1], x->rcx = r[2], x->rdx = r[3];
     x->rip += 2; /* no next-RIP here: CPUID is 0f a2 */
     return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
@@ -274,7 +302,7 @@ static uint64_t vmm_msr(struct cairn_exc *x)
     switch (msr) {
     case MSR_TSC:
         if (wr)
-            x->tsc_off = v - (x->tsc_val - x->tsc_off), mtd |= CAIRN_MTD_TSC;
+            x->tsc_off = vmm.tsc_off = v - (x->tsc_val - x->tsc_off), mtd |= CAIRN_MTD_TSC;
         v = x->tsc_val;
         break;
     case MSR_PAT:
@@ -290,6 +318,13 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         if (wr)
             x->efer = (v & EFER_WRITABLE) | (x->efer & EFER_LMA), mtd |= CAIRN_MTD_EFER_PAT;
         v = x->efer;
+        break;
+    case LAPIC_MSR_APIC_BASE:
+        if (!vmm.apic)
+            return vmm_gp(x);
+        if (wr && !lapic_write_apic_base(&vmm.lapic, v))
+            return vmm_gp(x);
+        v = lapic_read_apic_base(&vmm.lapic);
         break;
     case MSR_PATCH: case MSR_SYSCFG: case MSR_NB_CFG:
         v = 0; /* no microcode level, nothing configured; writes are ignored */
@@ -313,6 +348,149 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         x->rax = (uint32_t)v, x->rdx = v >> 32, mtd |= CAIRN_MTD_GPR_ACDB;
     x->rip += 2; /* RDMSR/WRMSR: 0f 32 / 0f 30 */
     return mtd;
+}
+
+/* ---- MMIO: the APICs ------------------------------------------------------------ */
+
+#define CR0_PG   (1ull << 31)
+#define CR4_PSE  (1ull << 4)
+#define CR4_PAE  (1ull << 5)
+#define PTE_P    1ull
+#define PTE_PS   (1ull << 7)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/* A page-table entry of the guest, 4 or 8 bytes at gpa; false if outside RAM. */
+static bool vmm_pte(uint64_t gpa, unsigned size, uint64_t *e)
+{
+    const uint8_t *p = vmm_mem_ptr(&vmm.mem, gpa, size);
+    if (!p)
+        return false;
+    *e = 0;
+    memcpy(e, p, size);
+    return (*e & PTE_P) != 0;
+}
+
+/* Guest-virtual (linear) to guest-physical through the guest's page
+ * tables, in whichever paging mode it runs. */
+static bool vmm_walk(const struct cairn_exc *x, uint64_t va, uint64_t *pa)
+{
+    uint64_t e;
+    if (!(x->cr0 & CR0_PG)) {
+        *pa = va & 0xffffffffull;
+        return true;
+    }
+    if (!(x->cr4 & CR4_PAE)) { /* two levels, 4-byte entries, 4 MiB pages with PSE */
+        va &= 0xffffffffull;
+        if (!vmm_pte((x->cr3 & 0xfffff000ull) + (va >> 22) * 4, 4, &e))
+            return false;
+        if ((e & PTE_PS) && (x->cr4 & CR4_PSE)) {
+            *pa = (e & 0xffc00000ull) | (va & 0x3fffff);
+            return true;
+        }
+        if (!vmm_pte((e & 0xfffff000ull) + ((va >> 12) & 0x3ff) * 4, 4, &e))
+            return false;
+        *pa = (e & 0xfffff000ull) | (va & 0xfff);
+        return true;
+    }
+    bool lm = x->efer & 0x400;
+    unsigned levels = lm ? 4 : 3, shift = lm ? 39 : 30;
+    uint64_t table = lm ? x->cr3 & PTE_ADDR : x->cr3 & 0xffffffe0ull;
+    if (!lm)
+        va &= 0xffffffffull;
+    for (unsigned l = levels; l; l--, shift -= 9) {
+        unsigned idx = (unsigned)(va >> shift) & (l == 3 && !lm ? 3 : 511);
+        if (!vmm_pte(table + idx * 8, 8, &e))
+            return false;
+        if (l <= 3 && l >= 2 && (e & PTE_PS) && (l == 2 || lm)) { /* 1 GiB / 2 MiB page */
+            uint64_t mask = (1ull << shift) - 1;
+            *pa = (e & PTE_ADDR & ~mask) | (va & mask);
+            return true;
+        }
+        table = e & PTE_ADDR;
+    }
+    *pa = table | (va & 0xfff);
+    return true;
+}
+
+/* The instruction bytes at the guest's RIP (up to 15, fewer at the end of
+ * its RAM); 0 if its RIP does not map to RAM. */
+static size_t vmm_fetch(const struct cairn_exc *x, uint8_t *buf)
+{
+    bool lm = (x->efer & 0x400) && (x->cs.ar & 0x200);
+    uint64_t va = x->rip + (lm ? 0 : x->cs.base), pa;
+    size_t n = 0;
+    while (n < INSN_MAX_LEN) {
+        if (!vmm_walk(x, va + n, &pa))
+            break;
+        size_t chunk = 4096 - (pa & 0xfff);
+        if (chunk > INSN_MAX_LEN - n)
+            chunk = INSN_MAX_LEN - n;
+        const uint8_t *p = vmm_mem_ptr(&vmm.mem, pa, chunk);
+        if (!p)
+            break;
+        memcpy(buf + n, p, chunk);
+        n += chunk;
+    }
+    return n;
+}
+
+/* A memory-mapped device window. */
+struct vmm_mmio {
+    uint64_t base, size;
+    const struct vmm_mmio_ops *ops;
+    void *dev;
+};
+
+static int vmm_mmio_access(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+{
+    const struct vmm_mmio *m = ctx;
+    if (gpa - m->base >= m->size || size > m->size - (gpa - m->base))
+        return -1; /* the access leaves the device's window */
+    if (write)
+        m->ops->write(m->dev, gpa - m->base, size, *value);
+    else
+        *value = m->ops->read(m->dev, gpa - m->base, size);
+    return 0;
+}
+
+/* A nested page fault: emulate the instruction if it touched a device,
+ * else stop the VM. */
+static uint64_t vmm_npf(struct cairn_exc *x)
+{
+    static const struct vmm_mmio windows[] = {
+        { LAPIC_BASE, 0x1000, &lapic_mmio_ops, &vmm.lapic },
+        { IOAPIC_BASE, 0x1000, &ioapic_mmio_ops, &vmm.ioapic },
+    };
+    uint64_t gpa = x->qual[1];
+    const struct vmm_mmio *m = 0;
+    for (unsigned i = 0; vmm.apic && i < sizeof(windows) / sizeof(windows[0]); i++)
+        if (gpa - windows[i].base < windows[i].size)
+            m = &windows[i];
+    if (!m) {
+        vmm_stop(x, "access outside guest RAM", gpa);
+        return 0;
+    }
+    uint8_t bytes[INSN_MAX_LEN];
+    struct insn in;
+    size_t n = vmm_fetch(x, bytes);
+    enum insn_mode mode = (x->efer & 0x400) && (x->cs.ar & 0x200) ? INSN_64
+                          : (x->cs.ar & 0x400)                    ? INSN_32 : INSN_16;
+    int err = n ? insn_decode(&in, bytes, n, mode) : -INSN_ETRUNC;
+    struct insn_regs r = { .gpr = { x->rax, x->rcx, x->rdx, x->rbx, x->rsp, x->rbp, x->rsi, x->rdi,
+                                    x->r8, x->r9, x->r10, x->r11, x->r12, x->r13, x->r14, x->r15 },
+                           .rip = x->rip, .rflags = x->rflags };
+    if (!err)
+        err = insn_emulate(&in, &r, gpa, vmm_mmio_access, (void *)m);
+    if (err) {
+        vmm_stop(x, "an instruction on a device the VMM cannot emulate", gpa);
+        return 0;
+    }
+    uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi, &x->rdi,
+                        &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13, &x->r14, &x->r15 };
+    for (unsigned i = 0; i < 16; i++)
+        *g[i] = r.gpr[i];
+    x->rip = r.rip, x->rflags = r.rflags;
+    return CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS;
 }
 
 /* ---- stopping --------------------------------------------------------------- */
@@ -362,23 +540,75 @@ static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
 
 /* ---- interrupts and time ------------------------------------------------- */
 
-static uint64_t vmm_now_ns(void *ctx) { return cairn_rdtsc() * 1000000 / cairn_tsc_khz(); }
+/* TSC ticks to ns and back, without overflow for centuries of uptime. */
+static uint64_t vmm_tsc_to_ns(uint64_t tsc)
+{
+    uint64_t khz = cairn_tsc_khz();
+    return tsc / khz * 1000000 + tsc % khz * 1000000 / khz;
+}
 
-static uint64_t vmm_ns_to_tsc(uint64_t ns) { return ns * cairn_tsc_khz() / 1000000; }
+static uint64_t vmm_ns_to_tsc(uint64_t ns)
+{
+    uint64_t khz = cairn_tsc_khz();
+    return ns / 1000000 * khz + ns % 1000000 * khz / 1000000;
+}
+
+static uint64_t vmm_now_ns(void *ctx) { return vmm_tsc_to_ns(cairn_rdtsc()); }
+
+/* The guest's TSC (host TSC + offset) on the devices' clock. */
+static uint64_t vmm_guest_tsc_to_ns(void *ctx, uint64_t tsc)
+{
+    return tsc < vmm.tsc_off ? 0 : vmm_tsc_to_ns(tsc - vmm.tsc_off);
+}
+
+/* The devices' next event: a timer of the PIT or the local APIC. */
+static uint64_t vmm_next_event_ns(void)
+{
+    uint64_t next = pit8254_next_event_ns(&vmm.pit);
+    if (vmm.apic) {
+        uint64_t l = lapic_next_event_ns(&vmm.lapic);
+        next = l < next ? l : next;
+    }
+    return next;
+}
+
+/* Advance the timers; true if an interrupt waits for the guest. */
+static bool vmm_irq_pending(void)
+{
+    pit8254_update(&vmm.pit);
+    if (!vmm.apic)
+        return pic8259_pending(&vmm.pic);
+    lapic_update(&vmm.lapic);
+    return vmm.lapic.nmi || lapic_pending(&vmm.lapic) >= 0 ||
+           (lapic_extint_enabled(&vmm.lapic) && pic8259_pending(&vmm.pic));
+}
 
 /* Deliver a pending interrupt if the guest can take one now, else ask for
  * an exit when it can. An event already on its way (an exception we
  * raise, or one whose delivery an exit cut short) goes first. */
 static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
 {
-    pit8254_update(&vmm.pit);
-    if (!pic8259_pending(&vmm.pic))
+    if (!vmm_irq_pending())
         return mtd;
-    if ((x->inj_info & 1u << 31) || !(x->rflags & RFLAGS_IF) || (x->intr_state & 1)) {
+    if ((x->inj_info & 1u << 31) || (x->intr_state & 1)) {
+        x->ctrl[0] = 1; /* exit when the event on its way (or the shadow) is done */
+        return mtd | CAIRN_MTD_CTRL;
+    }
+    if (vmm.apic && lapic_take_nmi(&vmm.lapic)) {
+        x->inj_info = 2u | 2u << 8 | 1u << 31; /* NMI, valid */
+        return mtd | CAIRN_MTD_INJ;
+    }
+    if (!(x->rflags & RFLAGS_IF)) {
         x->ctrl[0] = 1; /* exit at the interrupt window */
         return mtd | CAIRN_MTD_CTRL;
     }
-    int vector = pic8259_ack(&vmm.pic);
+    int vector = -1;
+    if (vmm.apic && lapic_pending(&vmm.lapic) >= 0)
+        vector = lapic_ack(&vmm.lapic);
+    else if (!vmm.apic || lapic_extint_enabled(&vmm.lapic))
+        vector = pic8259_ack(&vmm.pic);
+    if (vector < 0)
+        return mtd;
     x->inj_info = (uint32_t)(vector & 0xff) | 1u << 31; /* external interrupt, valid */
     x->inj_error = 0;
     vmm.injected++;
@@ -388,7 +618,7 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
 /* Tell the timer thread when the devices' next event is due. */
 static void vmm_publish_next(void)
 {
-    uint64_t next = pit8254_next_event_ns(&vmm.pit);
+    uint64_t next = vmm_next_event_ns();
     if (next != vmm.next_ns) {
         vmm.next_ns = next;
         cairn_sm_up(vmm.timer_sm);
@@ -427,10 +657,9 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
     vmm_line_flush(&vmm.uart_line); /* the guest is idle: show its prompt */
     vmm_line_flush(&vmm.hvc_line);
     for (;;) {
-        pit8254_update(&vmm.pit);
-        if (pic8259_pending(&vmm.pic))
+        if (vmm_irq_pending())
             return CAIRN_MTD_RIP;
-        uint64_t next = pit8254_next_event_ns(&vmm.pit);
+        uint64_t next = vmm_next_event_ns();
         if (next == UINT64_MAX) {
             vmm_stop(x, "HLT with no interrupt to come", 0);
             return 0;
@@ -443,7 +672,11 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
 
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    struct cairn_exc *x = (struct cairn_exc *)u->mr;
+    /* The exit's state is worked on in a copy: anything this handler
+     * logs is sent from its UTCB, over the state the kernel put there. */
+    static struct cairn_exc state;
+    struct cairn_exc *x = &state;
+    memcpy(x, u->mr, sizeof(*x));
     uint64_t mtd = 0, e = x->event;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
     if (e == CAIRN_VM_STARTUP)
@@ -459,7 +692,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
     else if (e == CAIRN_VM_VINTR || e == CAIRN_VM_RECALL)
         mtd = 0;
     else if (e == CAIRN_VM_NPF)
-        vmm_stop(x, "access outside guest RAM", x->qual[1]);
+        mtd = vmm_npf(x);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */
@@ -470,6 +703,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_inject(x, mtd);
     if (!vmm.stopped)
         vmm_publish_next();
+    memcpy(u->mr, x, sizeof(*x));
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }
@@ -503,7 +737,7 @@ static uint64_t vmm_rom(const char *name, unsigned slot, const uint8_t **at)
 }
 
 struct vmm_config {
-    char kernel[64], initrd[64], disk[64], cmdline[512];
+    char kernel[64], initrd[64], disk[64], cmdline[512], apic[8];
     uint64_t ram;
 };
 
@@ -533,6 +767,13 @@ static int vmm_config(struct vmm_config *c)
         printf("error: config: disk=\"...\" is not a usable ROM name\n");
         return 0;
     }
+    st = xml_attr_string(&doc, root, "apic", c->apic, sizeof(c->apic), 0);
+    if (st == XML_ABSENT)
+        c->apic[0] = 0;
+    else if (st != XML_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
+        printf("error: config: apic=\"...\" must be yes or no\n");
+        return 0;
+    }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
     if (st != XML_OK && st != XML_ABSENT) {
         printf("error: config: cmdline=\"...\" longer than %zu bytes\n", sizeof(c->cmdline) - 1);
@@ -544,6 +785,27 @@ static int vmm_config(struct vmm_config *c)
         return 0;
     }
     return 1;
+}
+
+/* Linux's command line: the config's, plus what this PC's firmware would
+ * tell it otherwise. The guest runs on the host's invariant TSC, but
+ *  - Linux's PIT calibration loop needs a port read every 10 us, more
+ *    than an exit costs here, and there is no HPET or ACPI PM timer to
+ *    calibrate against instead: tsc_early_khz gives the frequency;
+ *  - its clocksource watchdog compares the TSC with jiffies, and jiffies
+ *    lose ticks whenever an emulated guest keeps interrupts off for more
+ *    than a tick: tsc=reliable says the TSC needs no watchdog.
+ * A parameter the config already sets is left as it is. */
+static const char *vmm_linux_cmdline(const char *cmdline)
+{
+    static char line[sizeof(((struct vmm_config *)0)->cmdline) + 48];
+    size_t n = (size_t)snprintf(line, sizeof(line), "%s", cmdline);
+    if (!strstr(cmdline, "tsc_early_khz="))
+        n += (size_t)snprintf(line + n, sizeof(line) - n, "%stsc_early_khz=%lu", n ? " " : "",
+                              (unsigned long)cairn_tsc_khz());
+    if (!strstr(cmdline, "tsc="))
+        snprintf(line + n, sizeof(line) - n, "%stsc=reliable", n ? " " : "");
+    return line;
 }
 
 /* Put the guest into its RAM: Linux, multiboot or a flat image. */
@@ -561,7 +823,8 @@ static const char *vmm_load(const struct vmm_config *c)
         return msg;
     }
     if (linux_is_bzimage(image, size))
-        return linux_load(&vmm.mem, image, size, initrd, isize, c->cmdline, &vmm.entry);
+        return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
+                          &vmm.entry);
     if (initrd)
         return "an initrd is only for Linux guests";
     if (multiboot_is_image(image, size))
@@ -595,6 +858,33 @@ static int vmm_pci(const struct vmm_config *c)
     p.io_base = 0xc040, p.irq_line = 11, p.error_ctx = (void *)"virtio-console";
     virtio_console_init(&vmm.hvc, &p, vmm_tx, &vmm.hvc_line);
     pci_bus_add(&vmm.pci, 2, &vmm.hvc.vp.pci);
+    return 1;
+}
+
+/* The local APIC and IO-APIC, found by the guest through an MP table in
+ * the BIOS area: on by default for Linux, apic="yes|no" decides. */
+static int vmm_apic(const struct vmm_config *c)
+{
+    vmm.apic = c->apic[0] ? !strcmp(c->apic, "yes") : !vmm.flat && vmm.entry.long_mode;
+    if (!vmm.apic)
+        return 1;
+    if (vmm.mem.size < 0x100000) {
+        printf("error: apic=\"yes\" needs at least 1 MiB of guest RAM (for the MP table)\n");
+        return 0;
+    }
+    lapic_init(&vmm.lapic, 0, 0, (struct vmm_clock){ vmm_now_ns, 0 },
+               (struct lapic_tsc){ vmm_guest_tsc_to_ns, 0 }, (struct lapic_eoi){ vmm_lapic_eoi, 0 });
+    ioapic_init(&vmm.ioapic, 1, vmm_ioapic_deliver, 0);
+    static const struct mptable_pci_irq pci[] = { { 1, 1, VMM_PCI_PIN_FIRST }, { 2, 1, VMM_PCI_PIN_FIRST + 1 } };
+    uint32_t r[4];
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1), "c"(0));
+    vmm_cpuid_filter(1, 0, r, true);
+    struct mptable_config mp = { .apic_id = 0, .ioapic_id = 1, .cpu_signature = r[0],
+                                 .cpu_features = r[3], .pci_irqs = pci, .pci_irq_count = 2 };
+    if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) < 0) {
+        printf("error: cannot write the MP table\n");
+        return 0;
+    }
     return 1;
 }
 
@@ -642,7 +932,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
     rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
-    if (!vmm_pci(&cfg))
+    if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
         return 1;
     vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);
@@ -667,6 +957,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         printf("error: cannot start the vCPU: %s\n", cairn_status_name(st));
         return 1;
     }
-    printf("booting %s '%s' with %lu KiB of RAM\n", vmm_kind(), cfg.kernel, cfg.ram >> 10);
+    printf("booting %s '%s' with %lu KiB of RAM%s\n", vmm_kind(), cfg.kernel, cfg.ram >> 10,
+           vmm.apic ? ", local APIC and IO-APIC" : "");
     cairn_block_forever();
 }

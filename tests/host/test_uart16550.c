@@ -35,6 +35,7 @@ static int setup(void **state)
     line = false;
     edges = 0;
     uart16550_init(&u, tx, NULL, (struct vmm_irq){ irq_set, NULL }, 4);
+    uart16550_write(&u, COM1 + 4, 1, 0x08); /* OUT2, as a PC's driver sets it */
     return 0;
 }
 
@@ -185,6 +186,18 @@ static void test_iir_priority(void **state)
     assert_true(uart16550_receive(&u, 'z'));
 }
 
+/* On a PC, OUT2 connects the interrupt output to the PIC. */
+static void test_out2_gates_irq(void **state)
+{
+    out8(4, 0);
+    out8(1, 0x02); /* THRE interrupt: pending at once */
+    assert_false(line);
+    out8(4, 0x08);
+    assert_true(line);
+    out8(4, 0);
+    assert_false(line);
+}
+
 /* Any access sequence is safe, and the state stays sane. */
 static void test_random(void **state)
 {
@@ -217,6 +230,7 @@ int main(void)
         cmocka_unit_test_setup(test_thri_reenable, setup),
         cmocka_unit_test_setup(test_rx_fifo, setup),
         cmocka_unit_test_setup(test_iir_priority, setup),
+        cmocka_unit_test_setup(test_out2_gates_irq, setup),
         cmocka_unit_test_setup(test_random, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,9 +74,10 @@ static uint8_t pending_iir(const struct uart16550 *d)
     return IIR_NONE;
 }
 
+/* On a PC the chip's interrupt output reaches the PIC through OUT2. */
 static void update_irq(struct uart16550 *d)
 {
-    bool level = pending_iir(d) != IIR_NONE;
+    bool level = pending_iir(d) != IIR_NONE && (d->mcr & MCR_OUT2);
     if (level != d->irq_level) {
         d->irq_level = level;
         vmm_irq_set(&d->irq, d->irq_line, level);
@@ -234,6 +235,7 @@ static void write_byte(struct uart16550 *d, unsigned reg, uint8_t v)
         if ((d->mcr ^ v) & MCR_LOOP) /* receiver input switches source */
             rx_clear(d);
         d->mcr = v & 0x1f;
+        update_irq(d);
         update_msr(d);
         break;
     case REG_LSR: /* factory test; ignored */
