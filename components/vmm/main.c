@@ -282,6 +282,8 @@ static uint64_t vmm_gp(struct cairn_exc *x)
 #define MSR_DE_CFG     0xc0011029u
 #define EFER_WRITABLE  0x4901ull /* SCE LME NXE FFXSR */
 #define EFER_LMA       0x400ull
+#define EFER_LME       0x100ull
+#define CR0_PG         (1ull << 31)
 
 static bool vmm_pat_valid(uint64_t pat)
 {
@@ -313,8 +315,9 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         v = x->pat;
         break;
     case MSR_EFER:
-        if (wr && (v & ~(EFER_WRITABLE | EFER_LMA)))
-            return vmm_gp(x);
+        if (wr && ((v & ~(EFER_WRITABLE | EFER_LMA)) ||
+                   (((v ^ x->efer) & EFER_LME) && (x->cr0 & CR0_PG))))
+            return vmm_gp(x); /* reserved bits, or LME changed with paging on */
         if (wr)
             x->efer = (v & EFER_WRITABLE) | (x->efer & EFER_LMA), mtd |= CAIRN_MTD_EFER_PAT;
         v = x->efer;
@@ -352,7 +355,6 @@ static uint64_t vmm_msr(struct cairn_exc *x)
 
 /* ---- MMIO: the APICs ------------------------------------------------------------ */
 
-#define CR0_PG   (1ull << 31)
 #define CR4_PSE  (1ull << 4)
 #define CR4_PAE  (1ull << 5)
 #define PTE_P    1ull
