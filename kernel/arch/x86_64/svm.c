@@ -5,10 +5,12 @@
  * physical interrupts are taken by the kernel and the guest resumed.
  *
  * The VMM may set any guest state; the kernel keeps to itself what
- * protects the host: the intercepts of interrupts, NMIs and the SVM
- * instructions, the I/O and MSR permission maps (everything intercepted),
- * the ASID, the nested page table and EFER.SVME. Guest state the hardware
- * refuses ends in a VMEXIT_INVALID, reported as CAIRN_VM_INVALID.
+ * protects the host: the intercepts of interrupts, NMIs, the SVM
+ * instructions, MONITOR/MWAIT and XSETBV, the I/O permission map (every
+ * port intercepted), the MSR permission map (every MSR but those the VMCB
+ * switches), V_INTR_MASKING, the ASID, the nested page table and
+ * EFER.SVME. Guest state the hardware refuses ends in a VMEXIT_INVALID,
+ * reported as CAIRN_VM_INVALID.
  */
 #include "svm.h"
 #include <cairn/abi.h>
