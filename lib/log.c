@@ -95,3 +95,19 @@ const char *cairn_log_name(void)
 {
     return log_name;
 }
+
+size_t cairn_log_read(char *buf, size_t max)
+{
+    struct cairn_utcb *u = cairn_utcb_self();
+    struct cairn_msg m;
+    if (!cairn_env || !log_session)
+        return 0;
+    cairn_msg_begin(&m, u, CAIRN_LOG_READ);
+    if (cairn_rpc_call(log_session, u) != CAIRN_OK || u->untyped < 2)
+        return 0;
+    size_t n = u->mr[1];
+    if (n > CAIRN_LOG_READ_MAX || n > max || u->untyped < 2 + (n + 7) / 8)
+        return 0;
+    memcpy(buf, &u->mr[2], n);
+    return n;
+}

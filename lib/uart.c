@@ -1,5 +1,5 @@
 /*
- * 16550 UART: polled transmit only.
+ * 16550 UART: polled transmit and receive.
  */
 #include <cairn/uart.h>
 
@@ -9,6 +9,7 @@
 #define UART_THR     0 /* transmit holding register */
 #define UART_LSR     5 /* line status register      */
 #define UART_LSR_THRE 0x20
+#define UART_LSR_DR   0x01 /* data ready */
 
 uint64_t cairn_uart_claim(uint16_t base)
 {
@@ -30,4 +31,11 @@ void cairn_uart_write(uint16_t base, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         cairn_uart_putc(base, s[i]);
+}
+
+int cairn_uart_getc(uint16_t base)
+{
+    if (!(cairn_inb(base + UART_LSR) & UART_LSR_DR))
+        return -1;
+    return cairn_inb(base + UART_THR); /* the receive buffer, same port */
 }

@@ -65,6 +65,7 @@ class Scenario:
     timeout: float = DEFAULT_TIMEOUT
     expects: List[str] = field(default_factory=list)
     fails: List[str] = field(default_factory=list)
+    sends: List[tuple] = field(default_factory=list)  # (expects matched first, text)
     boot: str = "kernel"          # "kernel" (-kernel) or "grub" (ISO, -cdrom)
     exit: Optional[int] = None    # expected QEMU exit status
 
@@ -103,7 +104,7 @@ def parse_scenario(path):
         key = key.strip()
         if not sep or not key.isidentifier():
             raise ScenarioError(f"{where}: expected 'key: value', got '{line}'")
-        if key in ("expect", "fail"):
+        if key in ("expect", "fail", "send"):
             value = _text_value(rest)
         else:
             value = rest.strip()
@@ -140,6 +141,9 @@ def _parse_key(sc, key, value, where):
                                 "(is it built? make builds it)") from None
     elif key == "fail":
         sc.fails.append(value)
+    elif key == "send":
+        # typed on the serial console once the expects above it matched
+        sc.sends.append((len(sc.expects), value + "\n"))
     elif key == "boot":
         if value not in ("kernel", "grub"):
             raise ScenarioError(f"{where}: boot must be 'kernel' or 'grub', got '{value}'")
@@ -345,7 +349,8 @@ def run_scenario(sc, extra=(), log_name=None, echo=False):
     result = Result(sc.name, False, command=cmd)
     matcher = _Matcher(sc)
     stderr = []
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=ROOT,
+                            stdin=subprocess.PIPE if sc.sends else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         _pump(proc, sc, matcher, stderr, start, result, echo)
@@ -407,9 +412,21 @@ def _pump(proc, sc, matcher, stderr, start, result, echo):
                     sys.stdout.write(text)
                     sys.stdout.flush()
                 matcher.feed(text)
+                _send(proc, sc, matcher)
             else:
                 stderr.append(text)
     sel.close()
+
+
+def _send(proc, sc, matcher):
+    """Type the sends whose expects have matched on the serial console."""
+    while sc.sends and sc.sends[0][0] <= matcher.next and matcher.fail is None:
+        _, text = sc.sends.pop(0)
+        try:
+            proc.stdin.write(text.encode())
+            proc.stdin.flush()
+        except OSError:
+            return
 
 
 def _judge_exit(sc, matcher, result):

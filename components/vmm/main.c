@@ -90,7 +90,10 @@ static struct vmm {
     uint64_t port80;
     bool stopped;
     uint64_t de_cfg, hwcr;
-    uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */     /* AMD MSRs the guest may set and read back */
+    uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
+    bool input;                /* the console's input goes to the guest's UART */
+    uint8_t in_ring[256];      /* VMM_INPUT_RING: timer thread -> handler */
+    volatile uint32_t in_head, in_tail;     /* AMD MSRs the guest may set and read back */
     unsigned unknown_msrs;
     uint64_t exits[CAIRN_VM_EVT_COUNT];
     struct vmm_tally io[32], msr[32];
@@ -166,6 +169,7 @@ static void vmm_count(struct vmm_tally *t, uint32_t key)
 }
 
 static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr);
+static void vmm_input_drain(void);
 
 /* ---- start ------------------------------------------------------------ */
 
@@ -577,6 +581,8 @@ static uint64_t vmm_next_event_ns(void)
 /* Advance the timers; true if an interrupt waits for the guest. */
 static bool vmm_irq_pending(void)
 {
+    if (vmm.input)
+        vmm_input_drain();
     pit8254_update(&vmm.pit);
     if (!vmm.apic)
         return pic8259_pending(&vmm.pic);
@@ -627,23 +633,62 @@ static void vmm_publish_next(void)
     }
 }
 
+/* Console input (input="yes"): the timer thread polls core's LOG session
+ * and hands the bytes to the exit handler through this ring. */
+#define VMM_INPUT_RING    256u
+#define VMM_INPUT_POLL_NS 20000000ull
+
+static void vmm_input_poll(void)
+{
+    char buf[CAIRN_LOG_READ_MAX];
+    uint32_t head = vmm.in_head, room = VMM_INPUT_RING - (head - vmm.in_tail);
+    size_t n = cairn_log_read(buf, room < sizeof(buf) ? room : sizeof(buf));
+    for (size_t i = 0; i < n; i++)
+        vmm.in_ring[(head + i) % VMM_INPUT_RING] = (uint8_t)buf[i];
+    __asm__ volatile("" ::: "memory");
+    vmm.in_head = head + (uint32_t)n;
+    if (n) {
+        cairn_sm_up(vmm.sleep_sm); /* a HLT waiting for it */
+        cairn_ec_recall(vmm.vcpu);
+    }
+}
+
+/* In the handler: move received bytes into the UART while it takes them. */
+static void vmm_input_drain(void)
+{
+    uint32_t tail = vmm.in_tail;
+    __asm__ volatile("" ::: "memory");
+    while (tail != vmm.in_head && uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]))
+        tail++;
+    vmm.in_tail = tail;
+}
+
 /* The timer thread: recall the vCPU when the next device event is due, so
- * the handler sees it and injects the interrupt. It only reads next_ns. */
+ * the handler sees it and injects the interrupt; poll for console input.
+ * It only reads next_ns, which the handler publishes after each exit. */
 static void vmm_timer(void *arg, struct cairn_utcb *u)
 {
+    uint64_t recalled = UINT64_MAX, poll = 0;
     for (;;) {
-        uint64_t next = vmm.next_ns, now = vmm_now_ns(0);
-        if (next == UINT64_MAX) {
+        if (vmm.stopped) {
             cairn_sm_down(vmm.timer_sm, 0);
             continue;
         }
-        if (next > now && cairn_sm_down(vmm.timer_sm, cairn_rdtsc() + vmm_ns_to_tsc(next - now) + 1) ==
-                              CAIRN_OK)
-            continue; /* woken: the next event moved */
-        if (vmm.stopped)
-            cairn_sm_down(vmm.timer_sm, 0);
-        cairn_ec_recall(vmm.vcpu);
-        cairn_sm_down(vmm.timer_sm, 0); /* until the handler publishes the one after */
+        uint64_t now = vmm_now_ns(0), next = vmm.next_ns, wake;
+        if (next <= now && next != recalled) {
+            cairn_ec_recall(vmm.vcpu); /* due: the handler publishes the one after */
+            recalled = next;
+            continue;
+        }
+        wake = next > now ? next : UINT64_MAX;
+        if (vmm.input) {
+            if (now >= poll) {
+                vmm_input_poll();
+                poll = now + VMM_INPUT_POLL_NS;
+            }
+            wake = poll < wake ? poll : wake;
+        }
+        cairn_sm_down(vmm.timer_sm, wake == UINT64_MAX ? 0 : cairn_rdtsc() + vmm_ns_to_tsc(wake - now) + 1);
     }
 }
 
@@ -662,12 +707,14 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
         if (vmm_irq_pending())
             return CAIRN_MTD_RIP;
         uint64_t next = vmm_next_event_ns();
-        if (next == UINT64_MAX) {
+        if (next == UINT64_MAX && !vmm.input) {
             vmm_stop(x, "HLT with no interrupt to come", 0);
             return 0;
         }
         uint64_t now = vmm_now_ns(0);
-        if (next > now)
+        if (next == UINT64_MAX)
+            cairn_sm_down(vmm.sleep_sm, 0); /* until input arrives */
+        else if (next > now)
             cairn_sm_down(vmm.sleep_sm, cairn_rdtsc() + vmm_ns_to_tsc(next - now) + 1);
     }
 }
@@ -739,7 +786,7 @@ static uint64_t vmm_rom(const char *name, unsigned slot, const uint8_t **at)
 }
 
 struct vmm_config {
-    char kernel[64], initrd[64], disk[64], cmdline[512], apic[8];
+    char kernel[64], initrd[64], disk[64], cmdline[512], apic[8], input[8];
     uint64_t ram;
 };
 
@@ -774,6 +821,13 @@ static int vmm_config(struct vmm_config *c)
         c->apic[0] = 0;
     else if (st != XML_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
         printf("error: config: apic=\"...\" must be yes or no\n");
+        return 0;
+    }
+    st = xml_attr_string(&doc, root, "input", c->input, sizeof(c->input), 0);
+    if (st == XML_ABSENT)
+        c->input[0] = 0;
+    else if (st != XML_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
+        printf("error: config: input=\"...\" must be yes or no\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
@@ -936,6 +990,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
     if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
         return 1;
+    vmm.input = !strcmp(cfg.input, "yes");
     vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);
     vmm.timer_sm = cairn_sel_alloc(0);

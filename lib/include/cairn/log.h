@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Set the prefix name, claim COM1 (root task) and route printf to it.
@@ -19,3 +20,8 @@ const char *cairn_log_name(void);
 
 /* Write out a partial line, if any (before exiting). */
 void cairn_log_flush(void);
+
+/* Components: up to max (at most CAIRN_LOG_READ_MAX) bytes of console
+ * input from core's LOG session; 0 if none. Whoever asks gets the bytes:
+ * one component of a scenario should read. */
+size_t cairn_log_read(char *buf, size_t max);

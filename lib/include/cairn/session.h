@@ -62,7 +62,10 @@ enum cairn_service_op {
 };
 
 /* ---- sessions ----------------------------------------------------------- */
-enum cairn_log_op  { CAIRN_LOG_WRITE = 1 };         /* string                   */
+/* LOG_WRITE string; LOG_READ -> count, then up to CAIRN_LOG_READ_MAX bytes
+ * of console input packed into words (little-endian) */
+enum cairn_log_op  { CAIRN_LOG_WRITE = 1, CAIRN_LOG_READ = 2 };
+#define CAIRN_LOG_READ_MAX 64u
 /* ROM_ATTACH -> size, byte offset of the ROM in the receive window (below
  * 4 MiB: the window must hold offset + size); memory (typed) */
 enum cairn_rom_op  { CAIRN_ROM_ATTACH = 1 };
