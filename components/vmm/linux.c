@@ -41,6 +41,12 @@ static unsigned e820_map(struct e820 *m, uint64_t ram)
     return 4;
 }
 
+/* [at, at + len) lies below top. */
+static inline bool fits(uint64_t at, uint64_t len, uint64_t top)
+{
+    return len <= top && at <= top - len;
+}
+
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
 static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
@@ -120,36 +126,44 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
     uint64_t load = rd64(image + HDR_PREF_ADDR), need = rd32(image + HDR_INIT_SIZE);
     if (align < 0x1000 || (align & (align - 1)))
         return "bzImage kernel_alignment is not a power of two";
-    if (load < 0x100000 || (load & (align - 1)))
-        load = 0x1000000; /* 16 MiB, the usual CONFIG_PHYSICAL_START */
     if (need < kernel)
         need = kernel;
-    if (load + need > mem->size && image[HDR_RELOCATABLE]) /* small RAM: the lowest aligned spot */
+    /* The kernel must lie in RAM and in the 4 GiB identity map. pref_address
+     * and init_size are the image's to choose: compare without letting a
+     * sum wrap. A relocatable kernel goes elsewhere if its choice does not
+     * fit: to 16 MiB (CONFIG_PHYSICAL_START's default) or, in a small RAM,
+     * to the lowest aligned spot. */
+    uint64_t limit = mem->size < (1ull << 32) ? mem->size : 1ull << 32;
+    bool reloc = image[HDR_RELOCATABLE];
+    if (load < 0x100000 || (load & (align - 1)) || (reloc && !fits(load, need, limit)))
+        load = (0x1000000 + align - 1) & ~(align - 1);
+    if (reloc && !fits(load, need, limit))
         load = (0x100000 + align - 1) & ~(align - 1);
-    if (load + need + initrd_size > mem->size)
+    if (!fits(load, need, limit) || initrd_size > mem->size - load - need)
         return "guest RAM too small for this kernel and initrd";
 
-    uint8_t *ram = mem->base;
-    memcpy(ram + load, image + setup, kernel);
-
-    /* initrd: as high as the kernel allows, page aligned */
-    uint64_t initrd_at = 0, max = rd32(image + HDR_INITRD_MAX);
-    if (initrd_size) {
-        uint64_t top = mem->size < max + 1 ? mem->size : max + 1;
-        if (initrd_size > top)
-            return "initrd does not fit below the kernel's initrd_addr_max";
-        initrd_at = (top - initrd_size) & ~0xfffull;
-        if (initrd_at < load + need)
-            return "guest RAM too small for this kernel and initrd";
-        memcpy(ram + initrd_at, initrd, initrd_size);
-    }
-
-    /* command line */
     uint64_t cmax = rd32(image + HDR_CMDLINE_MAX), clen = strlen(cmdline);
     if (cmax > 0xfff)
         cmax = 0xfff;
     if (clen > cmax)
         return "command line longer than the kernel accepts";
+    uint64_t initrd_max = rd32(image + HDR_INITRD_MAX);
+    uint64_t initrd_top = mem->size < initrd_max + 1 ? mem->size : initrd_max + 1;
+    if (initrd_size && (initrd_size > initrd_top ||
+                        ((initrd_top - initrd_size) & ~0xfffull) < load + need))
+        return "the initrd does not fit between the kernel and initrd_addr_max";
+
+    /* checked: now write the guest's RAM */
+    uint8_t *ram = mem->base;
+    memcpy(ram + load, image + setup, kernel);
+
+    /* initrd: as high as the kernel allows, page aligned */
+    uint64_t initrd_at = 0;
+    if (initrd_size) {
+        initrd_at = (initrd_top - initrd_size) & ~0xfffull;
+        memcpy(ram + initrd_at, initrd, initrd_size);
+    }
+
     memcpy(ram + LOADER_CMDLINE, cmdline, clen + 1);
 
     /* boot_params */
@@ -188,7 +202,7 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
 /* The header's offset in the image, or -1. */
 static long multiboot_header(const uint8_t *image, uint64_t size)
 {
-    for (uint64_t off = 0; off + 32 <= size && off < 8192; off += 4)
+    for (uint64_t off = 0; off + 32 <= size && off + 32 <= 8192; off += 4) /* all in 8 KiB */
         if (rd32(image + off) == MB_MAGIC &&
             rd32(image + off) + rd32(image + off + 4) + rd32(image + off + 8) == 0)
             return (long)off;
