@@ -41,7 +41,7 @@ static uint64_t ec_stack_prepare(struct cairn_ec *e, uint64_t pd, void *fn, void
 }
 
 static uint64_t ec_create(struct cairn_ec *e, uint64_t pd, uint64_t evt_base, void *fn,
-                          void *arg, int global)
+                          void *arg, int global, unsigned cpu)
 {
     uint64_t sp = ec_stack_prepare(e, pd, fn, arg);
     uint64_t ip = global ? (uintptr_t)cairn_thread_entry : 0;
@@ -50,7 +50,7 @@ static uint64_t ec_create(struct cairn_ec *e, uint64_t pd, uint64_t evt_base, vo
     e->sc = 0;
     if (!sp || !e->ec)
         return CAIRN_ENOMEM;
-    return cairn_create_ec(e->ec, pd, 0, e->utcb, sp, evt_base, ip, global);
+    return cairn_create_ec(e->ec, pd, cpu, e->utcb, sp, evt_base, ip, global);
 }
 
 uint64_t cairn_thread_bind(struct cairn_ec *t, unsigned prio, unsigned quantum_us)
@@ -68,7 +68,13 @@ uint64_t cairn_thread_bind(struct cairn_ec *t, unsigned prio, unsigned quantum_u
 uint64_t cairn_thread_create(struct cairn_ec *t, uint64_t pd, uint64_t evt_base,
                              cairn_thread_fn fn, void *arg, unsigned prio, unsigned quantum_us)
 {
-    uint64_t st = ec_create(t, pd, evt_base, (void *)fn, arg, 1);
+    return cairn_thread_create_cpu(t, 0, pd, evt_base, fn, arg, prio, quantum_us);
+}
+
+uint64_t cairn_thread_create_cpu(struct cairn_ec *t, unsigned cpu, uint64_t pd, uint64_t evt_base,
+                                 cairn_thread_fn fn, void *arg, unsigned prio, unsigned quantum_us)
+{
+    uint64_t st = ec_create(t, pd, evt_base, (void *)fn, arg, 1, cpu);
 
     if (st != CAIRN_OK || !prio)
         return st;
@@ -78,7 +84,7 @@ uint64_t cairn_thread_create(struct cairn_ec *t, uint64_t pd, uint64_t evt_base,
 uint64_t cairn_handler_create(struct cairn_ec *h, uint64_t pd, uint64_t evt_base,
                               cairn_handler_fn fn, void *arg)
 {
-    return ec_create(h, pd, evt_base, (void *)fn, arg, 0);
+    return ec_create(h, pd, evt_base, (void *)fn, arg, 0, 0);
 }
 
 uint64_t cairn_portal_create(uint64_t *pt, const struct cairn_ec *h, uint64_t mtd,

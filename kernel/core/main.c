@@ -15,6 +15,7 @@
 #include "paging.h"
 #include "root.h"
 #include "sched.h"
+#include "smp.h"
 #include "space.h"
 #include "x86.h"
 
@@ -46,6 +47,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     paging_init(mem_max_phys());
     pd_kernel_space.cr3 = paging_master_cr3;
     cpu_init(0);
+    kernel_lock(); /* the APs wait for it until the boot CPU leaves the kernel */
     idt_init();
     fpu_init();
     mem_init();
@@ -58,13 +60,14 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     struct acpi_madt_info madt;
     acpi_madt((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1), &madt);
     unsigned found = madt.cpus ? madt.cpus : 1;
+    sched_init_cpu(0);
+    smp_boot(&madt);
     space_host_reserve(madt.ioapic, madt.ioapic ? 4096 : 0);
     irq_init(irq_arch_init(madt.ioapic, madt.ioapic_gsi), madt.isa_gsi, madt.isa_flags);
     hip_init(found, tsc_khz, features, asids, boot_tsc);
     hip->gsi_count = irq_count();
     for (unsigned i = 0; i < 16; i++)
         hip->isa_gsi[i] = madt.isa_gsi[i];
-    sched_init_cpu(0);
 
     uint64_t avail = 0;
     for (unsigned i = 0; i < mem_count; i++)

@@ -7,6 +7,7 @@
 #include "regs.h"
 #include "sc.h"
 #include "sm.h"
+#include "smp.h"
 
 void sched_init_cpu(unsigned cpu)
 {
@@ -33,8 +34,10 @@ void sched_ready(struct sc *sc)
     list_add_tail(&p->rq[sc->prio], &sc->link);
     p->prio_mask[sc->prio / 64] |= 1ull << (sc->prio % 64);
     sc->queued = true;
-    if (!p->cur_sc || sc->prio > p->cur_sc->prio)
+    if (!p->cur_sc || sc->prio > p->cur_sc->prio) {
         p->resched = true;
+        smp_kick(sc->cpu); /* another CPU's queue: make it look */
+    }
 }
 
 void sched_remove(struct sc *sc)

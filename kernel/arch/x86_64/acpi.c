@@ -49,10 +49,17 @@ static void acpi_madt_parse(const struct acpi_sdt *madt, struct acpi_madt_info *
 {
     const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8, *end = (const uint8_t *)madt + madt->length;
     for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
-        if (p[0] == 0 && p[1] >= 8 && (p[4] & 1)) /* processor local APIC, enabled */
+        if (p[0] == 0 && p[1] >= 8 && (p[4] & 1)) { /* processor local APIC, enabled */
+            if (info->cpus < sizeof(info->apic_ids))
+                info->apic_ids[info->cpus] = p[3];
             info->cpus++;
-        if (p[0] == 9 && p[1] >= 16 && (p[8] & 1)) /* processor local x2APIC, enabled */
+        }
+        if (p[0] == 9 && p[1] >= 16 && (p[8] & 1)) { /* processor local x2APIC, enabled */
+            uint32_t id = *(const uint32_t *)(p + 4);
+            if (info->cpus < sizeof(info->apic_ids)) /* 0xff: not reachable in xAPIC mode */
+                info->apic_ids[info->cpus] = id < 0xff ? (uint8_t)id : 0xff;
             info->cpus++;
+        }
         if (p[0] == 1 && p[1] >= 12 && !info->ioapic) { /* I/O APIC */
             info->ioapic = *(const uint32_t *)(p + 4);
             info->ioapic_gsi = *(const uint32_t *)(p + 8);

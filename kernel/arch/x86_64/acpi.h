@@ -6,6 +6,7 @@
 /* What the MADT says. Without a usable MADT: no CPU counted, no I/O APIC. */
 struct acpi_madt_info {
     unsigned cpus;           /* enabled processors                        */
+    uint8_t apic_ids[64];    /* their local APIC IDs (the first 64, xAPIC IDs below 256) */
     uint64_t ioapic;         /* physical address of the first I/O APIC, 0 if none */
     unsigned ioapic_gsi;     /* its first GSI                             */
     uint8_t isa_gsi[16];     /* GSI of each ISA IRQ (overrides applied)   */

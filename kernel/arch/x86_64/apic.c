@@ -16,6 +16,7 @@
 
 static volatile uint32_t *apic;
 static uint64_t apic_khz, tsc_khz;
+uint64_t tsc_khz_boot;
 
 static inline void apic_write(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
 static inline uint32_t apic_read(unsigned reg) { return apic[reg / 4]; }
@@ -33,8 +34,15 @@ void apic_init(void)
 {
     pic_disable();
     uint64_t base = rdmsr(0x1b);
-    wrmsr(0x1b, base | 0x800); /* global enable */
     apic = kmap_mmio(base & ~0xfffull);
+    apic_init_local();
+    cpus[0].apic_id = apic_read(0x20) >> 24;
+}
+
+/* This CPU's APIC (all sit at the same address): enabled, timer masked. */
+void apic_init_local(void)
+{
+    wrmsr(0x1b, rdmsr(0x1b) | 0x800); /* global enable */
     apic_write(APIC_SVR, 0x100 | VEC_SPURIOUS);
     apic_write(APIC_TPR, 0);
     apic_write(APIC_TIMER_DIV, 0xb); /* divide by 1 */
@@ -43,8 +51,22 @@ void apic_init(void)
 
 void apic_eoi(void) { apic_write(APIC_EOI, 0); }
 
-/* Only the boot CPU runs so far: its APIC ID for every CPU number. */
-unsigned apic_id(unsigned cpu) { return apic_read(0x20) >> 24; }
+unsigned apic_id(unsigned cpu) { return cpus[cpu].apic_id; }
+
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define APIC_ICR_BUSY (1u << 12)
+
+void apic_ipi_raw(unsigned id, uint32_t icr_low)
+{
+    for (unsigned i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & APIC_ICR_BUSY); i++)
+        __asm__ volatile("pause");
+    apic_write(APIC_ICR_HI, id << 24);
+    apic_write(APIC_ICR_LO, icr_low);
+}
+
+/* A fixed interrupt to the CPU with APIC ID id. */
+void apic_ipi(unsigned id, unsigned vector) { apic_ipi_raw(id, vector); }
 
 /* Count TSC and APIC ticks over 10 ms of PIT channel 2. */
 uint64_t apic_calibrate(void)
@@ -61,7 +83,7 @@ uint64_t apic_calibrate(void)
     uint64_t t1 = rdtsc();
     uint32_t used = 0xffffffff - apic_read(APIC_TIMER_CUR);
     apic_write(APIC_TIMER_INIT, 0);
-    tsc_khz = (t1 - t0) / 10;
+    tsc_khz = tsc_khz_boot = (t1 - t0) / 10;
     apic_khz = used / 10;
     if (!apic_khz)
         apic_khz = 1;

@@ -49,4 +49,5 @@
 #define VEC_EVENT   0x101 /* regs.vec after an event reply: return by iret */
 #define VEC_GSI_BASE 0x30 /* GSI g arrives at VEC_GSI_BASE + g (irq.h: IRQ_MAX) */
 #define VEC_TIMER   0xf0
+#define VEC_KICK    0xf1 /* another CPU: reschedule, or flush the TLB (smp.c) */
 #define VEC_SPURIOUS 0xff

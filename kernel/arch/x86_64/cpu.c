@@ -64,8 +64,12 @@ void cpu_init(unsigned id)
     struct cpu *c = &cpus[id];
     c->self = c;
     c->pc.id = id;
-    c->kstack_top = (uint64_t)cpu0_stack + KSTACK_SIZE;
-    c->tss.ist[0] = (uint64_t)cpu0_fault_stack + sizeof(cpu0_fault_stack);
+    if (id == 0) { /* the APs' stacks come from smp_boot */
+        c->kstack_top = (uint64_t)cpu0_stack + KSTACK_SIZE;
+        c->fault_stack_top = (uint64_t)cpu0_fault_stack + sizeof(cpu0_fault_stack);
+    }
+    c->tss.rsp[0] = c->kstack_top;
+    c->tss.ist[0] = c->fault_stack_top;
     c->tss.iomap_base = 0xffff; /* beyond the limit: no ports */
     memset(c->tss.iomap, 0xff, sizeof(c->tss.iomap));
     cpu_load_gdt(c);

@@ -28,6 +28,10 @@ struct cpu {
     struct pd *io_owner;  /* whose ports are in the TSS bitmap */
     struct ec *fpu_owner;
     bool fpu_trap;        /* CR0.TS is set                   */
+    bool tlb_flush;       /* another CPU asks for a TLB flush (smp.c) */
+    unsigned apic_id;
+    uint64_t fault_stack_top; /* NMI and #DF (IST 1) */
+    uint64_t svm_host_pa; /* SVM: where VMRUN saves this CPU's host state */
     uint64_t gdt[8];
     struct tss tss __attribute__((aligned(16)));
 };
@@ -45,6 +49,12 @@ static inline struct cpu *cpu_this(void)
 void cpu_init(unsigned id);
 void idt_init(void);
 void apic_init(void);
+void apic_init_local(void);   /* an AP's own APIC, after apic_init on the BSP */
+void apic_ipi(unsigned apic_id, unsigned vector);
+void apic_ipi_raw(unsigned apic_id, uint32_t icr_low);
+extern uint64_t tsc_khz_boot;
+struct acpi_madt_info;
+void smp_boot(const struct acpi_madt_info *madt);
 void apic_eoi(void);
 unsigned apic_id(unsigned cpu);
 uint64_t apic_calibrate(void); /* returns TSC kHz */

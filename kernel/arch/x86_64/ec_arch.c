@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "string.h"
 #include "svm.h"
+#include "smp.h"
 #include "x86.h"
 
 _Noreturn void idle_loop(void);
@@ -59,8 +60,10 @@ void pd_arch_io_changed(struct pd *pd)
 
 void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size)
 {
+    if (cpu_count > 1)
+        smp_tlb_shootdown(); /* the PD may be loaded on another CPU */
     if (cpu_this()->space != pd)
-        return; /* one CPU: a PD not loaded has no TLB entries (no PCID) */
+        return; /* a PD not loaded here has no TLB entries here (no PCID) */
     if (size > 64 * PAGE_SIZE) {
         write_cr3(pd->cr3);
         return;
@@ -211,8 +214,13 @@ uint64_t ec_arch_ip(const struct ec *ec)
 _Noreturn void intr_user(struct regs *r);
 _Noreturn void intr_user(struct regs *r)
 {
+    kernel_lock();
     struct ec *ec = cpu_this()->pc.cur;
     unsigned v = (unsigned)r->vec;
+    if (v == VEC_KICK) { /* another CPU: a TLB flush (done in kernel_lock) or the run queue */
+        apic_eoi();
+        sched_dispatch();
+    }
     if (v == VEC_TIMER) {
         apic_eoi();
         sched_timer();
@@ -240,6 +248,12 @@ _Noreturn void intr_kernel(struct regs *r);
 _Noreturn void intr_kernel(struct regs *r)
 {
     unsigned v = (unsigned)r->vec;
+    if (v >= 32) /* from the idle loop (no lock), or inside the kernel (ours) */
+        kernel_lock();
+    if (v == VEC_KICK) {
+        apic_eoi();
+        sched_dispatch();
+    }
     if (v == VEC_TIMER) {
         apic_eoi();
         sched_timer();

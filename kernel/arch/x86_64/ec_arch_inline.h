@@ -6,6 +6,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "pd.h"
+#include "smp.h"
 #include "svm.h"
 #include "x86.h"
 
@@ -16,10 +17,11 @@ void ec_arch_switch_io(struct cpu *c, struct pd *pd);
 
 static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(struct ec *ec)
 {
+    if (unlikely(ec->vcpu))
+        vcpu_arch_run(ec); /* it drops the kernel lock around VMRUN */
+    kernel_unlock();
     if (likely(ec->regs.vec == VEC_SYSCALL))
         ret_user_sysret(&ec->regs);
-    if (unlikely(ec->vcpu))
-        vcpu_arch_run(ec);
     ret_user_iret(&ec->regs);
 }
 

@@ -72,6 +72,7 @@ sched_dispatch:
     .global idle_loop
 idle_loop:
     mov     %gs:CPU_KSTACK, %rsp
+    call    kernel_unlock               /* an interrupt takes it again */
 1:  sti
     hlt
     cli

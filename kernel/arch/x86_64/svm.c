@@ -24,6 +24,7 @@
 #include "pd.h"
 #include "sched.h"
 #include "string.h"
+#include "smp.h"
 #include "x86.h"
 
 #define MISC1_INTR     (1u << 0)
@@ -61,7 +62,8 @@
 
 void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
 
-static uint64_t svm_iopm_pa, svm_msrpm_pa, svm_host_save_pa;
+static uint64_t svm_iopm_pa, svm_msrpm_pa;
+static int svm_on;
 static unsigned svm_asids;
 
 /* MSRs whose guest value lives in the VMCB, loaded and saved around every
@@ -90,9 +92,8 @@ int svm_init(void)
         return 0;
     cpuid(0x8000000a, 0, r);
     svm_asids = r[1];
-    void *hsave = palloc_alloc(0), *host = palloc_alloc(0);
     uint8_t *iopm = palloc_alloc(2), *msrpm = palloc_alloc(1);
-    if (!hsave || !host || !iopm || !msrpm || svm_asids < 2)
+    if (!iopm || !msrpm || svm_asids < 2)
         return 0;
     memset(iopm, 0xff, 4 * PAGE_SIZE); /* 12 KiB used: every port intercepted */
     memset(msrpm, 0xff, 2 * PAGE_SIZE); /* every MSR intercepted, but ... */
@@ -100,13 +101,27 @@ int svm_init(void)
         svm_msr_pass(msrpm, svm_msr_direct[i]); /* ... those the VMCB holds */
     svm_iopm_pa = virt_to_phys(iopm);
     svm_msrpm_pa = virt_to_phys(msrpm);
-    svm_host_save_pa = virt_to_phys(host);
+    if (!svm_init_cpu(0))
+        return 0;
+    svm_on = 1;
+    return 1;
+}
+
+/* This CPU's part: EFER.SVME and its host save areas. */
+int svm_init_cpu(unsigned id)
+{
+    if (!svm_iopm_pa)
+        return 0;
+    void *hsave = palloc_alloc(0), *host = palloc_alloc(0);
+    if (!hsave || !host)
+        return 0;
+    cpus[id].svm_host_pa = virt_to_phys(host);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
     return 1;
 }
 
-int svm_available(void) { return svm_host_save_pa != 0; }
+int svm_available(void) { return svm_on; }
 
 static void vcpu_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
 {
@@ -134,7 +149,7 @@ static void vcpu_reset(struct vmcb *v)
 
 int vcpu_arch_create(struct ec *ec)
 {
-    if (!svm_host_save_pa)
+    if (!svm_on)
         return CAIRN_EFEAT;
     struct vmcb *v = palloc_alloc(0);
     if (!v)
@@ -184,7 +199,9 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         v->efer |= EFER_SVME;
         v->vintr |= VINTR_MASKING;
         v->rax = ec->regs.rax;
-        svm_vmrun(virt_to_phys(v), &ec->regs, svm_host_save_pa);
+        kernel_unlock();
+        svm_vmrun(virt_to_phys(v), &ec->regs, cpu_this()->svm_host_pa);
+        kernel_lock();
         ec->regs.rax = v->rax;
         /* An event whose delivery the exit cut short is delivered again
          * at the next VMRUN (the VMM sees it as MTD_INJ and may replace it). */

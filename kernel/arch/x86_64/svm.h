@@ -55,6 +55,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "vmcb layout");
 
 /* Enable SVM on this CPU; 0 if the CPU has none. */
 int svm_init(void);
+/* An AP's part of it (the boot CPU's is in svm_init); 0 without SVM. */
+int svm_init_cpu(unsigned id);
 /* SVM is enabled: VM PDs may be made. */
 int svm_available(void);
 /* A vCPU's VMCB, in the reset state; ENOMEM / EFEAT. */

@@ -49,6 +49,10 @@ uintptr_t cairn_utcb_va_alloc(void);
 uint64_t cairn_thread_create(struct cairn_ec *t, uint64_t pd, uint64_t evt_base,
                              cairn_thread_fn fn, void *arg, unsigned prio, unsigned quantum_us);
 
+/* The same on CPU `cpu` (its SC, bound now or later, runs there). */
+uint64_t cairn_thread_create_cpu(struct cairn_ec *t, unsigned cpu, uint64_t pd, uint64_t evt_base,
+                                 cairn_thread_fn fn, void *arg, unsigned prio, unsigned quantum_us);
+
 /* Bind an SC to a thread made with prio 0; it starts running. */
 uint64_t cairn_thread_bind(struct cairn_ec *t, unsigned prio, unsigned quantum_us);
 

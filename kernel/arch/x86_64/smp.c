@@ -1,0 +1,157 @@
+/*
+ * SMP (x86_64): the kernel lock, IPIs, and starting the application
+ * processors (smp.h).
+ *
+ * Start-up: the code in ap.S is copied to SMP_TRAMPOLINE; each AP gets
+ * INIT, then two start-up IPIs with that page's number, goes to long mode
+ * on a boot page table (the kernel half plus an executable identity map
+ * of the first 2 MiB) and enters ap_main on its own kernel stack. APs are
+ * started one at a time; one that does not come up within 100 ms is left
+ * out.
+ *
+ * TLB shootdown: the CPU holding the lock sets a flag for every other CPU
+ * and kicks it; a kicked CPU enters the kernel and, spinning for the
+ * lock, sees its flag, flushes and clears it. An entry that cannot get
+ * the lock therefore always makes progress for the holder.
+ */
+#include "smp.h"
+#include "acpi.h"
+#include "arch.h"
+#include "console.h"
+#include "cpu.h"
+#include "palloc.h"
+#include "paging.h"
+#include "sched.h"
+#include "string.h"
+#include "svm.h"
+#include "x86.h"
+
+#define SMP_TRAMPOLINE 0x1000u /* ap.S AP_BASE; the boot page tables follow */
+#define SMP_PML4       0x2000u
+#define SMP_PDPT       0x3000u
+#define SMP_PD         0x4000u
+
+static volatile unsigned klock_owner; /* CPU number + 1, 0: free */
+static volatile unsigned ap_booting, ap_up;
+
+static inline unsigned smp_me(void) { return percpu()->id + 1; }
+
+static void smp_poll_flush(void)
+{
+    struct cpu *c = cpu_this();
+    if (c->tlb_flush) {
+        write_cr3(read_cr3());
+        __atomic_store_n(&c->tlb_flush, false, __ATOMIC_RELEASE);
+    }
+}
+
+void kernel_lock(void)
+{
+    unsigned me = smp_me(), free = 0;
+    if (klock_owner == me)
+        return;
+    while (!__atomic_compare_exchange_n(&klock_owner, &free, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+        free = 0;
+        smp_poll_flush();
+        __asm__ volatile("pause");
+    }
+}
+
+void kernel_unlock(void)
+{
+    if (klock_owner == smp_me())
+        __atomic_store_n(&klock_owner, 0, __ATOMIC_RELEASE);
+}
+
+void smp_kick(unsigned cpu)
+{
+    if (cpu != percpu()->id && cpu < cpu_count)
+        apic_ipi(cpus[cpu].apic_id, VEC_KICK);
+}
+
+void smp_tlb_shootdown(void)
+{
+    unsigned me = percpu()->id;
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (i != me) {
+            __atomic_store_n(&cpus[i].tlb_flush, true, __ATOMIC_RELEASE);
+            apic_ipi(cpus[i].apic_id, VEC_KICK);
+        }
+    for (unsigned i = 0; i < cpu_count; i++)
+        while (i != me && __atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE))
+            __asm__ volatile("pause");
+}
+
+static void smp_delay_us(uint64_t us)
+{
+    uint64_t end = rdtsc() + us * tsc_khz_boot / 1000;
+    while (rdtsc() < end)
+        __asm__ volatile("pause");
+}
+
+_Noreturn void ap_main(void);
+_Noreturn void ap_main(void)
+{
+    unsigned id = ap_booting;
+    write_cr3(paging_master_cr3);
+    cpu_init(id);
+    apic_init_local();
+    svm_init_cpu(id);
+    __atomic_store_n(&ap_up, id, __ATOMIC_RELEASE);
+    kernel_lock();
+    sched_dispatch();
+}
+
+/* The boot page table: the kernel's upper half, and the first 2 MiB
+ * identity-mapped and executable for the trampoline. */
+static void smp_boot_tables(void)
+{
+    uint64_t *pml4 = phys_to_virt(SMP_PML4), *pdpt = phys_to_virt(SMP_PDPT), *pd = phys_to_virt(SMP_PD);
+    memcpy(pml4, phys_to_virt(paging_master_cr3), PAGE_SIZE);
+    memset(pdpt, 0, PAGE_SIZE);
+    memset(pd, 0, PAGE_SIZE);
+    pml4[0] = SMP_PDPT | PTE_P | PTE_W;
+    pdpt[0] = SMP_PD | PTE_P | PTE_W;
+    pd[0] = PTE_P | PTE_W | PTE_PS;
+}
+
+void smp_boot(const struct acpi_madt_info *madt)
+{
+    extern char ap_start[], ap_end[], ap_cr3[], ap_stack[], ap_entry[];
+    unsigned self = cpus[0].apic_id, n = madt->cpus < MAX_CPUS ? madt->cpus : MAX_CPUS;
+    if (n > sizeof(madt->apic_ids))
+        n = sizeof(madt->apic_ids);
+    uint8_t *tramp = phys_to_virt(SMP_TRAMPOLINE);
+    memcpy(tramp, ap_start, (size_t)(ap_end - ap_start));
+    smp_boot_tables();
+    *(uint64_t *)(tramp + (ap_cr3 - ap_start)) = SMP_PML4;
+    *(uint64_t *)(tramp + (ap_entry - ap_start)) = (uint64_t)ap_main;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned apic = madt->apic_ids[i], id = cpu_count;
+        if (apic == self || apic == 0xff)
+            continue;
+        uint8_t *stack = palloc_alloc(2), *fault = palloc_alloc(0);
+        if (!stack || !fault)
+            break;
+        cpus[id].kstack_top = (uint64_t)stack + KSTACK_SIZE;
+        cpus[id].fault_stack_top = (uint64_t)fault + PAGE_SIZE;
+        cpus[id].apic_id = apic;
+        sched_init_cpu(id);
+        *(uint64_t *)(tramp + (ap_stack - ap_start)) = cpus[id].kstack_top;
+        ap_booting = id;
+        apic_ipi_raw(apic, 0x4500); /* INIT */
+        smp_delay_us(10000);
+        for (unsigned k = 0; k < 2 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; k++) {
+            apic_ipi_raw(apic, 0x4600 | SMP_TRAMPOLINE >> 12); /* start-up */
+            smp_delay_us(200);
+        }
+        for (unsigned t = 0; t < 1000 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; t++)
+            smp_delay_us(100);
+        if (__atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id) {
+            kprintf("[kernel] CPU with APIC ID %u did not start\n", apic);
+            break;
+        }
+        cpu_count = id + 1;
+    }
+}
