@@ -137,8 +137,12 @@ _Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
         unsigned untyped = h->utcb->untyped, typed = h->utcb->typed;
         if (unlikely(!ipc_msg_ok(untyped, typed)))
             ec_sys_ret(h, CAIRN_EPAR);
-        if (!c->dead)
-            ipc_transfer(h, c, untyped, typed);
+        if (unlikely(c->dead)) {
+            h->caller = NULL;
+            c->callee = NULL;
+            sched_dispatch();
+        }
+        ipc_transfer(h, c, untyped, typed);
         SYS_STATUS(&c->regs, CAIRN_OK);
     }
     h->caller = NULL;

@@ -47,7 +47,6 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     paging_init(mem_max_phys());
     pd_kernel_space.cr3 = paging_master_cr3;
     cpu_init(0);
-    kernel_lock(); /* the APs wait for it until the boot CPU leaves the kernel */
     idt_init();
     fpu_init();
     mem_init();
@@ -61,7 +60,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     acpi_madt((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1), &madt);
     unsigned found = madt.cpus ? madt.cpus : 1;
     sched_init_cpu(0);
-    smp_boot(&madt);
+    smp_boot(&madt); /* takes the kernel lock: the APs wait until we leave */
     space_host_reserve(madt.ioapic, madt.ioapic ? 4096 : 0);
     irq_init(irq_arch_init(madt.ioapic, madt.ioapic_gsi), madt.isa_gsi, madt.isa_flags);
     hip_init(found, tsc_khz, features, asids, boot_tsc);

@@ -8,7 +8,6 @@
 #include "console.h"
 #include "percpu.h"
 #include "sched.h"
-#include "smp.h"
 #include "ec.h"
 #include "ipc.h"
 #include "irq.h"
@@ -229,7 +228,7 @@ static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
 _Noreturn void syscall_handler(struct regs *r);
 _Noreturn void syscall_handler(struct regs *r)
 {
-    kernel_lock();
+    /* entry.S took the kernel lock */
     struct ec *ec = sched_current();
     unsigned nr = SYS_NR(r);
     if (unlikely(nr >= CAIRN_SYS_COUNT))

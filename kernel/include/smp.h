@@ -11,8 +11,30 @@
  */
 #pragma once
 
-void kernel_lock(void);
-void kernel_unlock(void);
+#include <stdbool.h>
+
+/* Set once a second CPU starts: until then (and on a machine with one
+ * CPU) the lock costs a test of this flag. */
+extern bool smp_on;
+
+void kernel_lock_slow(void);
+void kernel_unlock_slow(void); /* the same, out of line (for assembly) */
+
+static inline __attribute__((always_inline)) void kernel_lock(void)
+{
+    if (__builtin_expect(smp_on, 0))
+        kernel_lock_slow();
+}
+
+/* The holder: CPU number + 1, 0 when free (and always 0 with one CPU). */
+extern volatile unsigned klock_owner;
+
+/* Every way out of the kernel holds the lock (with one CPU the word stays
+ * 0): dropping it is one store. */
+static inline __attribute__((always_inline)) void kernel_unlock(void)
+{
+    __atomic_store_n(&klock_owner, 0, __ATOMIC_RELEASE);
+}
 /* Make `cpu` look at its run queue (an SC became ready there). */
 void smp_kick(unsigned cpu);
 /* No CPU keeps a stale TLB entry of a user address space: each other

@@ -40,6 +40,9 @@
 
 #define KSTACK_SIZE 16384
 
+#define RFLAGS_IF     0x200
+#define RFLAGS_FIXED  0x002
+
 /* struct cpu (kernel/arch/x86_64/cpu.h) offsets used by entry.S */
 #define CPU_KSTACK     0
 #define CPU_USER_RSP   8

@@ -41,9 +41,7 @@ extern struct cpu cpus[MAX_CPUS];
 
 static inline struct cpu *cpu_this(void)
 {
-    struct cpu *c;
-    __asm__ volatile("mov %%gs:24, %0" : "=r"(c));
-    return c;
+    return (struct cpu *)cpu_base();
 }
 
 void cpu_init(unsigned id);

@@ -22,9 +22,7 @@ static struct fpu_state fpu_initial;
 
 _Static_assert(sizeof(struct regs) % 16 == 0, "frame end must be 16-byte aligned");
 
-#define RFLAGS_IF     0x200ull
 #define RFLAGS_USER   0xdd5ull /* CF PF AF ZF SF TF DF OF */
-#define RFLAGS_FIXED  0x002ull
 
 static inline int canonical_user(uint64_t a) { return a < CAIRN_USER_END; }
 
@@ -32,15 +30,6 @@ void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp)
 {
     ec->regs = (struct regs){ .rip = ip, .rsp = sp, .cs = USER_CS, .ss = USER_SS,
                               .rflags = RFLAGS_IF | RFLAGS_FIXED, .vec = VEC_SYSCALL };
-}
-
-void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg)
-{
-    ec->regs.rip = ip;
-    ec->regs.rsp = ec->sp;
-    ec->regs.rdi = arg;
-    ec->regs.rflags = RFLAGS_IF | RFLAGS_FIXED;
-    ec->regs.vec = VEC_SYSCALL;
 }
 
 void ec_arch_switch_io(struct cpu *c, struct pd *pd)

@@ -6,8 +6,8 @@
 
 struct ec;
 
-/* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */
-void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg);
+/* ec_arch_enter (prepare a handler to enter user mode at ip with its
+ * stack, arg in rdi) is inline, in ec_arch_inline.h. */
 struct regs;
 /* The GPR groups of `mtd` between a register frame and `x`. */
 void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd);

@@ -15,13 +15,25 @@ _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
 
+/* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */
+static inline __attribute__((always_inline)) void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg)
+{
+    ec->regs.rip = ip;
+    ec->regs.rsp = ec->sp;
+    ec->regs.rdi = arg;
+    ec->regs.rflags = RFLAGS_IF | RFLAGS_FIXED;
+    ec->regs.vec = VEC_SYSCALL;
+}
+
 static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(struct ec *ec)
 {
+    if (likely(ec->regs.vec == VEC_SYSCALL)) {
+        kernel_unlock();
+        ret_user_sysret(&ec->regs);
+    }
     if (unlikely(ec->vcpu))
         vcpu_arch_run(ec); /* it drops the kernel lock around VMRUN */
     kernel_unlock();
-    if (likely(ec->regs.vec == VEC_SYSCALL))
-        ret_user_sysret(&ec->regs);
     ret_user_iret(&ec->regs);
 }
 

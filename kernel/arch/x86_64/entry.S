@@ -35,8 +35,16 @@ syscall_entry:
     SAVE_GPRS
     mov     %rsp, %rdi
     mov     %gs:CPU_KSTACK, %rsp
-    call    syscall_handler             /* does not return */
+    cmpb    $0, smp_on(%rip)            /* several CPUs: take the kernel lock */
+    jne     2f
+1:  call    syscall_handler             /* does not return */
     ud2
+2:  push    %rdi
+    push    %rdi
+    call    kernel_lock_slow
+    pop     %rdi
+    pop     %rdi
+    jmp     1b
 
 /* void ret_user_sysret(struct regs *) */
     .global ret_user_sysret
@@ -72,7 +80,7 @@ sched_dispatch:
     .global idle_loop
 idle_loop:
     mov     %gs:CPU_KSTACK, %rsp
-    call    kernel_unlock               /* an interrupt takes it again */
+    call    kernel_unlock_slow          /* an interrupt takes it again */
 1:  sti
     hlt
     cli

@@ -7,9 +7,16 @@
 
 struct percpu;
 
-static inline struct percpu *percpu(void)
+/* This CPU's struct cpu (its self pointer at GS:24). Not volatile: it is
+ * the same on every read, so the compiler may read it once. */
+static inline char *cpu_base(void)
 {
     char *c;
     __asm__("mov %%gs:24, %0" : "=r"(c));
-    return (struct percpu *)(c + CPU_PERCPU);
+    return c;
+}
+
+static inline struct percpu *percpu(void)
+{
+    return (struct percpu *)(cpu_base() + CPU_PERCPU);
 }

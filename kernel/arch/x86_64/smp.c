@@ -31,7 +31,8 @@
 #define SMP_PDPT       0x3000u
 #define SMP_PD         0x4000u
 
-static volatile unsigned klock_owner; /* CPU number + 1, 0: free */
+volatile unsigned klock_owner; /* CPU number + 1, 0: free */
+bool smp_on;
 static volatile unsigned ap_booting, ap_up;
 
 static inline unsigned smp_me(void) { return percpu()->id + 1; }
@@ -45,7 +46,7 @@ static void smp_poll_flush(void)
     }
 }
 
-void kernel_lock(void)
+void kernel_lock_slow(void)
 {
     unsigned me = smp_me(), free = 0;
     if (klock_owner == me)
@@ -58,11 +59,7 @@ void kernel_lock(void)
     }
 }
 
-void kernel_unlock(void)
-{
-    if (klock_owner == smp_me())
-        __atomic_store_n(&klock_owner, 0, __ATOMIC_RELEASE);
-}
+void kernel_unlock_slow(void) { kernel_unlock(); }
 
 void smp_kick(unsigned cpu)
 {
@@ -122,6 +119,10 @@ void smp_boot(const struct acpi_madt_info *madt)
     unsigned self = cpus[0].apic_id, n = madt->cpus < MAX_CPUS ? madt->cpus : MAX_CPUS;
     if (n > sizeof(madt->apic_ids))
         n = sizeof(madt->apic_ids);
+    if (n < 2)
+        return;
+    smp_on = true; /* from here on the lock is real: the boot CPU takes it */
+    kernel_lock();
     uint8_t *tramp = phys_to_virt(SMP_TRAMPOLINE);
     memcpy(tramp, ap_start, (size_t)(ap_end - ap_start));
     smp_boot_tables();
