@@ -66,6 +66,7 @@ class Scenario:
     expects: List[str] = field(default_factory=list)
     fails: List[str] = field(default_factory=list)
     sends: List[tuple] = field(default_factory=list)  # (expects matched first, text)
+    anywhere: List[str] = field(default_factory=list)  # expected in any order
     boot: str = "kernel"          # "kernel" (-kernel) or "grub" (ISO, -cdrom)
     exit: Optional[int] = None    # expected QEMU exit status
 
@@ -104,7 +105,7 @@ def parse_scenario(path):
         key = key.strip()
         if not sep or not key.isidentifier():
             raise ScenarioError(f"{where}: expected 'key: value', got '{line}'")
-        if key in ("expect", "fail", "send"):
+        if key in ("expect", "fail", "send", "expect_anywhere"):
             value = _text_value(rest)
         else:
             value = rest.strip()
@@ -141,6 +142,9 @@ def _parse_key(sc, key, value, where):
                                 "(is it built? make builds it)") from None
     elif key == "fail":
         sc.fails.append(value)
+    elif key == "expect_anywhere":
+        # expected somewhere in the output, in no particular order
+        sc.anywhere.append(value)
     elif key == "send":
         # typed on the serial console once the expects above it matched
         sc.sends.append((len(sc.expects), value + "\n"))
@@ -287,6 +291,8 @@ class _Matcher:
         self.scanned = 0      # text before this was searched for fail patterns
         self.fail = None      # the fail pattern that appeared ...
         self.fail_at = 0      # ... and where
+        self.anywhere = list(sc.anywhere)  # not seen yet, in any order
+        self.any_scanned = 0
 
     def feed(self, chunk):
         self.text += chunk
@@ -296,6 +302,11 @@ class _Matcher:
             if hits:
                 self.fail_at, self.fail = min(hits)
             self.scanned = len(self.text)
+        if self.anywhere:
+            longest = max(len(p) for p in self.anywhere)
+            start = max(0, self.any_scanned - longest + 1)
+            self.anywhere = [p for p in self.anywhere if self.text.find(p, start) < 0]
+            self.any_scanned = len(self.text)
         while self.fail is None and self.next < len(self.expects):
             want = self.expects[self.next]
             i = self.text.find(want, max(self.pos, self.searched - len(want) + 1))
@@ -313,10 +324,12 @@ class _Matcher:
 
     @property
     def all_matched(self):
-        return self.next == len(self.expects)
+        return self.next == len(self.expects) and not self.anywhere
 
     def waiting_for(self):
-        return self.expects[self.next] if not self.all_matched else None
+        if self.next < len(self.expects):
+            return self.expects[self.next]
+        return self.anywhere[0] if self.anywhere else None
 
 
 def _stop(proc):

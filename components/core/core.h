@@ -56,6 +56,7 @@ struct core_pd {
     int payer;            /* PD session whose quota this one came from (-1: core) */
     uint64_t quota, ram;  /* bytes granted, bytes used                          */
     unsigned max_prio;
+    unsigned cpu;         /* where its threads and vCPUs run                     */
     uint64_t pt;          /* portal of this session (core's selector)           */
     uint64_t pd;          /* the component's PD, 0 until loaded                 */
     uint64_t main_ec, heap_next;

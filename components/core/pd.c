@@ -51,19 +51,24 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     int payer = from < 0 ? -1 : core_payer(from, label);
     uint64_t quota = cairn_arg_num(args, "ram_quota", 0) & ~(PAGE - 1);
     int64_t prio = cairn_arg_int(args, "priority", 0);
+    uint64_t cpu = cairn_arg_num(args, "cpu", 0);
     struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;
     unsigned i;
     for (i = 0; i < CORE_MAX_PDS && core_pds[i].used; i++)
         ;
     if (i == CORE_MAX_PDS)
         return CAIRN_ENOMEM;
+    if (cpu >= cairn_hip->cpu_online) {
+        printf("%s: no CPU %lu (%u online)\n", label, cpu, cairn_hip->cpu_online);
+        return CAIRN_EINVAL;
+    }
     if (p && quota > p->quota - p->ram) {
         printf("%s: RAM quota of %lu KiB exceeds the %lu KiB %s has left\n", label, quota >> 10,
                (p->quota - p->ram) >> 10, p->label);
         return CAIRN_EQUOTA;
     }
     struct core_pd *s = &core_pds[i];
-    *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota,
+    *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota, .cpu = (unsigned)cpu,
                            .heap_next = CAIRN_HEAP_BASE };
     uint64_t map_bytes = (quota / PAGE + 7) / 8;
     s->backed = cairn_page_alloc(pd_pages(map_bytes ? map_bytes : 1));
@@ -180,6 +185,7 @@ static uint64_t pd_env(struct core_pd *s)
     struct cairn_env *env = (struct cairn_env *)p;
     env->magic = CAIRN_ENV_MAGIC;
     env->ram_quota = s->quota;
+    env->cpus = cairn_hip->cpu_online;
     env->tsc_khz = cairn_tsc_khz();
     env->boot_tsc = cairn_hip->boot_tsc;
     snprintf(env->label, sizeof(env->label), "%s", s->label);
@@ -250,7 +256,7 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
     if (st == CAIRN_OK)
         st = pd_env(s);
     if (st == CAIRN_OK)
-        st = cairn_create_ec(ec, pd, 0, CAIRN_ENV_UTCB, CAIRN_STACK_TOP, 0, img.entry, 1);
+        st = cairn_create_ec(ec, pd, s->cpu, CAIRN_ENV_UTCB, CAIRN_STACK_TOP, 0, img.entry, 1);
     s->main_ec = ec;
     if (st == CAIRN_OK)
         st = pd_caps(s, id);
@@ -383,7 +389,7 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     if (!prio || prio > s->max_prio)
         prio = s->max_prio;
     uint64_t utcb = CAIRN_UTCB_AREA + PAGE * s->threads++;
-    st = cairn_create_ec(ec, s->pd, 0, utcb, sp, 0, ip, 1);
+    st = cairn_create_ec(ec, s->pd, s->cpu, utcb, sp, 0, ip, 1);
     if (st == CAIRN_OK)
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, ec, 0, CAIRN_R_EC_CTRL), dst, 0);
     if (st == CAIRN_OK)

@@ -19,6 +19,7 @@ struct core_vm {
     bool used;
     char label[CORE_LABEL];
     unsigned prio, vcpus;
+    unsigned cpu;          /* the VMM's CPU: its vCPUs run there */
     uint64_t ram;       /* bytes of guest RAM */
     uint8_t *mem;       /* core's view        */
     uint64_t pd;        /* the VM PD (core's selector), 0 until CREATE */
@@ -46,7 +47,8 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     if (!*pt)
         return CAIRN_ENOMEM;
     p->ram += ram;
-    core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1 };
+    core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1,
+                                    .cpu = p->cpu };
     /* one below the VMM's own threads: its device timers preempt its vCPUs */
     snprintf(core_vms[i].label, sizeof(core_vms[i].label), "%s", label);
     return CAIRN_OK;
@@ -109,7 +111,8 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         sc = cairn_sel_alloc(0);
         st = vcpu && sc ? CAIRN_OK : CAIRN_ENOMEM;
         if (st == CAIRN_OK)
-            st = cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, vcpu, v->pd, 0, 0, 0, 0);
+            st = cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, v->cpu), vcpu,
+                                v->pd, 0, 0, 0, 0, 0);
         if (st == CAIRN_OK)
             st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vcpu, v->prio, CORE_QUANTUM_US);
         v->vcpus += st == CAIRN_OK;

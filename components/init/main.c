@@ -308,8 +308,8 @@ static uint64_t init_start(unsigned i)
     struct child *ch = &children[i];
     char args[160];
     uint64_t st, sm_crd = CAIRN_CRD(CAIRN_CRD_OBJ, fault_sm, 0, CAIRN_R_SM_UP);
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, priority=%d", c->name, c->ram,
-             (int)c->priority);
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, priority=%d, cpu=%u", c->name,
+             c->ram, (int)c->priority, c->cpu);
     st = cairn_session("PD", args, &ch->pd_session);
     if (st == CAIRN_OK)
         st = init_pd_call(ch->pd_session, CAIRN_PD_NOTIFY, 0, sm_crd);
@@ -369,7 +369,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         return 1;
     }
     struct config_budget budget = { .ram = cairn_env->ram_quota > INIT_RESERVE * 4
-                                               ? cairn_env->ram_quota - INIT_RESERVE * 4 : 0 };
+                                               ? cairn_env->ram_quota - INIT_RESERVE * 4 : 0,
+                                    .cpus = cairn_env->cpus };
     unsigned errors = config_parse(&cfg, xml, len, &budget, init_report, 0);
     if (errors) {
         printf("config has %u error%s: starting nothing\n", errors, errors == 1 ? "" : "s");

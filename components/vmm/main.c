@@ -1004,6 +1004,9 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     for (unsigned e = 0; st == CAIRN_OK && e < CAIRN_VM_EVT_COUNT; e++)
         st = cairn_delegate(CAIRN_SEL_PD, vmm.vm_pd, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_ALL), e, 0);
     if (st == CAIRN_OK) {
+        /* said before the vCPU exists: on another CPU it may run at once */
+        printf("booting %s '%s' with %lu KiB of RAM%s\n", vmm_kind(), cfg.kernel, cfg.ram >> 10,
+               vmm.apic ? ", local APIC and IO-APIC" : "");
         u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, vmm.vcpu, 0, 0);
         st = vmm_call(vm, CAIRN_VM_VCPU);
         u->rcv_obj = 0;
@@ -1014,7 +1017,5 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         printf("error: cannot start the vCPU: %s\n", cairn_status_name(st));
         return 1;
     }
-    printf("booting %s '%s' with %lu KiB of RAM%s\n", vmm_kind(), cfg.kernel, cfg.ram >> 10,
-           vmm.apic ? ", local APIC and IO-APIC" : "");
     cairn_block_forever();
 }

@@ -2,7 +2,8 @@
  * IPC: call, reply and events through portals.
  *
  * call(pt) switches straight to the portal's handler EC on the caller's
- * SC (donation, no scheduler decision); reply switches straight back.
+ * SC (donation, no scheduler decision); reply switches straight back. A
+ * handler serves callers on any CPU, moving to the caller's CPU when free.
  * An event (fault, exception, recall) is a call the kernel makes on
  * behalf of the EC, carrying architectural state instead of a message.
  */
@@ -61,6 +62,17 @@ static inline __attribute__((always_inline)) void ipc_transfer(struct ec *src, s
     d->typed = (uint16_t)typed;
 }
 
+/* A free handler runs where its caller runs: it has no SC of its own
+ * and keeps no state between calls, so it moves to the caller's CPU
+ * (its FPU registers, if another CPU holds them, are saved there first).
+ * A handler busy on another CPU cannot be helped from here: the caller
+ * retries until it is free (sched_chain_end does not cross CPUs). */
+static void ipc_follow(struct ec *h, unsigned cpu)
+{
+    arch_ec_leave_cpu(h);
+    h->cpu = cpu;
+}
+
 /* Start the handler `h` for `caller` at the portal's entry. */
 static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
 {
@@ -81,12 +93,24 @@ static int ipc_would_deadlock(struct ec *ec, struct ec *h)
     return 0;
 }
 
-/* `h` is busy: wait for it, lending our SC to its current call. */
+/* Ticks a caller sleeps before it looks again at a handler busy on
+ * another CPU (about 20 us at 2.5 GHz). */
+#define IPC_RETRY_TICKS 50000u
+
+/* `h` is busy: wait for it, lending our SC to its current call. A
+ * handler busy on another CPU cannot take our SC: sleep briefly and try
+ * again (leaving the kernel, and its lock, to the CPU that runs it). */
 static _Noreturn void ipc_wait(struct ec *ec, struct ec *h, void (*retry)(struct ec *))
 {
+    ec->cont = retry;
+    if (h->cpu != ec->cpu) {
+        ec->retry_sleep = true;
+        ec->blocked = true;
+        timeout_add(ec, arch_time() + IPC_RETRY_TICKS);
+        sched_dispatch();
+    }
     ec->wait_handler = true;
     ec->callee = h;
-    ec->cont = retry;
     sched_dispatch();
 }
 
@@ -107,8 +131,8 @@ _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
     struct ec *h = pt->ec;
     if (unlikely(h->dead))
         ec_sys_ret(ec, CAIRN_EABORT);
-    if (unlikely(h->cpu != ec->cpu))
-        ec_sys_ret(ec, CAIRN_ECPU);
+    if (unlikely(h->cpu != ec->cpu) && !h->caller)
+        ipc_follow(h, ec->cpu);
     if (unlikely(h->caller != NULL)) {
         if (ipc_would_deadlock(ec, h))
             ec_sys_ret(ec, CAIRN_EDEADLK);
@@ -182,8 +206,8 @@ _Noreturn void ec_event(struct ec *ec, unsigned evt)
     struct ec *h = pt->ec;
     if (h->dead)
         ec_event_fail(ec, evt, "handler is dead");
-    if (h->cpu != ec->cpu)
-        ec_event_fail(ec, evt, "handler on another CPU");
+    if (h->cpu != ec->cpu && !h->caller)
+        ipc_follow(h, ec->cpu);
     if (h->caller) {
         if (ipc_would_deadlock(ec, h))
             ec_event_fail(ec, evt, "handler waits for the faulting EC");

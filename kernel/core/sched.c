@@ -57,8 +57,8 @@ void sched_remove(struct sc *sc)
 static struct ec *sched_chain_end(struct ec *ec)
 {
     while (ec->callee && !ec->callee->dead) {
-        if (ec->wait_handler && !ec->callee->caller)
-            break;
+        if (ec->wait_handler && (!ec->callee->caller || ec->callee->cpu != ec->cpu))
+            break; /* free: retry the call; busy on another CPU: retry until free */
         ec = ec->callee;
     }
     return ec;
@@ -129,6 +129,12 @@ _Noreturn void sched_timer(void)
     while (p->timeouts && p->timeouts->deadline <= now) {
         struct ec *ec = p->timeouts;
         timeout_del(ec);
+        if (ec->retry_sleep) { /* ipc_wait: retry the call, status untouched */
+            ec->retry_sleep = false;
+            ec->blocked = false;
+            sched_unpark(ec);
+            continue;
+        }
         sm_cancel(ec);
         sched_wake(ec, CAIRN_ETIMEOUT);
     }

@@ -21,6 +21,9 @@ void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp);
 _Noreturn void cpu_arch_idle(void);
 /* Flush the TLB entries of `pd` for [va, va+size) on this CPU. */
 void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size);
+struct ec;
+/* `ec` is about to run on another CPU: no CPU keeps its state (FPU). */
+void arch_ec_leave_cpu(struct ec *ec);
 /* Reload the I/O permission bitmap of `pd` if it is loaded. */
 void pd_arch_io_changed(struct pd *pd);
 /* Forget FPU state ownership of a dying EC. */

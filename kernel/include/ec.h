@@ -23,6 +23,8 @@ struct ec {
     bool recall;             /* RECALL event pending                        */
     bool fpu_used;
     bool vcpu;               /* a virtual CPU: runs a guest from its VMCB   */
+    bool retry_sleep;        /* sleeps before retrying a call (handler busy
+                                on another CPU)                             */
     unsigned cpu;
     unsigned event;          /* event being delivered                       */
     struct pd *pd;

@@ -116,6 +116,10 @@ void ec_kill(struct ec *ec)
         sm_cancel(ec);
         timeout_del(ec);
     }
+    if (ec->retry_sleep) { /* waiting to retry a call on a busy handler */
+        ec->retry_sleep = false;
+        timeout_del(ec);
+    }
     /* SCs of callers further up may be parked at the end of the chain this
      * EC started: with the chain cut here they must look again. */
     struct ec *end = ec->callee;

@@ -1,13 +1,15 @@
 /*
  * Tests: several CPUs. Threads bound to each CPU the HIP reports online
  * run there in parallel with the root, semaphores signal across CPUs
- * both ways, a portal handler on another CPU is refused, and an EC cannot
+ * both ways, a portal handler serves callers on every CPU, and an EC cannot
  * be made for a CPU that is not online. With one CPU online the
  * cross-CPU tests have nothing to test and say so; the smp scenario runs
  * the suite with 2 and 4 CPUs.
  */
 #define KTEST_AREA 8
 #include "ktest.h"
+
+#include <string.h>
 
 #define SMP_ROUNDS 2000u
 
@@ -118,35 +120,80 @@ TEST(smp_parallel)
     }
 }
 
+/* A handler computing with SSE: the square root of its argument, times
+ * the badge, returned as the bits of a double. */
 static void smp_handler(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
+    double x = (double)u->mr[0];
+    __asm__ volatile("sqrtsd %1, %0" : "=x"(x) : "x"(x));
+    x *= (double)badge;
+    memcpy(&u->mr[0], &x, 8);
+    u->untyped = 1;
+    u->typed = 0;
     cairn_reply(0);
 }
 
 static uint64_t smp_call_pt;
 
+static uint64_t smp_call_sqrt(struct cairn_utcb *u, uint64_t v, double *out)
+{
+    u->mr[0] = v;
+    u->untyped = 1;
+    u->typed = 0;
+    uint64_t st = cairn_call(smp_call_pt);
+    memcpy(out, &u->mr[0], 8);
+    return st;
+}
+
+struct smp_caller_state {
+    volatile uint64_t st, done, wrong;
+    uint64_t go, back;
+};
+
+/* On another CPU: call the same handler as the root, in turns. */
 static void smp_caller(void *arg, struct cairn_utcb *u)
 {
-    volatile uint64_t *st = arg;
-    u->untyped = u->typed = 0;
-    *st = cairn_call(smp_call_pt);
+    struct smp_caller_state *c = arg;
+    for (unsigned i = 0; i < 200; i++) {
+        if (cairn_sm_down(c->go, 0) != CAIRN_OK)
+            break;
+        double r;
+        uint64_t st = smp_call_sqrt(u, (uint64_t)(i * i), &r);
+        if (st != CAIRN_OK || r != 3.0 * i)
+            c->wrong++, c->st = st;
+        cairn_sm_up(c->back);
+    }
+    c->done = 1;
     kt_park();
 }
 
-/* Portal calls stay on one CPU: a handler on another CPU is refused. */
-TEST(smp_call_other_cpu)
+/* A portal handler serves callers on any CPU: it moves to the caller's
+ * CPU while free. Calls alternate between the root (CPU 0) and a thread
+ * on the last CPU, and the handler uses the FPU on both. */
+TEST(smp_call_follows_caller)
 {
-    if (smp_cpus() < 2)
+    unsigned n = smp_cpus();
+    if (n < 2)
         return;
-    static struct cairn_ec h;
+    static struct cairn_ec h, t;
+    static struct smp_caller_state c;
     uint64_t pt = kt_sel();
     KT_OK(cairn_handler_create(&h, CAIRN_ROOT_SEL_PD, 0, smp_handler, 0));
-    KT_OK(cairn_create_pt(pt, CAIRN_ROOT_SEL_PD, h.ec, 0, (uintptr_t)cairn_portal_entry, 0));
-    static struct cairn_ec t;
-    static volatile uint64_t st = ~0ull;
+    KT_OK(cairn_create_pt(pt, CAIRN_ROOT_SEL_PD, h.ec, 0, (uintptr_t)cairn_portal_entry, 3));
     smp_call_pt = pt;
-    KT_OK(cairn_thread_create_cpu(&t, 1, CAIRN_ROOT_SEL_PD, 0, smp_caller, (void *)&st, 2,
-                                  KT_QUANTUM_US));
-    KT_CHECK(KT_WAIT(st != ~0ull, 1000), "the caller on CPU 1 did not return");
-    KT_EQ(st, CAIRN_ECPU);
+    c = (struct smp_caller_state){ .go = smp_sm(), .back = smp_sm() };
+    KT_CHECK(c.go && c.back, "no semaphores");
+    KT_OK(cairn_thread_create_cpu(&t, n - 1, CAIRN_ROOT_SEL_PD, 0, smp_caller, &c, 2, KT_QUANTUM_US));
+    double keep = 1.5; /* the root's own FPU state must survive */
+    for (unsigned i = 0; i < 200; i++) {
+        double r;
+        KT_OK(smp_call_sqrt(cairn_utcb_main, (uint64_t)(i * i) * 4, &r));
+        KT_CHECK(r == 6.0 * i, "call %u from CPU 0: %lu/1000", i, (uint64_t)(r * 1000));
+        KT_OK(cairn_sm_up(c.go));
+        KT_OK(cairn_sm_down(c.back, cairn_deadline_us(1000000)));
+        keep = keep * 1.0 + 0.0;
+    }
+    KT_CHECK(KT_WAIT(c.done, 1000), "the caller on CPU %u did not finish", n - 1);
+    KT_EQ(c.wrong, 0);
+    KT_CHECK(keep == 1.5, "the root's FPU state changed");
 }

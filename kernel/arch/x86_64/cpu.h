@@ -29,6 +29,7 @@ struct cpu {
     struct ec *fpu_owner;
     bool fpu_trap;        /* CR0.TS is set                   */
     bool tlb_flush;       /* another CPU asks for a TLB flush (smp.c) */
+    struct ec *volatile fpu_give; /* another CPU asks for this EC's FPU state (smp.c) */
     unsigned apic_id;
     uint64_t fault_stack_top; /* NMI and #DF (IST 1) */
     uint64_t svm_host_pa; /* SVM: where VMRUN saves this CPU's host state */
@@ -53,6 +54,9 @@ void apic_ipi_raw(unsigned apic_id, uint32_t icr_low);
 extern uint64_t tsc_khz_boot;
 struct acpi_madt_info;
 void smp_boot(const struct acpi_madt_info *madt);
+void fpu_release(struct cpu *c);
+/* Have CPU cpu save ec's FPU registers (it holds them) and wait. */
+void smp_fpu_release(unsigned cpu, struct ec *ec);
 void apic_eoi(void);
 unsigned apic_id(unsigned cpu);
 uint64_t apic_calibrate(void); /* returns TSC kHz */

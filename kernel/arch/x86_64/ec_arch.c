@@ -63,9 +63,32 @@ void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size)
 
 void ec_arch_fpu_forget(struct ec *ec)
 {
-    struct cpu *c = cpu_this();
+    struct cpu *c = &cpus[ec->cpu];
     if (c->fpu_owner == ec)
         c->fpu_owner = NULL;
+}
+
+/* This CPU's FPU registers back to their owner's memory; the next FPU
+ * use here traps (#NM) and loads whoever uses it. */
+void fpu_release(struct cpu *c)
+{
+    if (!c->fpu_owner)
+        return;
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
+    write_cr0(read_cr0() | CR0_TS);
+    c->fpu_trap = true;
+    c->fpu_owner = NULL;
+}
+
+void arch_ec_leave_cpu(struct ec *ec)
+{
+    if (cpus[ec->cpu].fpu_owner != ec)
+        return;
+    if (ec->cpu == percpu()->id)
+        fpu_release(&cpus[ec->cpu]);
+    else
+        smp_fpu_release(ec->cpu, ec);
 }
 
 /* #NM: hand the FPU to the current EC. */

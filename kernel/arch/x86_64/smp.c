@@ -9,6 +9,9 @@
  * started one at a time; one that does not come up within 100 ms is left
  * out.
  *
+ * A handler EC moving to another CPU (ipc.c) whose FPU registers another
+ * CPU holds has that CPU save them the same way.
+ *
  * TLB shootdown: the CPU holding the lock sets a flag for every other CPU
  * and kicks it; a kicked CPU enters the kernel and, spinning for the
  * lock, sees its flag, flushes and clears it. An entry that cannot get
@@ -37,6 +40,7 @@ static volatile unsigned ap_booting, ap_up;
 
 static inline unsigned smp_me(void) { return percpu()->id + 1; }
 
+/* Requests of the lock holder, served while waiting for the lock. */
 static void smp_poll_flush(void)
 {
     struct cpu *c = cpu_this();
@@ -44,6 +48,19 @@ static void smp_poll_flush(void)
         write_cr3(read_cr3());
         __atomic_store_n(&c->tlb_flush, false, __ATOMIC_RELEASE);
     }
+    if (c->fpu_give) {
+        if (c->fpu_owner == c->fpu_give)
+            fpu_release(c);
+        __atomic_store_n(&c->fpu_give, NULL, __ATOMIC_RELEASE);
+    }
+}
+
+void smp_fpu_release(unsigned cpu, struct ec *ec)
+{
+    __atomic_store_n(&cpus[cpu].fpu_give, ec, __ATOMIC_RELEASE);
+    apic_ipi(cpus[cpu].apic_id, VEC_KICK);
+    while (__atomic_load_n(&cpus[cpu].fpu_give, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
 }
 
 void kernel_lock_slow(void)

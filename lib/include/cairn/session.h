@@ -32,7 +32,8 @@
 
 /* The read-only page at CAIRN_ENV_ADDR. */
 struct cairn_env {
-    uint32_t magic, reserved;
+    uint32_t magic;
+    uint32_t cpus;          /* CPUs online, numbered from 0            */
     uint64_t ram_quota;     /* bytes of RAM the component may allocate */
     uint64_t tsc_khz;       /* TSC frequency                           */
     uint64_t boot_tsc;      /* TSC when the kernel started             */
