@@ -6,7 +6,7 @@
 #   make bench      benchmarks, results to docs/benchmarks.md
 .DEFAULT_GOAL := all
 ARCH          ?= x86_64
-DEFAULT_RUN   ?= framework
+DEFAULT_RUN := mixed
 BUILD         ?= build
 CC            ?= gcc
 LD            ?= ld
@@ -108,9 +108,12 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
 # The Linux guest: Debian's kernel, an initramfs of Debian's busybox-static
 # with guests/linux/init, and a disk image (tools/linux-guest.sh fetches the
 # packages once into $(BUILD)/linux/debs).
-LINUX_GUEST := $(BUILD)/linux/expect
-$(LINUX_GUEST): tools/linux-guest.sh tools/mkcpio.py guests/linux/init
+LINUX_GUEST := $(BUILD)/linux/expect $(BUILD)/linux-rt/expect
+$(BUILD)/linux/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init
 	sh tools/linux-guest.sh $(BUILD)/linux
+# the real-time guest: the PREEMPT_RT kernel, with cyclictest in its initramfs
+$(BUILD)/linux-rt/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init
+	sh tools/linux-guest.sh $(BUILD)/linux-rt rt-amd64
 
 # --- top-level targets -------------------------------------------------------------
 .PHONY: all setup run test bench host-tests clean fuzz

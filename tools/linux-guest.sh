@@ -6,7 +6,9 @@
 #
 #   tools/linux-guest.sh OUTDIR [FLAVOUR]
 #
-# FLAVOUR: amd64 (default) or rt-amd64. Writes OUTDIR/vmlinuz,
+# FLAVOUR: amd64 (default) or rt-amd64 (the PREEMPT_RT kernel, and
+# cyclictest from rt-tests with the libraries it needs: libc6, libnuma1).
+# Writes OUTDIR/vmlinuz,
 # OUTDIR/initrd (gzip'd cpio), OUTDIR/disk (1 MiB, deterministic
 # pseudo-random bytes) and OUTDIR/expect (lines the guest must print).
 # The packages are fetched once into OUTDIR/debs (root: apt-get download;
@@ -33,8 +35,11 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || { echo "linux-guest: error: no linux-image-$flavour package" >&2; exit 1; }
 
+extra=""
+[ "$flavour" = rt-amd64 ] && extra="rt-tests libnuma1 libc6"
+
 cd "$out/debs"
-for p in "$pkg" busybox-static; do
+for p in "$pkg" busybox-static $extra; do
 	if ! ls "${p}"_*.deb >/dev/null 2>&1; then
 		echo "linux-guest: downloading $p"
 		apt-get download -qq "$p" >/dev/null 2>&1 || true
@@ -43,9 +48,12 @@ for p in "$pkg" busybox-static; do
 done
 
 rm -rf "$out/x"
-mkdir -p "$out/x/k" "$out/x/bb"
+mkdir -p "$out/x/k" "$out/x/bb" "$out/x/rt"
 dpkg-deb -x "$(ls "${pkg}"_*.deb | head -n 1)" "$out/x/k"
 dpkg-deb -x "$(ls busybox-static_*.deb | head -n 1)" "$out/x/bb"
+for p in $extra; do
+	dpkg-deb -x "$(ls "${p}"_*.deb | head -n 1)" "$out/x/rt"
+done
 cp "$(ls "$out"/x/k/boot/vmlinuz-* | head -n 1)" "$out/vmlinuz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 moddir=$(ls -d "$out"/x/k/lib/modules/* | head -n 1)
@@ -58,6 +66,20 @@ spec="$out/x/initrd.spec"
 	echo "file /bin/busybox 755 $out/x/bb/bin/busybox"
 	echo "slink /bin/sh busybox"
 	echo "file /init 755 $here/guests/linux/init"
+	if [ -n "$extra" ]; then
+		# cyclictest and the shared objects it loads, by their real names
+		echo "dir /usr 755"
+		echo "dir /usr/bin 755"
+		echo "dir /lib64 755"
+		echo "dir /lib/x86_64-linux-gnu 755"
+		echo "file /usr/bin/cyclictest 755 $out/x/rt/usr/bin/cyclictest"
+		echo "file /lib64/ld-linux-x86-64.so.2 755 $(readlink -f "$out/x/rt/lib64/ld-linux-x86-64.so.2")"
+		for l in libc.so.6 libm.so.6 librt.so.1 libpthread.so.0 libnuma.so.1; do
+			f=$(find "$out/x/rt" -name "$l" | head -n 1)
+			[ -n "$f" ] || { echo "linux-guest: error: $l not in $extra" >&2; exit 1; }
+			echo "file /lib/x86_64-linux-gnu/$l 755 $(readlink -f "$f")"
+		done
+	fi
 	for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk virtio_console; do
 		f=$(find "$moddir" -name "$m.ko" | head -n 1)
 		[ -n "$f" ] || { echo "linux-guest: error: module $m not in $pkg" >&2; exit 1; }

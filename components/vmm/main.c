@@ -850,17 +850,22 @@ static int vmm_config(struct vmm_config *c)
  *    calibrate against instead: tsc_early_khz gives the frequency;
  *  - its clocksource watchdog compares the TSC with jiffies, and jiffies
  *    lose ticks whenever an emulated guest keeps interrupts off for more
- *    than a tick: tsc=reliable says the TSC needs no watchdog.
+ *    than a tick: tsc=reliable says the TSC needs no watchdog;
+ *  - its check that the timer interrupt works wants 5 ticks within 60 ms
+ *    of busy waiting, which a guest sharing its CPU may not get:
+ *    no_timer_check skips it (Linux does the same itself under KVM).
  * A parameter the config already sets is left as it is. */
 static const char *vmm_linux_cmdline(const char *cmdline)
 {
-    static char line[sizeof(((struct vmm_config *)0)->cmdline) + 48];
+    static char line[sizeof(((struct vmm_config *)0)->cmdline) + 64];
     size_t n = (size_t)snprintf(line, sizeof(line), "%s", cmdline);
     if (!strstr(cmdline, "tsc_early_khz="))
         n += (size_t)snprintf(line + n, sizeof(line) - n, "%stsc_early_khz=%lu", n ? " " : "",
                               (unsigned long)cairn_tsc_khz());
     if (!strstr(cmdline, "tsc="))
-        snprintf(line + n, sizeof(line) - n, "%stsc=reliable", n ? " " : "");
+        n += (size_t)snprintf(line + n, sizeof(line) - n, "%stsc=reliable", n ? " " : "");
+    if (!strstr(cmdline, "timer_check"))
+        snprintf(line + n, sizeof(line) - n, "%sno_timer_check", n ? " " : "");
     return line;
 }
 
