@@ -67,7 +67,7 @@ static inline __attribute__((always_inline)) void ipc_transfer(struct ec *src, s
  * (its FPU registers, if another CPU holds them, are saved there first).
  * A handler busy on another CPU cannot be helped from here: the caller
  * retries until it is free (sched_chain_end does not cross CPUs). */
-static void ipc_follow(struct ec *h, unsigned cpu)
+static __attribute__((noinline, cold)) void ipc_follow(struct ec *h, unsigned cpu)
 {
     arch_ec_leave_cpu(h);
     h->cpu = cpu;
@@ -122,6 +122,19 @@ static void ipc_call_retry(struct ec *ec)
     ipc_call(ec, ec->call_pt);
 }
 
+/* The call finds the handler busy, or on another CPU: wait, or move it. */
+static __attribute__((noinline, cold)) void ipc_call_slow(struct ec *ec, struct ec *h, uint64_t sel)
+{
+    if (!h->caller) {
+        ipc_follow(h, ec->cpu);
+        return;
+    }
+    if (ipc_would_deadlock(ec, h))
+        ec_sys_ret(ec, CAIRN_EDEADLK);
+    ec->call_pt = sel;
+    ipc_wait(ec, h, ipc_call_retry);
+}
+
 _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
 {
     int st;
@@ -131,14 +144,8 @@ _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
     struct ec *h = pt->ec;
     if (unlikely(h->dead))
         ec_sys_ret(ec, CAIRN_EABORT);
-    if (unlikely(h->cpu != ec->cpu) && !h->caller)
-        ipc_follow(h, ec->cpu);
-    if (unlikely(h->caller != NULL)) {
-        if (ipc_would_deadlock(ec, h))
-            ec_sys_ret(ec, CAIRN_EDEADLK);
-        ec->call_pt = sel;
-        ipc_wait(ec, h, ipc_call_retry);
-    }
+    if (unlikely(h->caller != NULL || h->cpu != ec->cpu))
+        ipc_call_slow(ec, h, sel);
     unsigned untyped = ec->utcb->untyped, typed = ec->utcb->typed;
     if (unlikely(!ipc_msg_ok(untyped, typed)))
         ec_sys_ret(ec, CAIRN_EPAR);
