@@ -21,15 +21,25 @@ static char log_line[LOG_LINE + 1];
 static size_t log_len;
 static uint64_t log_session; /* components: LOG session at core, which adds the label */
 
-/* Components: send the line to the LOG session (core writes it whole). */
+/* The UTCB words a LOG_WRITE of a whole line can use (op, length, text). */
+#define LOG_MSG_WORDS (2 + (LOG_LINE + 7) / 8)
+
+/* Components: send the line to the LOG session (core writes it whole).
+ * The caller's UTCB is put back as it was: a portal handler may print
+ * while its incoming message (an event's state, say) is still there. */
 static void log_emit_session(void)
 {
     struct cairn_utcb *u = cairn_utcb_self();
     struct cairn_msg m;
+    uint64_t saved[LOG_MSG_WORDS];
+    uint16_t untyped = u->untyped, typed = u->typed;
+    memcpy(saved, u->mr, sizeof(saved));
     log_line[log_len] = 0;
     cairn_msg_begin(&m, u, CAIRN_LOG_WRITE);
     cairn_msg_str(&m, log_line);
     cairn_rpc_call(log_session, u);
+    memcpy(u->mr, saved, sizeof(saved));
+    u->untyped = untyped, u->typed = typed;
     log_len = 0;
 }
 

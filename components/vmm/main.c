@@ -258,11 +258,17 @@ static uint64_t vmm_io(struct cairn_exc *x)
 
 /* ---- CPUID and MSRs --------------------------------------------------------- */
 
+/* The guest's CPUID: the host's, filtered. */
+static void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool apic)
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    vmm_cpuid_filter(leaf, sub, r, apic);
+}
+
 static uint64_t vmm_cpuid(struct cairn_exc *x)
 {
-    uint32_t r[4], leaf = (uint32_t)x->rax, sub = (uint32_t)x->rcx;
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-    vmm_cpuid_filter(leaf, sub, r, vmm.apic);
+    uint32_t r[4];
+    vmm_guest_cpuid((uint32_t)x->rax, (uint32_t)x->rcx, r, vmm.apic);
     x->rax = r[0], x->rbx = r[1], x->rcx = r[2], x->rdx = r[3];
     x->rip += 2; /* no next-RIP here: CPUID is 0f a2 */
     return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
@@ -721,11 +727,7 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
 
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    /* The exit's state is worked on in a copy: anything this handler
-     * logs is sent from its UTCB, over the state the kernel put there. */
-    static struct cairn_exc state;
-    struct cairn_exc *x = &state;
-    memcpy(x, u->mr, sizeof(*x));
+    struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
     uint64_t mtd = 0, e = x->event;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
     if (e == CAIRN_VM_STARTUP)
@@ -752,7 +754,6 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_inject(x, mtd);
     if (!vmm.stopped)
         vmm_publish_next();
-    memcpy(u->mr, x, sizeof(*x));
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }
@@ -938,8 +939,7 @@ static int vmm_apic(const struct vmm_config *c)
     ioapic_init(&vmm.ioapic, 1, vmm_ioapic_deliver, 0);
     static const struct mptable_pci_irq pci[] = { { 1, 1, VMM_PCI_PIN_FIRST }, { 2, 1, VMM_PCI_PIN_FIRST + 1 } };
     uint32_t r[4];
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1), "c"(0));
-    vmm_cpuid_filter(1, 0, r, true);
+    vmm_guest_cpuid(1, 0, r, true);
     struct mptable_config mp = { .apic_id = 0, .ioapic_id = 1, .cpu_signature = r[0],
                                  .cpu_features = r[3], .pci_irqs = pci, .pci_irq_count = 2 };
     if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) < 0) {

@@ -57,8 +57,11 @@ void sched_remove(struct sc *sc)
 static struct ec *sched_chain_end(struct ec *ec)
 {
     while (ec->callee && !ec->callee->dead) {
+        /* Free: run the caller, which retries. Moved to another CPU (it
+         * was freed and called from there) and busy: it runs there, not
+         * here; the caller retries and finds it so. */
         if (ec->wait_handler && (!ec->callee->caller || ec->callee->cpu != ec->cpu))
-            break; /* free: retry the call; busy on another CPU: retry until free */
+            break;
         ec = ec->callee;
     }
     return ec;

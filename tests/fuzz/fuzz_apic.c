@@ -23,14 +23,7 @@
 
 #include "../../components/vmm/hw/ioapic.h"
 #include "../../components/vmm/hw/lapic.h"
-
-#define FUZZ_CHECK(c)         \
-    do {                      \
-        if (!(c))             \
-            __builtin_trap(); \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static struct lapic lapic;
 static struct ioapic ioapic;

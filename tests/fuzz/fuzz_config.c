@@ -15,14 +15,7 @@
 
 #include "config.h"
 #include "route.h"
-
-#define FUZZ_CHECK(c)         \
-    do {                      \
-        if (!(c))             \
-            __builtin_trap(); \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static struct init_config cfg;
 static struct xml_node nodes[256];

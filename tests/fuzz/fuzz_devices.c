@@ -35,14 +35,7 @@
 #include "../../components/vmm/hw/uart16550.h"
 #include "../../components/vmm/hw/virtio_blk.h"
 #include "../../components/vmm/hw/virtio_console.h"
-
-#define FUZZ_CHECK(c)         \
-    do {                      \
-        if (!(c))             \
-            __builtin_trap(); \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static struct uart16550 uart;
 static struct pic8259 pic;

@@ -19,12 +19,7 @@
 #include <string.h>
 
 #include "../../components/vmm/insn.h"
-
-#define FUZZ_CHECK(c)         \
-    do {                      \
-        if (!(c))             \
-            __builtin_trap(); \
-    } while (0)
+#include "fuzz.h"
 
 #define GPA 0xfee00030ull
 #define FLAGS_ARITH 0x8d5ull /* CF PF AF ZF SF OF */
@@ -119,8 +114,6 @@ static void one(const uint8_t *data, size_t size, enum insn_mode mode, uint64_t 
     if (i.mem_dst && i.op != INSN_XCHG)
         FUZZ_CHECK(r.gpr[i.reg] == before.gpr[i.reg]);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -23,16 +23,9 @@
 #include <string.h>
 
 #include "../../components/vmm/linux.h"
-
-#define FUZZ_CHECK(c)         \
-    do {                      \
-        if (!(c))             \
-            __builtin_trap(); \
-    } while (0)
+#include "fuzz.h"
 
 #define MiB (1024ull * 1024)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Guest RAM sizes, each allocated once at exactly that size. */
 static const uint64_t ram_sizes[4] = { 2 * MiB, 4 * MiB, 1 * MiB + 0x9000,

@@ -57,7 +57,9 @@ unsigned apic_id(unsigned cpu) { return cpus[cpu].apic_id; }
 #define APIC_ICR_HI 0x310
 #define APIC_ICR_BUSY (1u << 12)
 
-void apic_ipi_raw(unsigned id, uint32_t icr_low)
+/* An IPI to the CPU with APIC ID id: a fixed vector, or INIT/start-up
+ * as ICR low bits. */
+void apic_ipi(unsigned id, uint32_t icr_low)
 {
     for (unsigned i = 0; i < 1000000 && (apic_read(APIC_ICR_LO) & APIC_ICR_BUSY); i++)
         __asm__ volatile("pause");
@@ -65,8 +67,6 @@ void apic_ipi_raw(unsigned id, uint32_t icr_low)
     apic_write(APIC_ICR_LO, icr_low);
 }
 
-/* A fixed interrupt to the CPU with APIC ID id. */
-void apic_ipi(unsigned id, unsigned vector) { apic_ipi_raw(id, vector); }
 
 /* Count TSC and APIC ticks over 10 ms of PIT channel 2. */
 uint64_t apic_calibrate(void)

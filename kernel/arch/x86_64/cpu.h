@@ -49,8 +49,7 @@ void cpu_init(unsigned id);
 void idt_init(void);
 void apic_init(void);
 void apic_init_local(void);   /* an AP's own APIC, after apic_init on the BSP */
-void apic_ipi(unsigned apic_id, unsigned vector);
-void apic_ipi_raw(unsigned apic_id, uint32_t icr_low);
+void apic_ipi(unsigned apic_id, uint32_t icr_low); /* a vector, or INIT/start-up */
 extern uint64_t tsc_khz_boot;
 struct acpi_madt_info;
 void smp_boot(const struct acpi_madt_info *madt);

@@ -158,10 +158,10 @@ void smp_boot(const struct acpi_madt_info *madt)
         sched_init_cpu(id);
         *(uint64_t *)(tramp + (ap_stack - ap_start)) = cpus[id].kstack_top;
         ap_booting = id;
-        apic_ipi_raw(apic, 0x4500); /* INIT */
+        apic_ipi(apic, 0x4500); /* INIT */
         smp_delay_us(10000);
         for (unsigned k = 0; k < 2 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; k++) {
-            apic_ipi_raw(apic, 0x4600 | SMP_TRAMPOLINE >> 12); /* start-up */
+            apic_ipi(apic, 0x4600 | SMP_TRAMPOLINE >> 12); /* start-up */
             smp_delay_us(200);
         }
         for (unsigned t = 0; t < 1000 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; t++)
