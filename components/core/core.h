@@ -108,6 +108,8 @@ void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* The PD session that pays for a new session labelled `label`. */
 int core_payer(int from, const char *label);
+/* The PD session of the component labelled `label` itself, or -1. */
+int core_pd_of(const char *label);
 void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* A component's event: back a page on demand (returns 1: resume it), or
  * stop it and tell its parent (returns 0). */

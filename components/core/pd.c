@@ -46,6 +46,14 @@ int core_payer(int from, const char *label)
     return from;
 }
 
+int core_pd_of(const char *label)
+{
+    for (int i = 0; i < CORE_MAX_PDS; i++)
+        if (core_pds[i].used && !strcmp(core_pds[i].label, label))
+            return i;
+    return -1;
+}
+
 uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t *pt)
 {
     int payer = from < 0 ? -1 : core_payer(from, label);
@@ -359,15 +367,15 @@ static unsigned cpu_count;
 
 uint64_t core_cpu_create(const char *label, uint64_t *pt)
 {
-    for (unsigned i = 0; i < CORE_MAX_PDS; i++)
-        if (core_pds[i].used && !strcmp(core_pds[i].label, label) && cpu_count < CORE_MAX_LOGS) {
-            cpu_pds[cpu_count] = (int)i;
-            *pt = core_portal(CORE_BADGE(CORE_CPU, cpu_count));
-            if (!*pt)
-                return CAIRN_ENOMEM;
-            cpu_count++;
-            return CAIRN_OK;
-        }
+    int i = core_pd_of(label);
+    if (i >= 0 && cpu_count < CORE_MAX_LOGS) {
+        cpu_pds[cpu_count] = i;
+        *pt = core_portal(CORE_BADGE(CORE_CPU, cpu_count));
+        if (!*pt)
+            return CAIRN_ENOMEM;
+        cpu_count++;
+        return CAIRN_OK;
+    }
     printf("%s: CPU session without a PD of that label\n", label);
     return CAIRN_ENOTFOUND;
 }

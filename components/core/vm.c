@@ -27,10 +27,19 @@ struct core_vm {
 
 static struct core_vm core_vms[CORE_MAX_VMS];
 
+/* The kernel memory of a VM (its nested page tables and vCPUs), paid
+ * from the VMM's quota like the guest RAM. */
+static uint64_t vm_kmem(uint64_t ram) { return CORE_KMEM_MIN + ram / 256; }
+
 uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t *pt)
 {
     uint64_t ram = (cairn_arg_num(args, "ram", 0) + 4095) & ~4095ull;
-    int payer = core_payer(from, label);
+    /* The VM is the asking component's: its RAM quota pays for guest RAM
+     * and its CPU and priority place the vCPUs (a sub-label "x -> y"
+     * falls back to the PD of "x"). */
+    int payer = core_pd_of(label);
+    if (payer < 0)
+        payer = core_payer(from, label);
     struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;
     unsigned i;
     if (!(cairn_hip->features & CAIRN_HIP_F_NPT))
@@ -39,14 +48,16 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
         ;
     if (i == CORE_MAX_VMS || !ram || ram > VM_RAM_MAX)
         return i == CORE_MAX_VMS ? CAIRN_ENOMEM : CAIRN_EINVAL;
-    if (!p || ram > p->quota - p->ram) {
-        printf("%s: guest RAM of %lu KiB exceeds the quota left\n", label, ram >> 10);
+    if (!p || ram + vm_kmem(ram) > p->quota - p->ram) {
+        printf("%s: guest RAM of %lu KiB and its %lu KiB of kernel memory exceed the quota left"
+               " (%lu of %lu KiB)\n", label, ram >> 10, vm_kmem(ram) >> 10,
+               p ? (p->quota - p->ram) >> 10 : 0, p ? p->quota >> 10 : 0);
         return CAIRN_EQUOTA;
     }
     *pt = core_portal(CORE_BADGE(CORE_VM, i));
     if (!*pt)
         return CAIRN_ENOMEM;
-    p->ram += ram;
+    p->ram += ram + vm_kmem(ram);
     core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1,
                                     .cpu = p->cpu };
     /* one below the VMM's own threads: its device timers preempt its vCPUs */
@@ -73,7 +84,7 @@ static uint64_t vm_build(struct core_vm *v)
     if (!pd || !v->mem)
         return CAIRN_ENOMEM;
     st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,
-                       cairn_name_pack(last), CORE_KMEM_MIN + v->ram / 256, 0);
+                       cairn_name_pack(last), vm_kmem(v->ram), 0);
     uint64_t f = cairn_page_phys(v->mem) >> 12, g = 0, n = v->ram / 4096;
     while (st == CAIRN_OK && n) {
         unsigned o = cairn_mem_chunk_order(f, g, n);
@@ -118,6 +129,9 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         v->vcpus += st == CAIRN_OK;
     }
     cairn_msg_begin(&out, u, st);
-    if (st == CAIRN_OK && vcpu)
+    if (st == CAIRN_OK && vcpu) {
+        cairn_msg_word(&out, v->cpu);
+        cairn_msg_word(&out, v->prio);
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, vcpu, 0, CAIRN_R_EC_CTRL), 0);
+    }
 }

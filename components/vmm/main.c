@@ -1015,6 +1015,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, vmm.vcpu, 0, 0);
         st = vmm_call(vm, CAIRN_VM_VCPU);
         u->rcv_obj = 0;
+        if (st == CAIRN_OK && u->untyped >= 3)
+            printf("vCPU on CPU %lu at priority %lu\n", (unsigned long)u->mr[1], (unsigned long)u->mr[2]);
     }
     if (st == CAIRN_OK)
         st = cairn_thread_start(&timer, vmm_timer, 0, 0);
