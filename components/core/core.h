@@ -57,6 +57,9 @@ struct core_pd {
     uint64_t quota, ram;  /* bytes granted, bytes used                          */
     unsigned max_prio;
     unsigned cpu;         /* where its threads and vCPUs run                     */
+    unsigned cpu_pct;     /* CPU quota: percent of each period (0: no budget)    */
+    uint64_t cpu_period;  /* the period in microseconds                          */
+    uint64_t acct_sc;     /* the main thread's SC, whose budget all its SCs share */
     uint64_t pt;          /* portal of this session (core's selector)           */
     uint64_t pd;          /* the component's PD, 0 until loaded                 */
     uint64_t main_ec, heap_next;

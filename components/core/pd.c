@@ -75,8 +75,23 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
                (p->quota - p->ram) >> 10, p->label);
         return CAIRN_EQUOTA;
     }
+    /* CPU quota: cpu_quota percent of every cpu_period microseconds. A
+     * child of a budgeted parent gets at most the parent's share. */
+    uint64_t pct = cairn_arg_num(args, "cpu_quota", 0), period = cairn_arg_num(args, "cpu_period", 10000);
+    if (pct > 100 || period < 100 || period > 10000000 || (pct && period * pct / 100 < 100)) {
+        printf("%s: bad CPU quota %lu%% of %lu us (1-100%% of 100 us to 10 s, at least 100 us)\n",
+               label, pct, period);
+        return CAIRN_EINVAL;
+    }
+    if (p && p->cpu_pct && pct > p->cpu_pct) {
+        printf("%s: CPU quota of %lu%% exceeds the %u%% of %s\n", label, pct, p->cpu_pct, p->label);
+        return CAIRN_EQUOTA;
+    }
+    if (p && p->cpu_pct && !pct)
+        pct = p->cpu_pct, period = p->cpu_period;
     struct core_pd *s = &core_pds[i];
     *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota, .cpu = (unsigned)cpu,
+                           .cpu_pct = (unsigned)pct, .cpu_period = period,
                            .heap_next = CAIRN_HEAP_BASE };
     uint64_t map_bytes = (quota / PAGE + 7) / 8;
     s->backed = cairn_page_alloc(pd_pages(map_bytes ? map_bytes : 1));
@@ -283,6 +298,10 @@ static uint64_t pd_start(struct core_pd *s)
     if (!sc)
         return CAIRN_ENOMEM;
     uint64_t st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, s->main_ec, s->max_prio, CORE_QUANTUM_US);
+    if (st == CAIRN_OK && s->cpu_pct) { /* the account all its SCs draw from */
+        st = cairn_sc_budget(sc, s->cpu_period * s->cpu_pct / 100, s->cpu_period);
+        s->acct_sc = sc;
+    }
     s->started = st == CAIRN_OK;
     return st;
 }
@@ -402,6 +421,8 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, ec, 0, CAIRN_R_EC_CTRL), dst, 0);
     if (st == CAIRN_OK)
         st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, ec, prio, CORE_QUANTUM_US);
+    if (st == CAIRN_OK && s->acct_sc)
+        st = cairn_sc_share(sc, s->acct_sc);
     struct cairn_msg out;
     cairn_msg_begin(&out, u, st);
     cairn_msg_word(&out, utcb);

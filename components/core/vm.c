@@ -19,6 +19,7 @@ struct core_vm {
     bool used;
     char label[CORE_LABEL];
     unsigned prio, vcpus;
+    uint64_t acct_sc; /* the VMM's budget account (0: none) */
     unsigned cpu;          /* the VMM's CPU: its vCPUs run there */
     uint64_t ram;       /* bytes of guest RAM */
     uint8_t *mem;       /* core's view        */
@@ -59,7 +60,7 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
         return CAIRN_ENOMEM;
     p->ram += ram + vm_kmem(ram);
     core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1,
-                                    .cpu = p->cpu };
+                                    .cpu = p->cpu, .acct_sc = p->acct_sc };
     /* one below the VMM's own threads: its device timers preempt its vCPUs */
     snprintf(core_vms[i].label, sizeof(core_vms[i].label), "%s", label);
     return CAIRN_OK;
@@ -126,6 +127,8 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
                                 v->pd, 0, 0, 0, 0, 0);
         if (st == CAIRN_OK)
             st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vcpu, v->prio, CORE_QUANTUM_US);
+        if (st == CAIRN_OK && v->acct_sc) /* the VMM's CPU quota covers its vCPUs */
+            st = cairn_sc_share(sc, v->acct_sc);
         v->vcpus += st == CAIRN_OK;
     }
     cairn_msg_begin(&out, u, st);

@@ -350,20 +350,87 @@ static void config_ram_once(struct config_parser *pc, const struct xml_node *n,
     ram->valid = valid;
 }
 
+/* A time attribute: a number with us, ms or s, in microseconds up to max.
+ * *out unchanged if absent or bad. */
+static bool config_time(struct config_parser *pc, const struct xml_node *n, const char *attr,
+                        uint64_t max, uint64_t *out)
+{
+    char v[CONFIG_VAL_MAX], q[CONFIG_VAL_MAX];
+    enum xml_status st = xml_attr_string(&pc->doc, n, attr, v, sizeof v, 0);
+    uint64_t t = 0, unit = 0;
+    const char *c = v;
+
+    if (st == XML_ABSENT)
+        return false;
+    for (; st == XML_OK && *c >= '0' && *c <= '9' && t <= max; c++)
+        t = t * 10 + (uint64_t)(*c - '0');
+    if (c != v && !strcmp(c, "us"))
+        unit = 1;
+    else if (c != v && !strcmp(c, "ms"))
+        unit = 1000;
+    else if (c != v && !strcmp(c, "s"))
+        unit = 1000000;
+    if (st != XML_OK || !unit || t > max / unit) {
+        config_error(pc, n->line, "%s '%s' in <%.*s> is not a time up to %llu s "
+                     "(a number with us, ms or s)", attr, config_quote(pc, n, attr, q),
+                     CONFIG_EL(pc, n), (unsigned long long)(max / 1000000));
+        return false;
+    }
+    *out = t * unit;
+    return true;
+}
+
+/* <resource name="CPU" quantum="P" period="T"/>: P percent of the CPU's
+ * time in every period T (default 10 ms). */
+static void config_cpu(struct config_parser *pc, struct config_child *c, const struct xml_node *n)
+{
+    uint64_t pct = 0, period = CONFIG_CPU_PERIOD;
+
+    if (c->cpu_pct) {
+        config_error(pc, n->line, "CPU given more than once in <resource>");
+        return;
+    }
+    if (!config_has(pc, n, "quantum")) {
+        config_error(pc, n->line, "missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
+        return;
+    }
+    if (!config_u64(pc, n, "quantum", UINT32_MAX, &pct))
+        return;
+    if (!pct || pct > 100) {
+        config_error(pc, n->line, "CPU quantum %llu%% is not 1 to 100 percent", (unsigned long long)pct);
+        return;
+    }
+    if (config_has(pc, n, "period") && !config_time(pc, n, "period", 10000000, &period))
+        return;
+    if (period < 100 || period * pct / 100 < 100) {
+        config_error(pc, n->line, "CPU quantum %llu%% of a %llu us period is less than 100 us",
+                     (unsigned long long)pct, (unsigned long long)period);
+        return;
+    }
+    c->cpu_pct = (uint32_t)pct;
+    c->cpu_period_us = (uint32_t)period;
+}
+
 static void config_resource(struct config_parser *pc, struct config_child *c,
                             const struct xml_node *n, struct config_ram *ram)
 {
-    static const char *const attrs[] = {"name", "quantum", 0};
+    static const char *const attrs[] = {"name", "quantum", "period", 0};
     char name[CONFIG_NAME_MAX], q[CONFIG_VAL_MAX];
 
     config_leaf(pc, n, attrs);
     if (!config_name(pc, n, "name", name, false, true))
         return;
+    if (!strcmp(name, "CPU")) {
+        config_cpu(pc, c, n);
+        return;
+    }
     if (strcmp(name, "RAM")) {
-        config_error(pc, n->line, "unknown resource '%s' in <resource> (only RAM is supported)",
+        config_error(pc, n->line, "unknown resource '%s' in <resource> (RAM or CPU)",
                      config_quote(pc, n, "name", q));
         return;
     }
+    if (config_has(pc, n, "period"))
+        config_error(pc, n->line, "attribute 'period' is for <resource name=\"CPU\">, not RAM");
     if (!config_has(pc, n, "quantum")) {
         config_error(pc, n->line, "missing attribute 'quantum' in <resource>");
         config_ram_once(pc, n, ram, false);
@@ -723,6 +790,18 @@ static void config_check_budget(struct config_parser *pc, const struct xml_node 
         config_error(pc, root->line,
                      "the children's RAM quanta add up to %s, more than the %s init has",
                      need, have);
+    }
+    for (uint32_t i = 0; i < cfg->child_count; i++) { /* CPU quanta: at most 100% per CPU */
+        uint32_t cpu = cfg->children[i].cpu, sum = 0, j;
+        for (j = 0; j < i && cfg->children[j].cpu != cpu; j++)
+            ;
+        if (j < i)
+            continue; /* that CPU was counted already */
+        for (j = i; j < cfg->child_count; j++)
+            sum += cfg->children[j].cpu == cpu ? cfg->children[j].cpu_pct : 0;
+        if (sum > 100)
+            config_error(pc, root->line, "the CPU quanta of the children on CPU %u add up to %u%%",
+                         cpu, sum);
     }
     if (b && b->caps && cfg->caps_total > b->caps)
         config_error(pc, root->line,

@@ -35,6 +35,7 @@
 #define CONFIG_MAX_PARENT   16   /* services in <parent-provides> */
 #define CONFIG_MAX_NODES    1024 /* elements in the file, children's configs included */
 #define CONFIG_PRIO_LEVELS  128  /* default and largest prio_levels */
+#define CONFIG_CPU_PERIOD   10000u /* default period of a CPU quota, microseconds */
 
 enum config_target_kind {
     CONFIG_TARGET_PARENT,    /* <parent/> */
@@ -65,6 +66,8 @@ struct config_child {
     int32_t priority; /* 0 or negative: levels below init's own */
     uint32_t cpu;
     uint64_t ram; /* bytes */
+    uint32_t cpu_pct;       /* <resource name="CPU" quantum>: percent, 0: no budget */
+    uint32_t cpu_period_us; /* <resource name="CPU" period>: default 10 ms */
     uint32_t line;
     uint32_t provides_count;
     char provides[CONFIG_MAX_PROVIDES][CONFIG_NAME_MAX];

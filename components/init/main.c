@@ -306,10 +306,13 @@ static uint64_t init_start(unsigned i)
 {
     const struct config_child *c = &cfg.children[i];
     struct child *ch = &children[i];
-    char args[160];
+    char args[224];
     uint64_t st, sm_crd = CAIRN_CRD(CAIRN_CRD_OBJ, fault_sm, 0, CAIRN_R_SM_UP);
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, priority=%d, cpu=%u", c->name,
-             c->ram, (int)c->priority, c->cpu);
+    int n = snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, priority=%d, cpu=%u", c->name,
+                     c->ram, (int)c->priority, c->cpu);
+    if (c->cpu_pct)
+        snprintf(args + n, sizeof(args) - (size_t)n, ", cpu_quota=%u, cpu_period=%u", c->cpu_pct,
+                 c->cpu_period_us);
     st = cairn_session("PD", args, &ch->pd_session);
     if (st == CAIRN_OK)
         st = init_pd_call(ch->pd_session, CAIRN_PD_NOTIFY, 0, sm_crd);

@@ -35,7 +35,7 @@ enum cairn_sys {
     CAIRN_SYS_REVOKE    = 8,  /* pd_sel, crd                                  */
     CAIRN_SYS_LOOKUP    = 9,  /* crd                 -> rsi: crd found        */
     CAIRN_SYS_EC_CTRL   = 10, /* ec_sel, op                                   */
-    CAIRN_SYS_SC_CTRL   = 11, /* sc_sel, op          -> rsi: consumed ticks   */
+    CAIRN_SYS_SC_CTRL   = 11, /* sc_sel, op, ...     -> rsi: consumed ticks   */
     CAIRN_SYS_SM_CTRL   = 12, /* sm_sel, op, deadline                         */
     CAIRN_SYS_PD_CTRL   = 13, /* pd_sel, op                                   */
     CAIRN_SYS_IRQ_CTRL  = 14, /* sm_sel (a GSI's), cpu                        */
@@ -51,7 +51,11 @@ enum cairn_sys {
 
 /* Operations */
 enum cairn_ec_op { CAIRN_EC_RECALL = 0 };
-enum cairn_sc_op { CAIRN_SC_TIME = 0 };
+enum cairn_sc_op {
+    CAIRN_SC_TIME   = 0, /*                        -> rsi: consumed ticks      */
+    CAIRN_SC_BUDGET = 1, /* budget_us, period_us: at most that much per period */
+    CAIRN_SC_SHARE  = 2, /* sc_sel: draw from that SC's budget (same CPU)      */
+};
 enum cairn_sm_op { CAIRN_SM_UP = 0, CAIRN_SM_DOWN = 1, CAIRN_SM_ZERO = 2 };
 enum cairn_pd_op { CAIRN_PD_KILL = 0 };
 

@@ -28,7 +28,7 @@ static struct sc *sched_first(struct percpu *p)
 
 void sched_ready(struct sc *sc)
 {
-    if (sc->queued)
+    if (sc->queued || sc->throttled) /* a throttled SC returns at its refill */
         return;
     struct percpu *p = percpu_of(sc->cpu);
     list_add_tail(&p->rq[sc->prio], &sc->link);
@@ -67,6 +67,16 @@ static struct ec *sched_chain_end(struct ec *ec)
     return ec;
 }
 
+/* Budgets: an account starts a new period, with its whole budget, once
+ * the current one is over; periods follow each other without gaps. */
+static void budget_refresh(struct sc *a, uint64_t now)
+{
+    if (now < a->refill)
+        return;
+    a->refill += ((now - a->refill) / a->period + 1) * a->period;
+    a->avail = a->budget;
+}
+
 static void sched_account(struct percpu *p, uint64_t now)
 {
     struct sc *sc = p->cur_sc;
@@ -74,8 +84,29 @@ static void sched_account(struct percpu *p, uint64_t now)
         uint64_t used = now - p->sc_start;
         sc->consumed += used;
         sc->left = sc->left > used ? sc->left - used : 0;
+        if (sc->acct) { /* a period that began meanwhile pays it all: never more than the budget */
+            struct sc *a = sc->acct;
+            budget_refresh(a, now);
+            a->avail = a->avail > used ? a->avail - used : 0;
+        }
     }
     p->sc_start = now;
+}
+
+/* `sc`'s account is used up: off the run queue until the next period. */
+static void sched_throttle(struct percpu *p, struct sc *sc)
+{
+    struct sc *a = sc->acct, **pp = &p->refills;
+    sched_remove(sc);
+    sc->throttled = true;
+    list_add_tail(&a->waiting, &sc->link);
+    for (struct sc *w = *pp; w; w = w->refill_next)
+        if (w == a)
+            return; /* already waiting */
+    while (*pp && (*pp)->refill <= a->refill)
+        pp = &(*pp)->refill_next;
+    a->refill_next = *pp;
+    *pp = a;
 }
 
 static void sched_switch_sc(struct percpu *p, struct sc *sc)
@@ -83,10 +114,15 @@ static void sched_switch_sc(struct percpu *p, struct sc *sc)
     uint64_t now = arch_time(), deadline = 0;
     sched_account(p, now);
     p->cur_sc = sc;
-    if (sc)
+    if (sc) {
         deadline = now + sc->left;
+        if (sc->acct && now + sc->acct->avail < deadline)
+            deadline = now + sc->acct->avail;
+    }
     if (p->timeouts && (!deadline || p->timeouts->deadline < deadline))
         deadline = p->timeouts->deadline;
+    if (p->refills && (!deadline || p->refills->refill < deadline))
+        deadline = p->refills->refill;
     arch_timer_set(deadline);
 }
 
@@ -97,6 +133,17 @@ _Noreturn void sched_dispatch_fresh(void)
     struct sc *sc;
     p->resched = false;
     while ((sc = sched_first(p))) {
+        if (sc->acct) {
+            struct sc *a = sc->acct;
+            if (p->cur_sc == sc)
+                sched_account(p, arch_time()); /* what it used so far counts */
+            else
+                budget_refresh(a, arch_time());
+            if (!a->avail) {
+                sched_throttle(p, sc);
+                continue;
+            }
+        }
         struct ec *ec = sched_chain_end(sc->ec);
         if (ec->dead) {
             sched_remove(sc); /* its thread died: the SC is done */
@@ -127,6 +174,18 @@ _Noreturn void sched_timer(void)
         if (sc->queued) {
             sched_remove(sc);
             sched_ready(sc);
+        }
+    }
+    while (p->refills && p->refills->refill <= now) { /* new periods */
+        struct sc *a = p->refills;
+        p->refills = a->refill_next;
+        a->refill_next = NULL;
+        budget_refresh(a, now);
+        while (!list_empty(&a->waiting)) {
+            struct sc *t = container_of(a->waiting.next, struct sc, link);
+            list_del(&t->link);
+            t->throttled = false;
+            sched_ready(t);
         }
     }
     while (p->timeouts && p->timeouts->deadline <= now) {

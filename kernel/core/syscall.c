@@ -172,10 +172,29 @@ static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
 static _Noreturn void sys_sc_ctrl(struct ec *ec, struct regs *r)
 {
     struct sc *sc = sys_cap(ec, SYS_A1(r), KOBJ_SC, CAIRN_R_SC_CTRL);
-    if (SYS_A2(r) != CAIRN_SC_TIME)
-        ec_sys_ret(ec, CAIRN_ESYS);
-    SYS_RESULT(r, sc_consumed(sc));
-    ec_sys_ret(ec, CAIRN_OK);
+    uint64_t op = SYS_A2(r), a3 = SYS_A3(r), a4 = SYS_A4(r);
+    if (op == CAIRN_SC_TIME) {
+        SYS_RESULT(r, sc_consumed(sc));
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    if (op == CAIRN_SC_BUDGET) { /* once: 100 us <= budget <= period <= 10 s */
+        if (a3 < 100 || a3 > a4 || a4 > 10000000)
+            ec_sys_ret(ec, CAIRN_EPAR);
+        if (sc->acct)
+            ec_sys_ret(ec, CAIRN_EEXIST);
+        sc_set_budget(sc, a3 * hip_tsc_khz / 1000, a4 * hip_tsc_khz / 1000);
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    if (op == CAIRN_SC_SHARE) { /* an SC without a budget joins one with its own, on its CPU */
+        struct sc *a = sys_cap(ec, a3, KOBJ_SC, CAIRN_R_SC_CTRL);
+        if (a->acct != a || a->cpu != sc->cpu)
+            ec_sys_ret(ec, CAIRN_EPAR);
+        if (sc->acct)
+            ec_sys_ret(ec, CAIRN_EEXIST);
+        sc->acct = a;
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    ec_sys_ret(ec, CAIRN_ESYS);
 }
 
 static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)

@@ -19,6 +19,7 @@ struct percpu {
     uint64_t prio_mask[2];   /* non-empty run-queue levels           */
     struct list rq[PRIO_LEVELS];
     struct ec *timeouts;     /* sorted by deadline                   */
+    struct sc *refills;      /* used-up budget accounts, by refill   */
     bool resched;            /* a higher priority SC became ready    */
 };
 

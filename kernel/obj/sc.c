@@ -19,10 +19,20 @@ int sc_create(struct sc **out, struct ec *ec, unsigned prio, uint64_t quantum)
     *sc = (struct sc){ .k = { KOBJ_SC }, .cpu = ec->cpu, .prio = prio, .ec = ec,
                        .quantum = quantum, .left = quantum };
     list_init(&sc->link);
+    list_init(&sc->waiting);
     ec->sc = sc;
     sched_ready(sc);
     *out = sc;
     return CAIRN_OK;
+}
+
+void sc_set_budget(struct sc *sc, uint64_t budget, uint64_t period)
+{
+    sc->acct = sc;
+    sc->budget = budget;
+    sc->period = period;
+    sc->avail = budget;
+    sc->refill = arch_time() + period;
 }
 
 uint64_t sc_consumed(struct sc *sc)

@@ -383,9 +383,11 @@ static void test_ram(void **state)
          "line 5: start 'a': quantum '99999999999G' in <resource> is too large");
     only(start("caps=\"1\"", "<resource name=\"RAM\"/>"),
          "line 5: start 'a': missing attribute 'quantum' in <resource>");
-    assert_int_equal(parse(start("caps=\"1\"", "<resource name=\"CPU\" quantum=\"10\"/>")), 2);
-    expect("line 5: start 'a': unknown resource 'CPU' in <resource> (only RAM is supported)");
+    assert_int_equal(parse(start("caps=\"1\"", "<resource name=\"GPU\" quantum=\"10\"/>")), 2);
+    expect("line 5: start 'a': unknown resource 'GPU' in <resource> (RAM or CPU)");
     expect("missing <resource name=\"RAM\"");
+    only(start("caps=\"1\"", "<resource name=\"RAM\" quantum=\"1M\" period=\"1ms\"/>"),
+         "line 5: start 'a': attribute 'period' is for <resource name=\"CPU\">, not RAM");
     only(start("caps=\"1\"", RAM1M RAM1M),
          "line 5: start 'a': RAM given more than once (<resource name=\"RAM\"> or <start ram>)");
     only(start("caps=\"1\" ram=\"2M\"", RAM1M),
@@ -393,6 +395,48 @@ static void test_ram(void **state)
     only(start("caps=\"1\" ram=\"0\"", ""), "line 5: start 'a': RAM quantum is zero");
     assert_int_equal(parse(start("caps=\"1\"", "<resource name=\"RAM\" quantum=\"4096\"/>")), 0);
     assert_int_equal(cfg.children[0].ram, 4096);
+}
+
+/* <resource name="CPU" quantum="percent" period="time"/>: a budget. */
+static void test_cpu(void **state)
+{
+    assert_int_equal(parse(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"30\"/>")), 0);
+    assert_int_equal(cfg.children[0].cpu_pct, 30);
+    assert_int_equal(cfg.children[0].cpu_period_us, 10000);
+    assert_int_equal(parse(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"100\" period=\"2s\"/>")), 0);
+    assert_int_equal(cfg.children[0].cpu_pct, 100);
+    assert_int_equal(cfg.children[0].cpu_period_us, 2000000);
+    assert_int_equal(parse(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"50\" period=\"200us\"/>")), 0);
+    assert_int_equal(cfg.children[0].cpu_period_us, 200);
+    assert_int_equal(parse(start("caps=\"1\"", RAM1M)), 0);
+    assert_int_equal(cfg.children[0].cpu_pct, 0); /* no budget */
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"0\"/>"),
+         "line 5: start 'a': CPU quantum 0% is not 1 to 100 percent");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"101\"/>"),
+         "line 5: start 'a': CPU quantum 101% is not 1 to 100 percent");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\"/>"),
+         "line 5: start 'a': missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"10\"/>"),
+         "line 5: start 'a': period '10' in <resource> is not a time up to 10 s (a number with us, ms "
+         "or s)");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"11s\"/>"),
+         "line 5: start 'a': period '11s' in <resource> is not a time up to 10 s (a number with us, "
+         "ms or s)");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"99999999999999999999999ms\"/>"),
+         "line 5: start 'a': period '99999999999999999999999ms' in <resource> is not a time up to 10 "
+         "s (a number with us, ms or s)");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"ms\"/>"),
+         "line 5: start 'a': period 'ms' in <resource> is not a time up to 10 s (a number with us, ms "
+         "or s)");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"5\" period=\"1ms\"/>"),
+         "line 5: start 'a': CPU quantum 5% of a 1000 us period is less than 100 us");
+    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"5\"/><resource name=\"CPU\" quantum=\"5\"/>"),
+         "line 5: start 'a': CPU given more than once in <resource>");
+    /* The children on one CPU get at most 100% together. */
+    only(wrap("<start name=\"a\" caps=\"1\" cpu=\"1\">" RAM1M "<resource name=\"CPU\" quantum=\"60\"/></start>\n"
+              "<start name=\"b\" caps=\"1\" cpu=\"0\">" RAM1M "<resource name=\"CPU\" quantum=\"60\"/></start>\n"
+              "<start name=\"c\" caps=\"1\" cpu=\"1\">" RAM1M "<resource name=\"CPU\" quantum=\"50\"/></start>\n"),
+         "line 1: the CPU quanta of the children on CPU 1 add up to 110%");
 }
 
 static void test_once(void **state)
@@ -620,6 +664,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_realistic, teardown),
+        cmocka_unit_test_teardown(test_cpu, teardown),
         cmocka_unit_test_teardown(test_minimal, teardown),
         cmocka_unit_test_teardown(test_names, teardown),
         cmocka_unit_test_teardown(test_unknown, teardown),

@@ -274,6 +274,91 @@ static uint64_t sched_resume_on(struct kt_evt *e, struct cairn_exc *x)
     return 0; /* resume as it was */
 }
 
+/* A budget bounds a higher-priority spinner: in each 10 ms period it runs
+ * for 2 ms, and a lower one gets the rest. Then two spinners sharing one
+ * budget get that much together. The spinners pass a gate each and spin
+ * until a common deadline 100 ms on; their SCs say what they consumed. */
+static void sched_budget_spinners(struct cairn_ec *th, unsigned nh, struct cairn_ec *tl,
+                                  struct sched_spin *s)
+{
+    static volatile uint64_t none;
+    for (unsigned i = 0; i <= nh; i++) {
+        s[i] = (struct sched_spin){ .gate = sched_sm(0), .other = &none };
+        struct cairn_ec *t = i < nh ? &th[i] : tl;
+        *t = (struct cairn_ec){ 0 };
+        kt_thread(t, CAIRN_ROOT_SEL_PD, sched_until, &s[i], i < nh ? 3 : 2);
+    }
+}
+
+/* Open the gates; the spinners run until `wall` ticks from now. */
+static void sched_budget_go(unsigned n, struct sched_spin *s, uint64_t wall)
+{
+    uint64_t dl = cairn_rdtsc() + wall;
+    for (unsigned i = 0; i < n; i++)
+        s[i].deadline = dl;
+    for (unsigned i = 0; i < n; i++)
+        cairn_sm_up(s[i].gate);
+}
+
+/* Ticks consumed by the first n SCs together. */
+static uint64_t sched_budget_used(const struct cairn_ec *t, unsigned n)
+{
+    uint64_t sum = 0, v;
+    for (unsigned i = 0; i < n; i++)
+        if (cairn_sc_time(t[i].sc, &v) == CAIRN_OK)
+            sum += v;
+    return sum;
+}
+
+TEST(sc_budget)
+{
+    static struct cairn_ec th[2], tl;
+    static struct sched_spin s[3];
+    uint64_t hc, lc, wall = kt_ms(100);
+
+    sched_budget_spinners(th, 1, &tl, s);
+    KT_CHECK(s[0].gate && s[1].gate && th[0].sc && tl.sc, "no spinners");
+    KT_OK(cairn_sc_budget(th[0].sc, 2000, 10000));
+    sched_budget_go(2, s, wall);
+    KT_CHECK(KT_WAIT(s[0].done && s[1].done, 300), "spinners did not finish");
+    hc = sched_budget_used(th, 1), lc = sched_budget_used(&tl, 1);
+    KT_CHECK(hc <= wall * 3 / 10, "budgeted spinner ran %lu of %lu ticks (budget 20%%)", hc, wall);
+    KT_CHECK(hc >= wall / 10, "budgeted spinner ran only %lu of %lu ticks", hc, wall);
+    KT_CHECK(lc >= wall / 2, "the lower spinner ran only %lu of %lu ticks", lc, wall);
+
+    sched_budget_spinners(th, 2, &tl, s);
+    KT_CHECK(s[0].gate && s[1].gate && s[2].gate && th[1].sc && tl.sc, "no spinners");
+    KT_OK(cairn_sc_budget(th[0].sc, 2000, 10000));
+    KT_OK(cairn_sc_share(th[1].sc, th[0].sc));
+    sched_budget_go(3, s, wall);
+    KT_CHECK(KT_WAIT(s[0].done && s[1].done && s[2].done, 300), "spinners did not finish");
+    hc = sched_budget_used(th, 2), lc = sched_budget_used(&tl, 1);
+    KT_CHECK(hc <= wall * 3 / 10, "two spinners sharing a 20%% budget ran %lu of %lu ticks", hc, wall);
+    KT_CHECK(hc >= wall / 10, "two budgeted spinners ran only %lu of %lu ticks", hc, wall);
+    KT_CHECK(lc >= wall / 2, "the lower spinner ran only %lu of %lu ticks", lc, wall);
+}
+
+TEST(sc_budget_bad)
+{
+    static struct cairn_ec a, b;
+    KT_OK(kt_thread(&a, CAIRN_ROOT_SEL_PD, kt_park_thread, 0, 2));
+    KT_OK(kt_thread(&b, CAIRN_ROOT_SEL_PD, kt_park_thread, 0, 2));
+    KT_ST(cairn_sc_budget(a.sc, 99, 10000), CAIRN_EPAR);          /* below 100 us */
+    KT_ST(cairn_sc_budget(a.sc, 2000, 1000), CAIRN_EPAR);         /* more than the period */
+    KT_ST(cairn_sc_budget(a.sc, 2000, 10000001), CAIRN_EPAR);     /* period over 10 s */
+    KT_ST(cairn_sc_budget(a.sc, ~0ull, ~0ull), CAIRN_EPAR);
+    KT_ST(cairn_sc_share(b.sc, a.sc), CAIRN_EPAR);                /* a has no budget */
+    KT_ST(cairn_sc_share(b.sc, b.sc), CAIRN_EPAR);
+    KT_OK(cairn_sc_budget(a.sc, 1000, 1000));                     /* the whole period */
+    KT_ST(cairn_sc_budget(a.sc, 1000, 2000), CAIRN_EEXIST);       /* once */
+    KT_OK(cairn_sc_share(b.sc, a.sc));
+    KT_ST(cairn_sc_share(b.sc, a.sc), CAIRN_EEXIST);
+    KT_ST(cairn_sc_share(a.sc, a.sc), CAIRN_EEXIST);
+    KT_ST(cairn_sc_budget(b.sc, 1000, 2000), CAIRN_EEXIST);       /* it shares a's */
+    KT_ST(cairn_sc_share(a.sc, KT_SEL_PARK), CAIRN_ETYPE);        /* not an SC */
+    KT_ST(cairn_syscall(CAIRN_SYS_SC_CTRL, 0, a.sc, 7, 0, 0, 0, 0), CAIRN_ESYS);
+}
+
 TEST(ec_recall)
 {
     static struct cairn_ec t;

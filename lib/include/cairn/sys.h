@@ -145,6 +145,19 @@ static inline uint64_t cairn_sc_time(uint64_t sc, uint64_t *out)
                           out);
 }
 
+/* At most budget_us of CPU time per period_us for `sc` (and the SCs that
+ * share its budget). */
+static inline uint64_t cairn_sc_budget(uint64_t sc, uint64_t budget_us, uint64_t period_us)
+{
+    return cairn_syscall(CAIRN_SYS_SC_CTRL, 0, sc, CAIRN_SC_BUDGET, budget_us, period_us, 0, 0);
+}
+
+/* `sc` draws from the budget of `acct` (an SC of the same CPU). */
+static inline uint64_t cairn_sc_share(uint64_t sc, uint64_t acct)
+{
+    return cairn_syscall(CAIRN_SYS_SC_CTRL, 0, sc, CAIRN_SC_SHARE, acct, 0, 0, 0);
+}
+
 static inline uint64_t cairn_sm_up(uint64_t sm)
 {
     return cairn_syscall(CAIRN_SYS_SM_CTRL, 0, sm, CAIRN_SM_UP, 0, 0, 0, 0);
