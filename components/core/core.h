@@ -69,7 +69,7 @@ struct core_pd {
     uint64_t pages;       /* pages reserved (indices handed out)         */
     uint64_t faults;      /* pages mapped on demand */
     uint64_t child_pt;    /* the component's own portal: RAM and STATE only */
-    bool started;
+    bool started, closed;
     unsigned threads;
     unsigned state, event;
     uint64_t rip, addr, exit_code;
@@ -111,6 +111,9 @@ void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* The PD session that pays for a new session labelled `label`. */
 int core_payer(int from, const char *label);
+/* End the VMs whose VMM is PD session `owner` (their RAM stays with core
+ * for the next VM). */
+void core_vm_close(int owner);
 /* The PD session of the component labelled `label` itself, or -1. */
 int core_pd_of(const char *label);
 void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);

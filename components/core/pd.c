@@ -41,7 +41,8 @@ int core_payer(int from, const char *label)
         return from;
     size_t n = (size_t)(last - label);
     for (int i = 0; i < CORE_MAX_PDS; i++)
-        if (core_pds[i].used && !strncmp(core_pds[i].label, label, n) && !core_pds[i].label[n])
+        if (core_pds[i].used && !core_pds[i].closed && !strncmp(core_pds[i].label, label, n) &&
+            !core_pds[i].label[n])
             return i;
     return from;
 }
@@ -49,7 +50,7 @@ int core_payer(int from, const char *label)
 int core_pd_of(const char *label)
 {
     for (int i = 0; i < CORE_MAX_PDS; i++)
-        if (core_pds[i].used && !strcmp(core_pds[i].label, label))
+        if (core_pds[i].used && !core_pds[i].closed && !strcmp(core_pds[i].label, label))
             return i;
     return -1;
 }
@@ -318,6 +319,28 @@ static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
     return st;
 }
 
+/* PD_CLOSE: kill the component, its children and its VMs; give its
+ * quota back to its parent. Its pages stay with core (guest RAM is kept
+ * for the next VM); the session slot is retired, not reused, so a stale
+ * capability to it finds a closed session. */
+static void pd_close(int id)
+{
+    struct core_pd *s = &core_pds[id];
+    if (s->closed)
+        return;
+    s->closed = true;
+    for (int j = 0; j < CORE_MAX_PDS; j++)
+        if (core_pds[j].used && core_pds[j].payer == id)
+            pd_close(j);
+    core_vm_close(id);
+    if (s->pd)
+        cairn_pd_kill(s->pd);
+    if (s->payer >= 0)
+        core_pds[s->payer].ram -= s->quota;
+    if (s->state == CAIRN_PD_RUNNING)
+        s->state = CAIRN_PD_EXITED;
+}
+
 void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child)
 {
     struct core_pd *s = &core_pds[id];
@@ -325,8 +348,14 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool ch
     char name[64];
     uint64_t st = CAIRN_EINVAL, va = 0, op = u->mr[0];
     if (child && op != CAIRN_PD_RAM && op != CAIRN_PD_STATE)
-        op = 0; /* the component may not load, start or re-notify itself */
+        op = 0; /* the component may not load, start, re-notify or close itself */
+    if (s->closed && op != CAIRN_PD_STATE)
+        op = 0;
     switch (op) {
+    case CAIRN_PD_CLOSE:
+        pd_close((int)id);
+        st = CAIRN_OK;
+        break;
     case CAIRN_PD_LOAD:
         if (cairn_msg_get_str(in, name, sizeof(name)))
             st = pd_load(s, id, name);
@@ -406,7 +435,7 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     struct core_pd *s = &core_pds[cpu_pds[id]];
     uint64_t ip = cairn_msg_get(in), sp = cairn_msg_get(in), prio = cairn_msg_get(in);
     uint64_t dst = cairn_msg_get(in), ec, sc, st;
-    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->state != CAIRN_PD_RUNNING ||
+    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->state != CAIRN_PD_RUNNING || s->closed ||
         s->threads >= 1024 || ip >= CAIRN_USER_END || dst >> CAIRN_COMPONENT_CAP_ORDER) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;

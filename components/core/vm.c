@@ -20,6 +20,8 @@ struct core_vm {
     char label[CORE_LABEL];
     unsigned prio, vcpus;
     uint64_t acct_sc; /* the VMM's budget account (0: none) */
+    int owner;        /* the VMM's PD session */
+    uint64_t cap;     /* bytes at mem: guest RAM, kept for the next VM once closed */
     unsigned cpu;          /* the VMM's CPU: its vCPUs run there */
     uint64_t ram;       /* bytes of guest RAM */
     uint8_t *mem;       /* core's view        */
@@ -45,8 +47,18 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     unsigned i;
     if (!(cairn_hip->features & CAIRN_HIP_F_NPT))
         return CAIRN_EFEAT;
-    for (i = 0; i < CORE_MAX_VMS && core_vms[i].used; i++)
-        ;
+    /* A free slot: the smallest whose RAM (left by a closed VM) fits,
+     * else one without RAM, else any (its RAM is too small: dropped). */
+    i = CORE_MAX_VMS;
+    for (unsigned j = 0; j < CORE_MAX_VMS; j++)
+        if (!core_vms[j].used && core_vms[j].cap >= ram && (i == CORE_MAX_VMS || core_vms[j].cap < core_vms[i].cap))
+            i = j;
+    for (unsigned j = 0; j < CORE_MAX_VMS && i == CORE_MAX_VMS; j++)
+        if (!core_vms[j].used && !core_vms[j].cap)
+            i = j;
+    for (unsigned j = 0; j < CORE_MAX_VMS && i == CORE_MAX_VMS; j++)
+        if (!core_vms[j].used)
+            i = j;
     if (i == CORE_MAX_VMS || !ram || ram > VM_RAM_MAX)
         return i == CORE_MAX_VMS ? CAIRN_ENOMEM : CAIRN_EINVAL;
     if (!p || ram + vm_kmem(ram) > p->quota - p->ram) {
@@ -59,8 +71,11 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     if (!*pt)
         return CAIRN_ENOMEM;
     p->ram += ram + vm_kmem(ram);
+    uint8_t *keep = core_vms[i].cap >= ram ? core_vms[i].mem : 0;
+    uint64_t cap = keep ? core_vms[i].cap : 0;
     core_vms[i] = (struct core_vm){ .used = true, .ram = ram, .prio = p->max_prio > 1 ? p->max_prio - 1 : 1,
-                                    .cpu = p->cpu, .acct_sc = p->acct_sc };
+                                    .cpu = p->cpu, .acct_sc = p->acct_sc, .owner = payer,
+                                    .mem = keep, .cap = cap };
     /* one below the VMM's own threads: its device timers preempt its vCPUs */
     snprintf(core_vms[i].label, sizeof(core_vms[i].label), "%s", label);
     return CAIRN_OK;
@@ -81,7 +96,12 @@ static uint64_t vm_build(struct core_vm *v)
     uint64_t align = 1;
     while (align < VM_ALIGN_PAGES && align * 2 <= v->ram / 4096)
         align *= 2;
-    v->mem = cairn_page_alloc_aligned(v->ram / 4096, align);
+    if (v->mem) {
+        memset(v->mem, 0, v->ram); /* the last VM's RAM: nothing of it may show */
+    } else {
+        v->mem = cairn_page_alloc_aligned(v->ram / 4096, align);
+        v->cap = v->mem ? v->ram : 0;
+    }
     if (!pd || !v->mem)
         return CAIRN_ENOMEM;
     st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,
@@ -98,11 +118,26 @@ static uint64_t vm_build(struct core_vm *v)
     return st;
 }
 
+void core_vm_close(int owner)
+{
+    for (unsigned i = 0; i < CORE_MAX_VMS; i++) {
+        struct core_vm *v = &core_vms[i];
+        if (!v->used || v->owner != owner)
+            continue;
+        if (v->pd)
+            cairn_pd_kill(v->pd);
+        v->used = false; /* mem and cap stay: the next VM of up to cap bytes takes them */
+        v->pd = 0;
+    }
+}
+
 void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
 {
     struct core_vm *v = &core_vms[id];
     struct cairn_msg out;
     uint64_t op = u->mr[0], st = CAIRN_EINVAL, vcpu = 0, sc;
+    if (!v->used)
+        op = 0; /* closed */
     if (op == CAIRN_VM_CREATE && !v->pd) {
         st = vm_build(v);
         cairn_msg_begin(&out, u, st);

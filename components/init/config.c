@@ -475,6 +475,19 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
 
     if (config_has(pc, n, "ram"))
         config_ram_once(pc, n, ram, config_size(pc, n, "ram", &c->ram));
+
+    /* restart="yes|no|N": start the child again when it exits or faults */
+    char r[CONFIG_VAL_MAX];
+    uint64_t times = 0;
+    if (xml_attr_string(&pc->doc, n, "restart", r, sizeof r, 0) == XML_OK && !strcmp(r, "yes"))
+        c->restarts = CONFIG_RESTART_ALWAYS;
+    else if (config_has(pc, n, "restart") && strcmp(r, "no")) {
+        if (xml_attr_u64(&pc->doc, n, "restart", &times) != XML_OK || times >= CONFIG_RESTART_ALWAYS)
+            config_error(pc, n->line, "restart '%s' in <start> is not yes, no or a number of times",
+                         config_quote(pc, n, "restart", r));
+        else
+            c->restarts = (uint32_t)times;
+    }
 }
 
 /* One element inside <start>. */
@@ -506,7 +519,7 @@ static void config_start_child(struct config_parser *pc, struct config_child *c,
 
 static void config_start(struct config_parser *pc, const struct xml_node *n)
 {
-    static const char *const attrs[] = {"name", "caps", "priority", "cpu", "ram", 0};
+    static const char *const attrs[] = {"name", "caps", "priority", "cpu", "ram", "restart", 0};
     struct init_config *cfg = pc->cfg;
     struct config_ram ram = {0};
 

@@ -68,6 +68,8 @@ struct config_child {
     uint64_t ram; /* bytes */
     uint32_t cpu_pct;       /* <resource name="CPU" quantum>: percent, 0: no budget */
     uint32_t cpu_period_us; /* <resource name="CPU" period>: default 10 ms */
+    uint32_t restarts;      /* <start restart>: times to start it again, or: */
+#define CONFIG_RESTART_ALWAYS 0xffffffffu
     uint32_t line;
     uint32_t provides_count;
     char provides[CONFIG_MAX_PROVIDES][CONFIG_NAME_MAX];

@@ -50,6 +50,8 @@ struct child {
     struct cairn_ec worker;                    /* a server's: opens its sessions */
     uint64_t work_sm;                          /* upped when a request waits   */
     bool started, gone;
+    bool over;                                 /* gone for good: not restarted */
+    uint32_t restarts;                         /* times started again          */
 };
 
 static struct init_config cfg;
@@ -280,6 +282,7 @@ static void init_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
     } else if (u->mr[0] == CAIRN_PARENT_EXIT) {
         printf("child '%s' exited with %ld\n", cfg.children[i].name, (int64_t)cairn_msg_get(&in));
         children[i].gone = true;
+        cairn_sm_up(fault_sm); /* the main loop decides about a restart */
         cairn_rpc_status(u, CAIRN_OK);
     } else {
         cairn_rpc_status(u, CAIRN_EINVAL);
@@ -331,18 +334,55 @@ static uint64_t init_start(unsigned i)
     return st;
 }
 
-/* A child's PD session says it faulted: report it once. */
+/* A child that exited or faulted: start it again if its restart="..."
+ * allows (core closes the old one: its threads, VMs and quota), else
+ * leave it stopped. */
+static void init_restart(unsigned i)
+{
+    const struct config_child *c = &cfg.children[i];
+    struct child *ch = &children[i];
+    if (ch->restarts >= c->restarts) {
+        if (c->restarts)
+            printf("child '%s' is not restarted again: restart=\"%u\" is used up\n", c->name,
+                   c->restarts);
+        ch->over = true;
+        return;
+    }
+    ch->restarts++;
+    if (c->restarts == CONFIG_RESTART_ALWAYS)
+        printf("restarting child '%s' (restart %u)\n", c->name, ch->restarts);
+    else
+        printf("restarting child '%s' (restart %u of %u)\n", c->name, ch->restarts, c->restarts);
+    uint64_t st = init_pd_call(ch->pd_session, CAIRN_PD_CLOSE, 0, 0);
+    if (st != CAIRN_OK) {
+        printf("child '%s': cannot close it for the restart: %s\n", c->name, cairn_status_name(st));
+        ch->over = true;
+        return;
+    }
+    cairn_lock_take(&req_lock);
+    memset(ch->service, 0, sizeof(ch->service)); /* announced anew by the new instance */
+    ch->started = ch->gone = false;
+    cairn_lock_give(&req_lock);
+    if (init_start(i) != CAIRN_OK)
+        ch->over = true;
+}
+
+/* A child's PD session says it faulted: report it once; a child that is
+ * gone may be restarted. */
 static void init_check(unsigned i)
 {
     struct child *ch = &children[i];
     struct cairn_utcb *u = cairn_utcb_main;
-    if (!ch->started || ch->gone || init_pd_call(ch->pd_session, CAIRN_PD_STATE, 0, 0) != CAIRN_OK)
+    if (ch->over || !ch->started)
         return;
-    if (u->mr[1] == CAIRN_PD_FAULTED) {
+    if (!ch->gone && init_pd_call(ch->pd_session, CAIRN_PD_STATE, 0, 0) == CAIRN_OK &&
+        u->mr[1] == CAIRN_PD_FAULTED) {
         ch->gone = true;
         printf("child '%s' faulted: %s at rip %#lx, address %#lx; it is stopped\n",
                cfg.children[i].name, event_name((unsigned)u->mr[2]), u->mr[3], u->mr[4]);
     }
+    if (ch->gone)
+        init_restart(i);
 }
 
 static const char *init_config_rom(size_t *len)

@@ -9,7 +9,8 @@
  * 8254 PIT, RTC, i8042, a PCI bus with virtio-block backed by a ROM
  * module and virtio-console), CPUID and MSRs are emulated here, and a report
  * stops this VM (and nothing else) on HLT with interrupts off, an access
- * outside its RAM, a triple fault, a reset, or a refused state. A timer
+ * outside its RAM, a triple fault, a reset, or a refused state; the VMM
+ * then exits (0 after a reset, else 1), so that init can restart it. A timer
  * thread recalls the vCPU when a device's next event is due, so timer
  * interrupts reach a guest that never exits on its own.
  *
@@ -752,8 +753,9 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = 0;
     else if (e != CAIRN_VM_STARTUP)
         mtd = vmm_inject(x, mtd);
-    if (!vmm.stopped)
-        vmm_publish_next();
+    if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
+        cairn_exit(vmm.reset ? 0 : 1);
+    vmm_publish_next();
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }

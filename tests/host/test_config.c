@@ -439,6 +439,25 @@ static void test_cpu(void **state)
          "line 1: the CPU quanta of the children on CPU 1 add up to 110%");
 }
 
+/* restart="yes|no|N" on <start>. */
+static void test_restart(void **state)
+{
+    assert_int_equal(parse(start("caps=\"1\"", RAM1M)), 0);
+    assert_int_equal(cfg.children[0].restarts, 0);
+    assert_int_equal(parse(start("caps=\"1\" restart=\"no\"", RAM1M)), 0);
+    assert_int_equal(cfg.children[0].restarts, 0);
+    assert_int_equal(parse(start("caps=\"1\" restart=\"3\"", RAM1M)), 0);
+    assert_int_equal(cfg.children[0].restarts, 3);
+    assert_int_equal(parse(start("caps=\"1\" restart=\"yes\"", RAM1M)), 0);
+    assert_int_equal(cfg.children[0].restarts, CONFIG_RESTART_ALWAYS);
+    only(start("caps=\"1\" restart=\"always\"", RAM1M),
+         "line 5: start 'a': restart 'always' in <start> is not yes, no or a number of times");
+    only(start("caps=\"1\" restart=\"4294967295\"", RAM1M),
+         "line 5: start 'a': restart '4294967295' in <start> is not yes, no or a number of times");
+    only(start("caps=\"1\" restart=\"-1\"", RAM1M),
+         "line 5: start 'a': restart '-1' in <start> is not yes, no or a number of times");
+}
+
 static void test_once(void **state)
 {
     only(start("caps=\"1\"", RAM1M "<binary name=\"x\"/>\n<binary name=\"y\"/>"),
@@ -665,6 +684,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_realistic, teardown),
         cmocka_unit_test_teardown(test_cpu, teardown),
+        cmocka_unit_test_teardown(test_restart, teardown),
         cmocka_unit_test_teardown(test_minimal, teardown),
         cmocka_unit_test_teardown(test_names, teardown),
         cmocka_unit_test_teardown(test_unknown, teardown),

@@ -77,6 +77,8 @@ enum cairn_pd_session_op {
     CAIRN_PD_RAM     = 4,  /* bytes -> address of fresh RAM in the caller      */
     CAIRN_PD_STATE   = 5,  /* -> state, event, rip, addr, pages backed on demand */
     CAIRN_PD_NOTIFY  = 6,  /* typed item: semaphore core ups on a fault        */
+    CAIRN_PD_CLOSE   = 7,  /* end the component (and its children and VMs): its
+                              quota returns to the parent; the session is gone */
 };
 enum cairn_pd_session_state { CAIRN_PD_RUNNING = 0, CAIRN_PD_FAULTED = 1, CAIRN_PD_EXITED = 2 };
 enum cairn_cpu_op  { CAIRN_CPU_THREAD = 1 };        /* ip, sp, prio -> EC sel   */
