@@ -26,22 +26,20 @@ static inline __attribute__((always_inline)) void kernel_lock(void)
         kernel_lock_slow();
 }
 
-/* A ticket lock, so that CPUs take turns in the order they came: a CPU
- * looping through system calls cannot take it again ahead of one that
- * is already waiting. klock_next hands out tickets, klock_serving is
- * the one whose turn it is, klock_owner the holder (CPU number + 1, 0
- * when free), so that an interrupt inside the kernel goes on. */
-extern volatile unsigned klock_owner, klock_serving;
-extern unsigned klock_next;
+/* The holder: CPU number + 1, 0 when free (and always 0 with one CPU).
+ * A test-and-set lock, not a fair (ticket) one: Cairn runs as a guest
+ * itself here (QEMU), and with a fair lock every CPU waits whenever the
+ * CPU whose turn it is has no host thread running (with a ticket lock,
+ * an RT benchmark on a busy host saw both VMs stall for seconds; with
+ * this one it did not); with test-and-set whoever runs takes it. Linux
+ * falls back to the same in a guest for the same reason. */
+extern volatile unsigned klock_owner;
 
-/* Every way out of the kernel holds the lock, so dropping it needs no
- * test: clear the owner, then serve the next ticket. With one CPU nobody
- * takes tickets and klock_serving just counts; smp_boot sets klock_next
- * to it when the lock becomes real. */
+/* Every way out of the kernel holds the lock (with one CPU the word stays
+ * 0): dropping it is one store. */
 static inline __attribute__((always_inline)) void kernel_unlock(void)
 {
-    klock_owner = 0;
-    __atomic_store_n(&klock_serving, klock_serving + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&klock_owner, 0, __ATOMIC_RELEASE);
 }
 /* Make `cpu` look at its run queue (an SC became ready there). */
 void smp_kick(unsigned cpu);

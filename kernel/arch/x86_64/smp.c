@@ -34,8 +34,7 @@
 #define SMP_PDPT       0x3000u
 #define SMP_PD         0x4000u
 
-volatile unsigned klock_owner, klock_serving; /* smp.h */
-unsigned klock_next;
+volatile unsigned klock_owner; /* CPU number + 1, 0: free */
 bool smp_on;
 static volatile unsigned ap_booting, ap_up;
 
@@ -66,15 +65,15 @@ void smp_fpu_release(unsigned cpu, struct ec *ec)
 
 void kernel_lock_slow(void)
 {
-    unsigned me = smp_me();
+    unsigned me = smp_me(), free = 0;
     if (klock_owner == me)
         return;
-    unsigned ticket = __atomic_fetch_add(&klock_next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&klock_serving, __ATOMIC_ACQUIRE) != ticket) {
+    while (!__atomic_compare_exchange_n(&klock_owner, &free, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+        free = 0;
         smp_poll_flush();
         __asm__ volatile("pause");
     }
-    klock_owner = me;
 }
 
 void kernel_unlock_slow(void) { kernel_unlock(); }
@@ -139,8 +138,7 @@ void smp_boot(const struct acpi_madt_info *madt)
         n = sizeof(madt->apic_ids);
     if (n < 2)
         return;
-    klock_next = klock_serving; /* from here on the lock is real: the boot CPU takes it */
-    smp_on = true;
+    smp_on = true; /* from here on the lock is real: the boot CPU takes it */
     kernel_lock();
     uint8_t *tramp = phys_to_virt(SMP_TRAMPOLINE);
     memcpy(tramp, ap_start, (size_t)(ap_end - ap_start));
