@@ -18,6 +18,13 @@ After them (or when named), the Linux boot benchmark boots run/bench_linux.run
 command line directly in QEMU, LINUX_RUNS times each, in plain TCG only, and
 compares the host's wall-clock time to the guest's /init and to its end. It
 also reports the VMM's exit statistics from the Cairn run.
+
+Last (or when named as bench_rt), the scenarios in RT_BENCHES boot the
+real-time guest (cyclictest) alone, beside an idle and a busy compute guest on
+its CPU and on another CPU, and the compute guest alone, each until it has
+RT_ROUNDS rounds of each VM, and tabulate the latencies and the compute
+guest's seconds per round. When only some NAMEs are given, the parts of
+docs/benchmarks.md not measured keep what the file had.
 """
 
 import argparse
@@ -175,10 +182,9 @@ def print_table(rows):
 
 # --- the Linux boot benchmark ---------------------------------------------------
 
-def linux_guest(sc):
-    """[kernel, initrd, disk, cmdline] that the scenario's VMM boots: the
-    <config kernel= initrd= disk= cmdline=> of its config module, the ROM
-    names resolved to files through the scenario's module list."""
+def scenario_config(sc):
+    """(roms, tree): the scenario's ROM names with the files they are, and
+    its config module (the one named "config") parsed."""
     roms = {}
     for m in sc.modules:
         named = [a[len("name="):] for a in m[1:] if a.startswith("name=")]
@@ -186,9 +192,16 @@ def linux_guest(sc):
     if "config" not in roms:
         raise harness.ScenarioError(f"{sc.path}: no module named 'config'")
     try:
-        tree = ET.parse(os.path.join(harness.ROOT, roms["config"]))
+        return roms, ET.parse(os.path.join(harness.ROOT, roms["config"]))
     except (OSError, ET.ParseError) as e:
         raise harness.ScenarioError(f"{roms['config']}: {e}") from None
+
+
+def linux_guest(sc):
+    """[kernel, initrd, disk, cmdline] that the scenario's VMM boots: the
+    <config kernel= initrd= disk= cmdline=> of its config module, the ROM
+    names resolved to files through the scenario's module list."""
+    roms, tree = scenario_config(sc)
     vmm = next((n for n in tree.iter("config") if "kernel" in n.attrib), None)
     if vmm is None:
         raise harness.ScenarioError(f"{roms['config']}: no <config kernel=...> for the VMM")
@@ -221,13 +234,30 @@ def _read_lines(stream, lines):
     lines.put(None)
 
 
-def timed_boot(sc, cmd, log_name):
-    """Boot cmd, judged like scenario sc (expects, fails, exit, timeout);
-    return (Result, {figure: seconds from QEMU's start to its mark line}).
-    Writes build/log/<log_name>.log and .qemu like the harness."""
+class Marks:
+    """When each LINUX_MARKS line arrived, in seconds from QEMU's start."""
+
+    def __init__(self):
+        self.times = {}
+
+    def feed(self, arrived, line):
+        for key, text in LINUX_MARKS:
+            if key not in self.times and text in line:
+                self.times[key] = arrived
+
+    def missing(self):
+        """The text of the first mark not seen yet, or None."""
+        return next((text for key, text in LINUX_MARKS if key not in self.times), None)
+
+
+def timed_boot(sc, cmd, log_name, watch):
+    """Boot cmd, judged like scenario sc (expects, fails, exit, timeout),
+    handing each serial line with its arrival time (seconds from QEMU's
+    start) to watch.feed(); it passes only once watch.missing() is None too.
+    Returns the Result; writes build/log/<log_name>.log and .qemu like the
+    harness."""
     result = harness.Result(sc.name, False, command=cmd)
     matcher = harness._Matcher(sc)
-    times = {}
     with tempfile.TemporaryFile() as err:
         start = time.monotonic()
         try:
@@ -235,12 +265,12 @@ def timed_boot(sc, cmd, log_name):
                                     stdout=subprocess.PIPE, stderr=err)
         except OSError as e:
             result.reason = f"cannot run {cmd[0]}: {e.strerror}"
-            return result, times
+            return result
         lines = queue.Queue()
         reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
         reader.start()
         try:
-            _follow(proc, sc, matcher, lines, start, times, result)
+            _follow(proc, sc, matcher, lines, start, watch, result)
         finally:
             harness._stop(proc)
             reader.join(timeout=5)
@@ -249,16 +279,16 @@ def timed_boot(sc, cmd, log_name):
         err.seek(0)
         result.stderr = err.read().decode("utf-8", "replace")
     result.output = matcher.text
-    missing = [text for key, text in LINUX_MARKS if key not in times]
+    missing = watch.missing()
     if result.ok and missing:
-        result.ok, result.reason = False, f"no line with '{missing[0]}' in the output"
+        result.ok, result.reason = False, f"no line with '{missing}' in the output"
     harness._write_log(log_name, result)
-    return result, times
+    return result
 
 
-def _follow(proc, sc, matcher, lines, start, times, result):
-    """Take QEMU's lines as they arrive until the boot is decided: note when
-    each LINUX_MARKS line arrived, fill in result."""
+def _follow(proc, sc, matcher, lines, start, watch, result):
+    """Take QEMU's lines as they arrive until the boot is decided: hand each
+    to watch, fill in result."""
     deadline = start + sc.timeout
     while True:
         left = deadline - time.monotonic()
@@ -267,7 +297,7 @@ def _follow(proc, sc, matcher, lines, start, times, result):
                 raise queue.Empty
             item = lines.get(timeout=left)
         except queue.Empty:
-            what = matcher.waiting_for()
+            what = matcher.waiting_for() or watch.missing()
             result.reason = (f"timeout after {sc.timeout:g}s waiting for "
                              + (f"'{what}'" if what else "QEMU to exit"))
             return
@@ -280,14 +310,12 @@ def _follow(proc, sc, matcher, lines, start, times, result):
             harness._judge_exit(sc, matcher, result)
             return
         arrived, line = item
-        for key, text in LINUX_MARKS:
-            if key not in times and text in line:
-                times[key] = arrived - start
+        watch.feed(arrived - start, line)
         matcher.feed(line + "\n")
         if matcher.fail is not None:
             result.reason = f"'{matcher.fail}' in the output: {matcher.fail_line()}"
             return
-        if matcher.all_matched and sc.exit is None:
+        if matcher.all_matched and sc.exit is None and watch.missing() is None:
             result.ok = True
             return
 
@@ -346,11 +374,12 @@ def measure_linux(name):
     exits = None
     for run in range(1, LINUX_RUNS + 1):
         for kind, (bsc, cmd, log_name) in boots.items():
-            result, got = timed_boot(bsc, cmd, log_name)
+            marks = Marks()
+            result = timed_boot(bsc, cmd, log_name, marks)
             if not result.ok:
                 print(harness.report_failure(result, log_name))
                 return None
-            times[kind].append(got)
+            times[kind].append(marks.times)
             if kind == "cairn":
                 exits = parse_exits(result.output)
         print(f"  run {run}: " + "; ".join(
@@ -418,6 +447,209 @@ def print_linux(linux):
     print(f"top MSRs: {_tally(exits['msrs'], MSR_NAMES)}")
 
 
+# --- the real-time guest beside the compute guest ------------------------------
+
+# The group's name on the command line, and its scenarios (run/NAME.run) in
+# table order, each with its row's name.
+RT_BENCH = "bench_rt"
+RT_BENCHES = [
+    ("bench_rt_alone", "rt alone"),
+    ("bench_rt_shared_idle", "shared CPU, calc idle"),
+    ("bench_rt_shared_busy", "shared CPU, calc busy"),
+    ("bench_rt_separate_idle", "separate CPUs, calc idle"),
+    ("bench_rt_separate_busy", "separate CPUs, calc busy"),
+    ("bench_rt_calc_alone", "calc alone"),
+]
+# Rounds a run counts per VM by its cairn.mode: cyclictest rounds of 1000
+# wake-ups at 1 ms (1.2 s or more each under TCG), prime counts (2 to 5 s).
+RT_ROUNDS = {"rt": 15, "calc": 5}
+RT_HEADING = "## Real-time guest beside a compute guest"
+# The guests' /init (guests/linux/init) says when its load (or its idle
+# shell) starts and reports each round; init tags the lines with the VM.
+GUEST_SETTLED = re.compile(r"\[init -> (\w+)\] guest: cairn-init: "
+                           r"(?:real-time mode|calculation mode|starting a shell)")
+GUEST_ROUND = {
+    "rt": re.compile(r"\[init -> (\w+)\] guest: rt: round \d+ latency "
+                     r"min (\d+) avg (\d+) max (\d+) us"),
+    "calc": re.compile(r"\[init -> (\w+)\] guest: calc: round \d+ primes below \d+: \d+ "
+                       r"\(([\d.]+) s to ([\d.]+) s\)"),
+}
+
+
+def guest_modes(sc):
+    """{VM: "rt", "calc" or "idle"}: the cairn.mode= on the command line of
+    each VM the scenario's config starts ("idle" without one)."""
+    _, tree = scenario_config(sc)
+    modes = {}
+    for start in tree.iter("start"):
+        vmm = start.find("config")
+        if vmm is not None and "kernel" in vmm.attrib:
+            m = re.search(r"\bcairn\.mode=(\w+)", vmm.get("cmdline", ""))
+            modes[start.get("name")] = m.group(1) if m else "idle"
+    return modes
+
+
+class Rounds:
+    """The rounds of a run's VMs that count: those reported once every VM
+    has settled (its /init has started its load, or its shell), but the
+    first of each VM after that, which is its warm-up round or began while
+    the other VM was still booting. Wants RT_ROUNDS of each."""
+
+    def __init__(self, modes):
+        self.modes = modes
+        self.unsettled = set(modes)
+        self.dropped = set()
+        self.rounds = {vm: [] for vm in modes}  # (min, avg, max) µs, or seconds
+
+    def feed(self, arrived, line):
+        m = GUEST_SETTLED.search(line)
+        if m:
+            self.unsettled.discard(m.group(1))
+            return
+        for mode, pattern in GUEST_ROUND.items():
+            m = pattern.search(line)
+            if not m or self.unsettled or self.modes.get(m.group(1)) != mode:
+                continue
+            vm = m.group(1)
+            if vm not in self.dropped:
+                self.dropped.add(vm)
+            elif mode == "rt":
+                self.rounds[vm].append(tuple(int(x) for x in m.groups()[1:]))
+            else:
+                self.rounds[vm].append(float(m.group(3)) - float(m.group(2)))
+
+    def missing(self):
+        """The round line still wanted, or None."""
+        for vm, mode in self.modes.items():
+            if len(self.rounds[vm]) < RT_ROUNDS.get(mode, 0):
+                return f"[init -> {vm}] guest: {mode}: round"
+        return None
+
+    def summary(self):
+        """{"rt": (rounds, min of mins, median of avgs, max of maxes) or None,
+        "calc": (rounds, median seconds per round) or None}."""
+        out = {"rt": None, "calc": None}
+        for vm, mode in self.modes.items():
+            got = self.rounds[vm]
+            if mode == "rt":
+                out["rt"] = (len(got), min(r[0] for r in got),
+                             statistics.median(r[1] for r in got), max(r[2] for r in got))
+            elif mode == "calc":
+                out["calc"] = (len(got), statistics.median(got))
+        return out
+
+
+def measure_rt():
+    """Boot each RT_BENCHES scenario until its VMs have reported their
+    rounds; return {"rows": [...], "seconds": wall time, "load": the host's
+    load average before and after}, or None if a run failed."""
+    rows, start, load = [], time.monotonic(), os.getloadavg()[0]
+    for name, label in RT_BENCHES:
+        path, name = scenario_path(name)
+        try:
+            sc = harness.parse_scenario(path)
+            cmd = harness.qemu_command(sc)
+            rounds = Rounds(guest_modes(sc))
+        except harness.ScenarioError as e:
+            print(f"FAIL {name}: {e}")
+            return None
+        result = timed_boot(sc, cmd, name, rounds)
+        if not result.ok:
+            print(harness.report_failure(result, name))
+            return None
+        rows.append({"label": label, **rounds.summary()})
+        print(f"  {label}: " + ", ".join(c for c in rt_cells(rows[-1]) if c)
+              + f" ({result.elapsed:.0f} s)", flush=True)
+    return {"rows": rows, "seconds": time.monotonic() - start,
+            "load": (load, os.getloadavg()[0])}
+
+
+def rt_cells(row):
+    """[rt rounds, min, avg, max, calc rounds, s per round] of a row."""
+    cells = ["", "", "", "", "", ""]
+    if row["rt"]:
+        n, low, avg, high = row["rt"]
+        cells[:4] = [str(n), f"{low:,} µs", f"{avg:,.0f} µs", f"{high:,} µs"]
+    if row["calc"]:
+        cells[4:] = [str(row["calc"][0]), f"{row['calc'][1]:.2f} s"]
+    return cells
+
+
+RT_COLUMNS = ["rt rounds", "min", "avg (median)", "max", "calc rounds", "calc s/round"]
+
+
+def print_rt(rt):
+    _print_columns(["rt guest beside calc guest"] + RT_COLUMNS,
+                   [[row["label"]] + rt_cells(row) for row in rt["rows"]])
+
+
+def _doc_rt(rt):
+    """The section on the real-time guest's latency beside the compute guest."""
+    lines = ["", RT_HEADING, ""]
+    lines += _paragraph(
+        "The mixed-criticality scenarios put a real-time VM (**rt**: Debian's "
+        "PREEMPT_RT kernel, `cairn.mode=rt`, running cyclictest) beside a "
+        "compute VM (**calc**: Debian's kernel, `cairn.mode=calc`, counting "
+        "the primes below 20,000 with awk again and again). The scenarios "
+        "`run/bench_rt_*.run` boot them in the configurations of the table, "
+        "with the priorities of mixed_onecpu: rt at init's priority, calc "
+        "three levels below. Each VM has 96 MiB of RAM; QEMU runs with "
+        "`-m 512` in plain TCG.")
+    lines += [
+        "- **rt alone**: rt only, on CPU 0 (`-smp 1`): the baseline of its latency.",
+        "- **shared CPU**: rt and calc both on CPU 0 (`-smp 1`); calc **idle**",
+        "  (no `cairn.mode`: its /init ends in a shell waiting for input) or",
+        "  **busy** counting primes.",
+        "- **separate CPUs**: rt on CPU 1, calc on CPU 0 (`-smp 2`), calc idle or",
+        "  busy.",
+        "- **calc alone**: calc only, on CPU 0 (`-smp 1`): the baseline of its",
+        "  throughput.",
+        "",
+    ]
+    lines += _paragraph(
+        "A cyclictest round is 1000 wake-ups of a SCHED_FIFO thread at "
+        "priority 80, one every 1 ms (`cyclictest -m -q -p 80 -i 1000 -l "
+        "1000`); the guest reports the round's minimum, average and maximum "
+        "latency (how late the thread woke) in µs. **min** is the lowest "
+        "minimum of the rounds counted, **avg** the median of their "
+        "averages, **max** the highest maximum. A calc round counts the "
+        "primes once; **calc s/round** is the median of its duration in the "
+        "guest's uptime, so the time its vCPU does not run (rt runs on its "
+        "CPU, or the host runs another thread on its core) makes it longer. "
+        "A round counts once every VM of the run has "
+        "settled (its /init has started its load or its shell), except the "
+        "first of each VM after that: its warm-up round, or one that began "
+        "while the other VM was still booting. A run stops when it has "
+        f"{RT_ROUNDS['rt']} rt and {RT_ROUNDS['calc']} calc rounds (more "
+        "of one when the other takes longer); the columns give the rounds "
+        "counted.")
+    lines += [
+        "| configuration | " + " | ".join(RT_COLUMNS) + " |",
+        "|---|" + "---:|" * len(RT_COLUMNS),
+    ]
+    lines += [f"| {row['label']} | " + " | ".join(rt_cells(row)) + " |"
+              for row in rt["rows"]]
+    lines += [""]
+    lines += _paragraph(
+        "The microseconds are TCG's, far from real hardware's: each timer "
+        "interrupt of the guest passes through emulated exits, the VMM and "
+        "an injection, all of it translated code; what carries over is the "
+        "comparison of the rows. Separate CPUs are separate virtual CPUs, "
+        "not separate host cores: QEMU runs each vCPU in a host thread of "
+        f"its own, and this host has {os.cpu_count()} cores for both vCPU "
+        "threads, QEMU's other threads and whatever else it runs. Under TCG "
+        "a busy vCPU is a busy host thread, so with calc busy the two vCPU "
+        "threads compete for the host's cores, and the separate-CPU rows are "
+        "not free of interference from the neighbour, nor from other load "
+        "on the host (its load average was "
+        f"{rt['load'][0]:.1f} before the runs and {rt['load'][1]:.1f} after).")
+    lines += _paragraph(
+        f"The {len(rt['rows'])} runs took {rt['seconds'] / 60:.1f} minutes "
+        f"(`tools/bench.py {RT_BENCH}` runs them alone). The serial logs of "
+        f"the last run are in build/log/{RT_BENCH}_*.log.")
+    return lines[:-1]
+
+
 def qemu_version():
     try:
         out = subprocess.run([harness.QEMU, "--version"], stdout=subprocess.PIPE,
@@ -438,7 +670,10 @@ def host_cpu():
     return "unknown"
 
 
-def write_doc(path, rows, linux):
+def write_doc(path, rows, linux, rt):
+    """Write the results; a part not measured in this run (only some NAMEs
+    given) keeps what the file had."""
+    kept = _doc_parts(path)
     today = datetime.date.today().isoformat()
     lines = [
         "# Benchmarks",
@@ -450,12 +685,31 @@ def write_doc(path, rows, linux):
         f"- QEMU: {qemu_version()}, TCG, `-cpu EPYC -m 256 -smp 1`",
         f"- host CPU: {host_cpu()}",
     ]
-    if rows:
-        lines += _doc_table(rows)
-    if linux:
-        lines += _doc_linux(linux)
+    lines += _doc_table(rows) if rows else kept.get("bench", [])
+    lines += _doc_linux(linux) if linux else kept.get("linux", [])
+    lines += _doc_rt(rt) if rt else kept.get("rt", [])
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def _doc_parts(path):
+    """{part: lines} of the results file as it is: "bench" from the end of
+    the header (its "- host CPU:" line) to the first heading of another
+    part, "linux" and "rt" from their headings on."""
+    headings = {"## Linux boot": "linux", RT_HEADING: "rt"}
+    parts, part = {}, None
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f.read().split("\n"):
+                part = headings.get(line, part)
+                if part:
+                    parts.setdefault(part, []).append(line)
+                elif line.startswith("- host CPU:"):
+                    part = "bench"
+    except OSError:
+        return {}
+    return {part: [""] + "\n".join(text).strip("\n").split("\n")
+            for part, text in parts.items()}
 
 
 def _doc_table(rows):
@@ -568,17 +822,26 @@ def _doc_linux(linux):
 
 
 def main(argv=None):
+    everything = BENCHES + [LINUX_BENCH, RT_BENCH]
     ap = argparse.ArgumentParser(description="Run Cairn's benchmark scenarios.")
     ap.add_argument("names", nargs="*", metavar="NAME",
-                    help="benchmark scenario run/NAME.run, or a path to a .run file "
-                         f"(default: {' '.join(BENCHES + [LINUX_BENCH])})")
+                    help="benchmark scenario run/NAME.run, or a path to a .run file, "
+                         f"or {RT_BENCH} for the run/{RT_BENCH}_*.run group "
+                         f"(default: {' '.join(everything)})")
     ap.add_argument("--doc", default=os.path.join(harness.ROOT, "docs", "benchmarks.md"),
                     help="where to write the results (default: docs/benchmarks.md)")
     ap.add_argument("--build", default=harness.BUILD, help="build directory (default: build)")
     args = ap.parse_args(argv)
     harness.BUILD = args.build
-    rows, failed, linux = [], [], None
-    for name in args.names or BENCHES + [LINUX_BENCH]:
+    rows, failed, linux, rt = [], [], None, None
+    for name in args.names or everything:
+        if name == RT_BENCH:
+            print(f"bench {name}: the RT guest's latency and the compute guest's "
+                  f"throughput, {len(RT_BENCHES)} runs, plain TCG ...", flush=True)
+            rt = measure_rt()
+            if rt is None:
+                failed.append(name)
+            continue
         if scenario_path(name)[1] == LINUX_BENCH:
             print(f"bench {name}: Linux under Cairn and directly in QEMU, "
                   f"{LINUX_RUNS} times each, plain TCG ...", flush=True)
@@ -598,10 +861,13 @@ def main(argv=None):
     if linux:
         print()
         print_linux(linux)
+    if rt:
+        print()
+        print_rt(rt)
     if failed:
         print(f"\nbench: {', '.join(failed)} failed; {os.path.relpath(args.doc)} not updated")
         return 1
-    write_doc(args.doc, rows, linux)
+    write_doc(args.doc, rows, linux, rt)
     print(f"\nresults written to {os.path.relpath(args.doc)}")
     return 0
 
