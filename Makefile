@@ -109,10 +109,10 @@ $(BUILD)/host/%: tests/host/%.c $$(call host_sources,tests/host/$$*.c)
 # with guests/linux/init, and a disk image (tools/linux-guest.sh fetches the
 # packages once into $(BUILD)/linux/debs).
 LINUX_GUEST := $(BUILD)/linux/expect $(BUILD)/linux-rt/expect
-$(BUILD)/linux/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init
+$(BUILD)/linux/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init guests/linux/irqoff.c
 	sh tools/linux-guest.sh $(BUILD)/linux
 # the real-time guest: the PREEMPT_RT kernel, with cyclictest in its initramfs
-$(BUILD)/linux-rt/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init
+$(BUILD)/linux-rt/expect: tools/linux-guest.sh tools/mkcpio.py guests/linux/init guests/linux/irqoff.c
 	sh tools/linux-guest.sh $(BUILD)/linux-rt rt-amd64
 
 # --- top-level targets -------------------------------------------------------------

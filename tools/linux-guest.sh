@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the Linux guest from Debian's packages: the unmodified kernel of
 # linux-image-amd64 (or another flavour), an initramfs of busybox-static
-# with the kernel's virtio modules and guests/linux/init, and a disk image
+# with the kernel's virtio modules, guests/linux/init and cairn-irqoff (a
+# small program built here, for the isolation tests), and a disk image
 # for the guest's virtio block device with its expected checksum.
 #
 #   tools/linux-guest.sh OUTDIR [FLAVOUR]
@@ -58,6 +59,12 @@ cp "$(ls "$out"/x/k/boot/vmlinuz-* | head -n 1)" "$out/vmlinuz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 moddir=$(ls -d "$out"/x/k/lib/modules/* | head -n 1)
 
+# cairn-irqoff (guests/linux/irqoff.c), for /init's attack "irqoff" (the
+# isolation tests): ring-0 code spinning with interrupts off, reached by
+# kexec. Freestanding, built by the host's compiler.
+${CC:-cc} -Os -static -nostdlib -ffreestanding -fno-pie -no-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -Wl,--build-id=none -s -o "$out/x/cairn-irqoff" "$here/guests/linux/irqoff.c"
+
 spec="$out/x/initrd.spec"
 {
 	for d in bin dev proc sys tmp lib lib/modules; do echo "dir /$d 755"; done
@@ -66,6 +73,7 @@ spec="$out/x/initrd.spec"
 	echo "file /bin/busybox 755 $out/x/bb/bin/busybox"
 	echo "slink /bin/sh busybox"
 	echo "file /init 755 $here/guests/linux/init"
+	echo "file /bin/cairn-irqoff 755 $out/x/cairn-irqoff"
 	if [ -n "$extra" ]; then
 		# cyclictest and the shared objects it loads, by their real names
 		echo "dir /usr 755"

@@ -526,7 +526,10 @@ static void vmm_stats(void)
                     best = i;
             if (best == 32)
                 break;
-            printf(" %#x: %lu", t[best].key, t[best].n);
+            if (t[best].key == UINT32_MAX && best == 31)
+                printf(" others: %lu", t[best].n); /* the 32nd slot sums the rest */
+            else
+                printf(" %#x: %lu", t[best].key, t[best].n);
             t[best].n = 0, shown++;
         }
         printf("%s\n", shown ? "" : " none");
