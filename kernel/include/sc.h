@@ -18,7 +18,7 @@ struct sc {
     uint64_t left;      /* ticks left of this turn                      */
     uint64_t consumed;  /* ticks used in all                            */
     struct list link;   /* run queue, the parked list of a blocked EC,
-                           or its account's throttled list              */
+                           or its account's waiting list                */
     /* Budget (temporal isolation): the SC draws from an account, an SC
      * of the same CPU holding `budget` ticks per `period` (itself, or one
      * whose budget it shares); NULL: no budget. On the account SC: */
