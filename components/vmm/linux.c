@@ -19,6 +19,7 @@
  * command line and a memory map).
  */
 #include "linux.h"
+#include "hw/le.h"
 
 #include <string.h>
 
@@ -47,11 +48,6 @@ static inline bool fits(uint64_t at, uint64_t len, uint64_t top)
     return len <= top && at <= top - len;
 }
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
-static inline void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* The flat GDT both loaders use: 0x08 32-bit code, 0x10 64-bit code,
  * 0x18 data (multiboot uses 0x08/0x18, Linux 0x10/0x18). */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../../components/vmm/linux.h"
+#include "../../components/vmm/hw/le.h"
 #include "fuzz.h"
 
 #define MiB (1024ull * 1024)
@@ -36,12 +37,6 @@ static uint8_t *rams[4];
 #define BIG_INITRD (5 * MiB)
 static uint8_t *big_initrd;
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
-static inline void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* Make image a bzImage the probe accepts; tame: values that may load. */
 static void patch_bzimage(uint8_t *img, uint64_t size, bool tame)

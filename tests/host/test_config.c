@@ -397,6 +397,16 @@ static void test_ram(void **state)
     assert_int_equal(cfg.children[0].ram, 4096);
 }
 
+/* Child "a" with 1M of RAM and <resource name="CPU" attrs/> fails with
+ * exactly "line 5: start 'a': " msg. */
+static void cpu_only(const char *attrs, const char *msg)
+{
+    char body[256], full[MSG_LEN];
+    snprintf(body, sizeof body, RAM1M "<resource name=\"CPU\" %s/>", attrs);
+    snprintf(full, sizeof full, "line 5: start 'a': %s", msg);
+    only(start("caps=\"1\"", body), full);
+}
+
 /* <resource name="CPU" quantum="percent" period="time"/>: a budget. */
 static void test_cpu(void **state)
 {
@@ -410,28 +420,21 @@ static void test_cpu(void **state)
     assert_int_equal(cfg.children[0].cpu_period_us, 200);
     assert_int_equal(parse(start("caps=\"1\"", RAM1M)), 0);
     assert_int_equal(cfg.children[0].cpu_pct, 0); /* no budget */
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"0\"/>"),
-         "line 5: start 'a': CPU quantum 0% is not 1 to 100 percent");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"101\"/>"),
-         "line 5: start 'a': CPU quantum 101% is not 1 to 100 percent");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\"/>"),
-         "line 5: start 'a': missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"10\"/>"),
-         "line 5: start 'a': period '10' in <resource> is not a time up to 10 s (a number with us, ms "
-         "or s)");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"11s\"/>"),
-         "line 5: start 'a': period '11s' in <resource> is not a time up to 10 s (a number with us, "
-         "ms or s)");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"99999999999999999999999ms\"/>"),
-         "line 5: start 'a': period '99999999999999999999999ms' in <resource> is not a time up to 10 "
-         "s (a number with us, ms or s)");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"10\" period=\"ms\"/>"),
-         "line 5: start 'a': period 'ms' in <resource> is not a time up to 10 s (a number with us, ms "
-         "or s)");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"5\" period=\"1ms\"/>"),
-         "line 5: start 'a': CPU quantum 5% of a 1000 us period is less than 100 us");
-    only(start("caps=\"1\"", RAM1M "<resource name=\"CPU\" quantum=\"5\"/><resource name=\"CPU\" quantum=\"5\"/>"),
-         "line 5: start 'a': CPU given more than once in <resource>");
+    cpu_only("quantum=\"0\"", "CPU quantum 0% is not 1 to 100 percent");
+    cpu_only("quantum=\"101\"", "CPU quantum 101% is not 1 to 100 percent");
+    cpu_only("", "missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
+    static const char *const bad_periods[] = { "10", "11s", "99999999999999999999999ms", "ms" };
+    for (unsigned k = 0; k < sizeof bad_periods / sizeof bad_periods[0]; k++) {
+        char attrs[64], msg[128];
+        snprintf(attrs, sizeof attrs, "quantum=\"10\" period=\"%s\"", bad_periods[k]);
+        snprintf(msg, sizeof msg,
+                 "period '%s' in <resource> is not a time up to 10 s (a number with us, ms or s)",
+                 bad_periods[k]);
+        cpu_only(attrs, msg);
+    }
+    cpu_only("quantum=\"5\" period=\"1ms\"", "CPU quantum 5% of a 1000 us period is less than 100 us");
+    cpu_only("quantum=\"5\"/><resource name=\"CPU\" quantum=\"5\"", /* two of them */
+             "CPU given more than once in <resource>");
     /* The children on one CPU get at most 100% together. */
     only(wrap("<start name=\"a\" caps=\"1\" cpu=\"1\">" RAM1M "<resource name=\"CPU\" quantum=\"60\"/></start>\n"
               "<start name=\"b\" caps=\"1\" cpu=\"0\">" RAM1M "<resource name=\"CPU\" quantum=\"60\"/></start>\n"

@@ -9,6 +9,7 @@
 #include "host.h"
 
 #include "../../components/vmm/linux.h"
+#include "../../components/vmm/hw/le.h"
 
 #define KiB (1024ull)
 #define MiB (1024ull * 1024)
@@ -23,12 +24,6 @@ static uint8_t *arena, *ram;
 static struct vmm_mem mem;
 static uint8_t guard_block[MiB], zero_block[MiB];
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
-static inline void wr16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void wr64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* Guest RAM of size bytes, zeroed, with the guards around it. */
 static void use_ram(uint64_t size)

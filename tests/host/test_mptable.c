@@ -4,6 +4,7 @@
  * configuration table's entries by type. */
 #include "host.h"
 
+#include "../../components/vmm/hw/le.h"
 #include "../../components/vmm/hw/mptable.h"
 
 #define RAM 0x100000u
@@ -29,16 +30,6 @@ static int setup(void **state)
 {
     memset(ram, 0xa5, sizeof(ram));
     return 0;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
 static uint8_t sum(const uint8_t *p, unsigned n)
@@ -85,16 +76,16 @@ static void parse(uint32_t fp_addr, struct parsed *r)
     const uint8_t *fp = ram + fp_addr;
     assert_int_equal(fp[11], 0); /* feature1: a configuration table */
     assert_int_equal(fp[12], 0); /* no IMCR: virtual wire */
-    uint32_t table = get32(fp + 4);
+    uint32_t table = rd32(fp + 4);
     assert_true(table + 44 <= RAM);
     const uint8_t *mpc = ram + table;
-    uint16_t length = get16(mpc + 4);
+    uint16_t length = rd16(mpc + 4);
     assert_memory_equal(mpc, "PCMP", 4);
     assert_true(table + length <= RAM);
     assert_int_equal(sum(mpc, length), 0);
     assert_int_equal(mpc[6], 4);
-    assert_int_equal(get32(mpc + 36), 0xfee00000);
-    assert_int_equal(get16(mpc + 40), 0); /* no extended table */
+    assert_int_equal(rd32(mpc + 36), 0xfee00000);
+    assert_int_equal(rd16(mpc + 40), 0); /* no extended table */
     memset(r, 0, sizeof(*r));
     memset(r->isa_pin, 0xff, sizeof(r->isa_pin));
     memset(r->pci_pin, 0xff, sizeof(r->pci_pin));
@@ -110,8 +101,8 @@ static void parse(uint32_t fp_addr, struct parsed *r)
             assert_int_equal(e[1], 0);          /* APIC ID */
             assert_int_equal(e[2], 0x14);       /* version */
             assert_int_equal(e[3], 3);          /* enabled, BSP */
-            assert_int_equal(get32(e + 4), 0x00a00f11);
-            assert_int_equal(get32(e + 8), 0x178bfbff);
+            assert_int_equal(rd32(e + 4), 0x00a00f11);
+            assert_int_equal(rd32(e + 8), 0x178bfbff);
             off += 20;
             break;
         case 1:
@@ -125,7 +116,7 @@ static void parse(uint32_t fp_addr, struct parsed *r)
             assert_int_equal(e[1], 1);
             assert_int_equal(e[2], 0x20);
             assert_int_equal(e[3] & 1, 1); /* usable */
-            assert_int_equal(get32(e + 4), 0xfec00000);
+            assert_int_equal(rd32(e + 4), 0xfec00000);
             off += 8;
             break;
         case 3:
@@ -136,11 +127,11 @@ static void parse(uint32_t fp_addr, struct parsed *r)
                 assert_true(e[5] < 16);
                 assert_int_equal(r->isa_pin[e[5]], -1);
                 r->isa_pin[e[5]] = e[7];
-                r->isa_flags |= get16(e + 2);
+                r->isa_flags |= rd16(e + 2);
             } else {
                 assert_int_equal(e[4], 0);
                 r->pci_pin[e[5] >> 2][e[5] & 3] = e[7];
-                r->pci_flags |= get16(e + 2);
+                r->pci_flags |= rd16(e + 2);
             }
             off += 8;
             break;
@@ -157,7 +148,7 @@ static void parse(uint32_t fp_addr, struct parsed *r)
         }
     }
     assert_int_equal(off, length);
-    assert_int_equal(get16(mpc + 34), n);
+    assert_int_equal(rd16(mpc + 34), n);
 }
 
 static void test_tables(void **state)
@@ -170,7 +161,7 @@ static void test_tables(void **state)
     assert_memory_equal(fp, "_MP_", 4);
     assert_int_equal(sum(fp, 16), 0);
     assert_int_equal(fp[9], 4);
-    assert_int_equal(get32(fp + 4), MPTABLE_BIOS_AREA + 16);
+    assert_int_equal(rd32(fp + 4), MPTABLE_BIOS_AREA + 16);
     /* nothing outside the bytes used changed */
     assert_int_equal(ram[MPTABLE_BIOS_AREA - 1], 0xa5);
     assert_int_equal(ram[MPTABLE_BIOS_AREA + used], 0xa5);

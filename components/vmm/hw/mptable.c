@@ -1,5 +1,6 @@
 /* MP table (mptable). */
 #include "mptable.h"
+#include "le.h"
 
 #include <string.h>
 
@@ -23,18 +24,6 @@ enum { INT_INT = 0, INT_NMI = 1, INT_EXTINT = 3 };
 #define CPU_BSP 2
 #define IRQ_ACTIVE_LOW_LEVEL 0x0f /* polarity 11, trigger 11 */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-
 /* The byte that makes the n bytes at p sum to 0. */
 static uint8_t checksum(const uint8_t *p, unsigned n)
 {
@@ -50,7 +39,7 @@ static uint8_t *entry8(uint8_t *p, uint8_t type, uint8_t a, uint16_t b, uint8_t 
 {
     p[0] = type;
     p[1] = a;
-    put16(p + 2, b);
+    wr16(p + 2, b);
     p[4] = c;
     p[5] = d;
     p[6] = e;
@@ -65,8 +54,8 @@ static uint8_t *put_cpu(uint8_t *p, const struct mptable_config *cfg)
     p[1] = cfg->apic_id;
     p[2] = LAPIC_VERSION;
     p[3] = CPU_ENABLED | CPU_BSP;
-    put32(p + 4, cfg->cpu_signature);
-    put32(p + 8, cfg->cpu_features);
+    wr32(p + 4, cfg->cpu_signature);
+    wr32(p + 8, cfg->cpu_features);
     return p + CPU_SIZE;
 }
 
@@ -84,7 +73,7 @@ static uint8_t *put_ioapic(uint8_t *p, const struct mptable_config *cfg)
     p[1] = cfg->ioapic_id;
     p[2] = IOAPIC_VERSION;
     p[3] = 1; /* usable */
-    put32(p + 4, IOAPIC_ADDR);
+    wr32(p + 4, IOAPIC_ADDR);
     return p + ENTRY_SIZE;
 }
 
@@ -147,12 +136,12 @@ int mptable_write(const struct vmm_mem *mem, uint64_t gpa, const struct mptable_
     /* the configuration table */
     memset(mpc, 0, HEADER_SIZE);
     memcpy(mpc, "PCMP", 4);
-    put16(mpc + 4, (uint16_t)table);
+    wr16(mpc + 4, (uint16_t)table);
     mpc[6] = SPEC_REV;
     memcpy(mpc + 8, "CAIRN   ", 8);        /* OEM ID */
     memcpy(mpc + 16, "VMM         ", 12); /* product ID */
-    put16(mpc + 34, (uint16_t)(1 + ENTRIES(cfg->pci_irq_count)));
-    put32(mpc + 36, LAPIC_ADDR);
+    wr16(mpc + 34, (uint16_t)(1 + ENTRIES(cfg->pci_irq_count)));
+    wr32(mpc + 36, LAPIC_ADDR);
     uint8_t *p = put_cpu(mpc + HEADER_SIZE, cfg);
     p = put_bus(p, BUS_PCI, "PCI   ");
     p = put_bus(p, BUS_ISA, "ISA   ");
@@ -163,7 +152,7 @@ int mptable_write(const struct vmm_mem *mem, uint64_t gpa, const struct mptable_
     /* the floating pointer */
     memset(fp, 0, FP_SIZE);
     memcpy(fp, "_MP_", 4);
-    put32(fp + 4, (uint32_t)(gpa + FP_SIZE));
+    wr32(fp + 4, (uint32_t)(gpa + FP_SIZE));
     fp[8] = 1; /* length in 16-byte units */
     fp[9] = SPEC_REV;
     fp[10] = checksum(fp, FP_SIZE);

@@ -1,5 +1,6 @@
 /* PCI bus, configuration mechanism #1 and I/O BARs (pci). */
 #include "pci.h"
+#include "le.h"
 
 #include <string.h>
 
@@ -14,20 +15,9 @@ static uint32_t ones(unsigned size)
     return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static uint16_t command(const struct pci_dev *d)
 {
-    return get16(d->cfg + PCI_COMMAND);
+    return rd16(d->cfg + PCI_COMMAND);
 }
 
 static void update_irq(struct pci_dev *d)
@@ -46,14 +36,14 @@ static void update_irq(struct pci_dev *d)
 void pci_dev_init(struct pci_dev *d, const struct pci_id *id)
 {
     memset(d, 0, sizeof(*d));
-    put16(d->cfg + PCI_VENDOR_ID, id->vendor);
-    put16(d->cfg + PCI_DEVICE_ID, id->device);
+    wr16(d->cfg + PCI_VENDOR_ID, id->vendor);
+    wr16(d->cfg + PCI_DEVICE_ID, id->device);
     d->cfg[PCI_REVISION_ID] = id->revision;
     d->cfg[PCI_CLASS_PROG] = (uint8_t)id->class_code;
     d->cfg[PCI_CLASS_PROG + 1] = (uint8_t)(id->class_code >> 8);
     d->cfg[PCI_CLASS_PROG + 2] = (uint8_t)(id->class_code >> 16);
-    put16(d->cfg + PCI_SUBSYS_VENDOR, id->subsys_vendor);
-    put16(d->cfg + PCI_SUBSYS_ID, id->subsys);
+    wr16(d->cfg + PCI_SUBSYS_VENDOR, id->subsys_vendor);
+    wr16(d->cfg + PCI_SUBSYS_ID, id->subsys);
     /* IO, memory, master, parity; SERR, INTx disable. */
     d->wmask[PCI_COMMAND] = 0x47;
     d->wmask[PCI_COMMAND + 1] = 0x05;
@@ -70,10 +60,10 @@ void pci_dev_set_io_bar(struct pci_dev *d, unsigned bar, uint16_t base, uint32_t
     uint8_t *reg = d->cfg + PCI_BAR0 + 4 * bar, *mask = d->wmask + PCI_BAR0 + 4 * bar;
     uint16_t m = (uint16_t)(~(size - 1) & 0xfffc);
     d->bar[bar] = (struct pci_bar){ size, ops, ctx };
-    put16(reg, (uint16_t)((base & m) | 1));
-    put16(reg + 2, 0);
-    put16(mask, m);
-    put16(mask + 2, 0);
+    wr16(reg, (uint16_t)((base & m) | 1));
+    wr16(reg + 2, 0);
+    wr16(mask, m);
+    wr16(mask + 2, 0);
     if (base)
         d->cfg[PCI_COMMAND] |= PCI_COMMAND_IO;
 }
@@ -94,7 +84,7 @@ void pci_intx(struct pci_dev *d, bool level)
 
 uint16_t pci_dev_io_base(const struct pci_dev *d, unsigned bar)
 {
-    return bar < PCI_BARS ? get16(d->cfg + PCI_BAR0 + 4 * bar) & 0xfffc : 0;
+    return bar < PCI_BARS ? rd16(d->cfg + PCI_BAR0 + 4 * bar) & 0xfffc : 0;
 }
 
 bool pci_dev_io_enabled(const struct pci_dev *d, unsigned bar)

@@ -1,5 +1,6 @@
 /* virtio block device (virtio_blk). */
 #include "virtio_blk.h"
+#include "le.h"
 
 #include <string.h>
 
@@ -78,12 +79,6 @@ static void blk_notify(struct virtio_pci *vp, unsigned q)
     virtio_interrupt(vp, q);
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 void virtio_blk_init(struct virtio_blk *b, const struct virtio_pci_params *p, uint8_t *data, uint64_t size,
                      bool read_only, const char *serial)
 {
@@ -96,6 +91,6 @@ void virtio_blk_init(struct virtio_blk *b, const struct virtio_pci_params *p, ui
     memset(b->serial, 0, sizeof(b->serial));
     if (serial)
         memcpy(b->serial, serial, strnlen(serial, sizeof(b->serial)));
-    put_le(b->vp.config + CFG_CAPACITY, b->size / VIRTIO_BLK_SECTOR, 8);
-    put_le(b->vp.config + CFG_SEG_MAX, VIRTIO_QUEUE_SIZE - 2, 4);
+    wr64(b->vp.config + CFG_CAPACITY, b->size / VIRTIO_BLK_SECTOR);
+    wr32(b->vp.config + CFG_SEG_MAX, VIRTIO_QUEUE_SIZE - 2);
 }
