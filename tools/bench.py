@@ -607,8 +607,9 @@ def _doc_rt(rt):
         "- **shared CPU**: rt and calc both on CPU 0 (`-smp 1`); calc **idle**",
         "  (no `cairn.mode`: its /init ends in a shell waiting for input) or",
         "  **busy** counting primes.",
-        "- **separate CPUs**: rt on CPU 1, calc on CPU 0 (`-smp 2`), calc idle or",
-        "  busy.",
+        "- **separate CPUs**: rt on CPU 1, calc on CPU 2 (`-smp 3`; CPU 0 runs",
+        "  core and init and takes no vCPU under TCG, docs/scheduling.md), calc",
+        "  idle or busy.",
         "- **calc alone**: calc only, on CPU 0 (`-smp 1`): the baseline of its",
         "  throughput.",
         "",
@@ -630,8 +631,7 @@ def _doc_rt(rt):
         f"{RT_ROUNDS['rt']} rt and {RT_ROUNDS['calc']} calc rounds (more "
         "of one when the other takes longer); the columns give the rounds "
         "counted. A run that failed says so in its row, with the line "
-        "that ended it (docs/scheduling.md, \"Known bug\", for a guest on "
-        "CPU 0 that triple-faults beside one on CPU 1).")
+        "that ended it.")
     lines += [
         "| configuration | " + " | ".join(RT_COLUMNS) + " |",
         "|---|" + "---:|" * len(RT_COLUMNS),
@@ -645,8 +645,9 @@ def _doc_rt(rt):
         "an injection, all of it translated code; what carries over is the "
         "comparison of the rows. Separate CPUs are separate virtual CPUs, "
         "not separate host cores: QEMU runs each vCPU in a host thread of "
-        f"its own, and this host has {os.cpu_count()} cores for both vCPU "
-        "threads, QEMU's other threads and whatever else it runs. Under TCG "
+        f"its own, and this host has {os.cpu_count()} cores for both busy vCPU "
+        "threads, CPU 0's mostly idle one, QEMU's other threads and "
+        "whatever else it runs. Under TCG "
         "a busy vCPU is a busy host thread, so with calc busy the two vCPU "
         "threads compete for the host's cores, and the separate-CPU rows are "
         "not free of interference from the neighbour, nor from other load "

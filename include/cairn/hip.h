@@ -32,6 +32,7 @@ struct cairn_hip_mod {
 
 #define CAIRN_HIP_F_SVM 0x1u /* AMD SVM available                   */
 #define CAIRN_HIP_F_NPT 0x2u /* nested paging available             */
+#define CAIRN_HIP_F_VCPU_CPU0_OFF 0x4u /* no vCPUs on CPU 0 (a QEMU TCG bug, docs/scheduling.md) */
 
 struct cairn_hip {
     uint32_t magic, length;   /* length: bytes used in this page     */

@@ -61,6 +61,9 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
     unsigned found = madt.cpus ? madt.cpus : 1;
     sched_init_cpu(0);
     smp_boot(&madt); /* takes the kernel lock: the APs wait until we leave */
+    svm_smp_check(cpu_count);
+    if (!svm_cpu_ok(0))
+        features |= CAIRN_HIP_F_VCPU_CPU0_OFF;
     space_host_reserve(madt.ioapic, madt.ioapic ? 4096 : 0);
     irq_init(irq_arch_init(madt.ioapic, madt.ioapic_gsi), madt.isa_gsi, madt.isa_flags);
     hip_init(found, tsc_khz, features, asids, boot_tsc);
@@ -77,6 +80,9 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
             mem_pool_bytes >> 20);
     kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (features & CAIRN_HIP_F_SVM) ? "yes" : "no",
             (features & CAIRN_HIP_F_NPT) ? "yes" : "no", asids);
+    if (features & CAIRN_HIP_F_VCPU_CPU0_OFF)
+        kprintf("[kernel] QEMU TCG with %u CPUs: no vCPUs on CPU 0 (a QEMU bug, see"
+                " docs/scheduling.md)\n", cpu_count);
     kprintf("[kernel] interrupts: %u GSIs through the I/O APIC\n", irq_count());
     kprintf("[kernel] root task: %s\n", boot_info.mods[0].cmdline);
     root_create();

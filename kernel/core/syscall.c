@@ -86,6 +86,8 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     /* a VM PD holds vCPUs only; a vCPU has no UTCB (its state goes to its VMM) */
     if (vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead)
         ec_sys_ret(ec, CAIRN_EPAR);
+    if (vcpu && !svm_cpu_ok(SYS_CPU(r)))
+        ec_sys_ret(ec, CAIRN_ECPU); /* svm.c: a QEMU TCG bug */
     if (!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)))
         ec_sys_ret(ec, CAIRN_EPAR);
     struct ec *n;

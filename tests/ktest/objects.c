@@ -484,8 +484,17 @@ TEST(create_vm_vcpu)
                         0, 0, 0),
           CAIRN_EPAR);
     KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), sm, 0, 0, 0, 0), CAIRN_ETYPE);
-    /* A vCPU made right; without an SC it never runs, so no STARTUP event. */
-    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0, 0, 0, 0));
+    /* A vCPU made right; without an SC it never runs, so no STARTUP event.
+     * Under QEMU's TCG with several CPUs, CPU 0 takes none (svm.c). */
+    if (cairn_hip->features & CAIRN_HIP_F_VCPU_CPU0_OFF) {
+        KT_CHECK(cairn_hip->cpu_online > 1, "the CPU 0 erratum with one CPU");
+        KT_ST(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0, 0, 0, 0),
+              CAIRN_ECPU);
+        KT_OK(cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, 1), kt_sel(), vm,
+                             0, 0, 0, 0, 0));
+    } else {
+        KT_OK(cairn_syscall(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, kt_sel(), vm, 0, 0, 0, 0));
+    }
 }
 
 /* A PD with its own kernel memory quota: objects made in it are charged

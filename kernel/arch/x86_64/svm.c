@@ -123,6 +123,34 @@ int svm_init_cpu(unsigned id)
 
 int svm_available(void) { return svm_on; }
 
+/*
+ * A QEMU TCG bug worked around. Under QEMU's multi-threaded TCG (7.2, as Debian 12
+ * ships it), every emulated CPU that runs FXRSTOR, XRSTOR, FRSTOR or
+ * FLDENV clears the IGNNE# flag in the *first* CPU's hflags2 word with a
+ * plain read-modify-write from its own host thread. When that write
+ * races with the first CPU's own VMRUN, #VMEXIT, CLGI or STGI, it puts
+ * back the old word: the first CPU's nested paging switch or its GIF is
+ * undone. Then a guest on CPU 0 walks its page tables without nested
+ * paging (it reads host memory as its own and triple-faults), or the host
+ * walks its own through the guest's nested page table and the whole
+ * machine resets. Guests on the other CPUs are not touched: only the
+ * first CPU's word is written from elsewhere. So under QEMU TCG with more
+ * than one CPU, no vCPU is made on CPU 0; core and init run there.
+ */
+static bool svm_cpu0_off;
+
+void svm_smp_check(unsigned n)
+{
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    if (!svm_on || n < 2 || !(r[2] & (1u << 31))) /* CPUID.1:ECX.hypervisor */
+        return;
+    cpuid(0x40000000, 0, r);
+    svm_cpu0_off = r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447; /* "TCGTCGTCGTCG" */
+}
+
+bool svm_cpu_ok(unsigned cpu) { return cpu != 0 || !svm_cpu0_off; }
+
 static void vcpu_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
 {
     *s = (struct vmcb_seg){ sel, attr, limit, base };

@@ -1,6 +1,7 @@
 /* SVM (x86_64): the virtual machine control block and the vCPU run loop. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <cairn/utcb.h>
 
@@ -59,6 +60,10 @@ int svm_init(void);
 int svm_init_cpu(unsigned id);
 /* SVM is enabled: VM PDs may be made. */
 int svm_available(void);
+/* After the APs are up: whether vCPUs may run on `cpu` (svm.c: a QEMU
+ * TCG bug). */
+void svm_smp_check(unsigned n);
+bool svm_cpu_ok(unsigned cpu);
 /* A vCPU's VMCB, in the reset state; ENOMEM / EFEAT. */
 int vcpu_arch_create(struct ec *ec);
 /* Run the vCPU until an exit its VMM must see; never returns. */
