@@ -62,9 +62,10 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     if (i == CORE_MAX_VMS || !ram || ram > VM_RAM_MAX)
         return i == CORE_MAX_VMS ? CAIRN_ENOMEM : CAIRN_EINVAL;
     if (p && p->cpu == 0 && (cairn_hip->features & CAIRN_HIP_F_VCPU_CPU0_OFF)) {
+        unsigned last = cairn_hip->cpu_online - 1;
         printf("%s: no VM on CPU 0 under QEMU's TCG with several CPUs (another CPU's FXRSTOR"
-               " can undo CPU 0's switch into and out of a guest): place it on another CPU (1 to %u)\n",
-               label, cairn_hip->cpu_online - 1);
+               " can undo CPU 0's switch into and out of a guest): place it on CPU %s%u\n",
+               label, last > 1 ? "1 to " : "", last);
         return CAIRN_ECPU;
     }
     if (!p || ram + vm_kmem(ram) > p->quota - p->ram) {

@@ -124,13 +124,13 @@ int svm_init_cpu(unsigned id)
 int svm_available(void) { return svm_on; }
 
 /*
- * A QEMU TCG bug worked around. Under QEMU's multi-threaded TCG (7.2, as Debian 12
- * ships it), every emulated CPU that runs FXRSTOR, XRSTOR, FRSTOR or
- * FLDENV clears the IGNNE# flag in the *first* CPU's hflags2 word with a
- * plain read-modify-write from its own host thread. When that write
- * races with the first CPU's own VMRUN, #VMEXIT, CLGI or STGI, it puts
- * back the old word: the first CPU's nested paging switch or its GIF is
- * undone. Then a guest on CPU 0 walks its page tables without nested
+ * A QEMU TCG bug worked around. Under QEMU's multi-threaded TCG (7.2, as
+ * Debian 12 ships it), every emulated CPU that runs FXRSTOR, XRSTOR,
+ * FRSTOR or FLDENV clears the IGNNE# flag in the *first* CPU's hflags2
+ * word with a plain read-modify-write from its own host thread. When that
+ * write straddles the first CPU's own VMRUN, #VMEXIT, CLGI or STGI, it
+ * stores the word as it was before: the first CPU's nested paging switch
+ * or its GIF is undone. Then a guest on CPU 0 walks its page tables without nested
  * paging (it reads host memory as its own and triple-faults), or the host
  * walks its own through the guest's nested page table and the whole
  * machine resets. Guests on the other CPUs are not touched: only the
