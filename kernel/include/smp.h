@@ -14,7 +14,8 @@
 #include <stdbool.h>
 
 /* Set once a second CPU starts: until then (and on a machine with one
- * CPU) the lock costs a test of this flag. */
+ * CPU) the lock costs a test of this flag, and the syscall entry not even
+ * that (cpu_syscall_entry). */
 extern bool smp_on;
 
 void kernel_lock_slow(void);

@@ -2,6 +2,7 @@
 #include "cpu.h"
 #include <stddef.h>
 #include "console.h"
+#include "smp.h"
 #include "string.h"
 #include "x86.h"
 
@@ -11,7 +12,7 @@ uint8_t cpu0_stack[KSTACK_SIZE] __attribute__((aligned(16)));
 static uint8_t cpu0_fault_stack[4096] __attribute__((aligned(16)));
 
 extern char intr_stubs[];
-extern char syscall_entry[];
+extern char syscall_entry[], syscall_entry_smp[];
 
 struct idt_gate {
     uint16_t off0, sel;
@@ -59,6 +60,13 @@ static void cpu_load_gdt(struct cpu *c)
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
 
+/* The syscall entry: with the kernel lock once several CPUs run (smp.c
+ * calls this again on the boot CPU when it starts the others). */
+void cpu_syscall_entry(void)
+{
+    wrmsr(MSR_LSTAR, (uint64_t)(smp_on ? syscall_entry_smp : syscall_entry));
+}
+
 void cpu_init(unsigned id)
 {
     struct cpu *c = &cpus[id];
@@ -76,7 +84,7 @@ void cpu_init(unsigned id)
     wrmsr(MSR_GS_BASE, (uint64_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     wrmsr(MSR_STAR, (uint64_t)(SEL_UCODE32 | 3) << 48 | (uint64_t)SEL_KCODE << 32);
-    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    cpu_syscall_entry();
     wrmsr(MSR_FMASK, 0x47700); /* IF TF DF AC NT cleared on entry */
     write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_TS) & ~(uint64_t)CR0_EM);
     c->fpu_trap = true;

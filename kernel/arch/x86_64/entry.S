@@ -19,9 +19,9 @@
     pop %rbp; pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rbx; pop %rax
 .endm
 
-    .text
-    .global syscall_entry
-syscall_entry:
+/* The syscall frame, filled in place; then %rdi = the frame and %rsp =
+ * the empty kernel stack. */
+.macro SYSCALL_FRAME
     swapgs
     mov     %rsp, %gs:CPU_USER_RSP
     mov     %gs:CPU_FRAME_TOP, %rsp
@@ -35,16 +35,27 @@ syscall_entry:
     SAVE_GPRS
     mov     %rsp, %rdi
     mov     %gs:CPU_KSTACK, %rsp
-    cmpb    $0, smp_on(%rip)            /* several CPUs: take the kernel lock */
-    jne     2f
-1:  call    syscall_handler             /* does not return */
+.endm
+
+/* Two entries, one in MSR_LSTAR (cpu.c): with one CPU the kernel lock is
+ * nothing to take, so the IPC path does not even test for it. */
+    .text
+    .global syscall_entry
+syscall_entry:
+    SYSCALL_FRAME
+    call    syscall_handler             /* does not return */
     ud2
-2:  push    %rdi
+
+    .global syscall_entry_smp
+syscall_entry_smp:
+    SYSCALL_FRAME
     push    %rdi
+    push    %rdi                        /* keeps the stack 16-byte aligned */
     call    kernel_lock_slow
     pop     %rdi
     pop     %rdi
-    jmp     1b
+    call    syscall_handler
+    ud2
 
 /* void ret_user_sysret(struct regs *) */
     .global ret_user_sysret

@@ -140,6 +140,7 @@ void smp_boot(const struct acpi_madt_info *madt)
         return;
     smp_on = true; /* from here on the lock is real: the boot CPU takes it */
     kernel_lock();
+    cpu_syscall_entry();
     uint8_t *tramp = phys_to_virt(SMP_TRAMPOLINE);
     memcpy(tramp, ap_start, (size_t)(ap_end - ap_start));
     smp_boot_tables();
