@@ -52,7 +52,15 @@ struct child {
     bool started, gone;
     bool over;                                 /* gone for good: not restarted */
     uint32_t restarts;                         /* times started again          */
+    uint64_t start_tsc;                        /* when it was last started     */
+    uint32_t quick;                            /* ends within INIT_QUICK_MS in a row */
 };
+
+/* restart="yes" gives up on a child that ends this soon after its start
+ * this many times in a row: it cannot start (a bad config, a VM placed
+ * where it may not run), and restarting it would only loop. */
+#define INIT_QUICK_MS  1000u
+#define INIT_QUICK_MAX 3u
 
 static struct init_config cfg;
 static struct child children[CONFIG_MAX_CHILDREN];
@@ -331,6 +339,7 @@ static uint64_t init_start(unsigned i)
     if (st != CAIRN_OK)
         printf("child '%s': cannot start: %s\n", c->name, cairn_status_name(st));
     ch->started = st == CAIRN_OK;
+    ch->start_tsc = cairn_rdtsc();
     return st;
 }
 
@@ -347,6 +356,16 @@ static void init_restart(unsigned i)
                    c->restarts);
         ch->over = true;
         return;
+    }
+    if (c->restarts == CONFIG_RESTART_ALWAYS) {
+        bool quick = cairn_rdtsc() - ch->start_tsc < (uint64_t)INIT_QUICK_MS * cairn_tsc_khz();
+        ch->quick = quick ? ch->quick + 1 : 0;
+        if (ch->quick >= INIT_QUICK_MAX) {
+            printf("child '%s' is not restarted again: it ended within %u ms of its start %u times"
+                   " in a row\n", c->name, INIT_QUICK_MS, INIT_QUICK_MAX);
+            ch->over = true;
+            return;
+        }
     }
     ch->restarts++;
     if (c->restarts == CONFIG_RESTART_ALWAYS)
