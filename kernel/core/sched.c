@@ -97,12 +97,12 @@ static void sched_account(struct percpu *p, uint64_t now)
 static void sched_throttle(struct percpu *p, struct sc *sc)
 {
     struct sc *a = sc->acct, **pp = &p->refills;
+    bool listed = !list_empty(&a->waiting); /* then a is on p->refills already */
     sched_remove(sc);
     sc->throttled = true;
     list_add_tail(&a->waiting, &sc->link);
-    for (struct sc *w = *pp; w; w = w->refill_next)
-        if (w == a)
-            return; /* already waiting */
+    if (listed)
+        return;
     while (*pp && (*pp)->refill <= a->refill)
         pp = &(*pp)->refill_next;
     a->refill_next = *pp;

@@ -27,7 +27,8 @@ struct sc {
     uint64_t avail;     /* ticks left in the current period             */
     uint64_t refill;    /* when the next period starts                  */
     struct list waiting;    /* its throttled SCs, until the next period */
-    struct sc *refill_next; /* the CPU's waiting accounts, by refill    */
+    struct sc *refill_next; /* the CPU's waiting accounts, by refill: an
+                               account is listed while `waiting` is not empty */
 };
 
 int sc_create(struct sc **out, struct ec *ec, unsigned prio, uint64_t quantum);
