@@ -89,6 +89,9 @@ static const struct {
     { kt_site_de_insn, kt_site_de_resume },
     { kt_site_bp_after, kt_site_bp_after }, /* #BP is a trap: RIP is past int3 */
     { kt_site_gpr_insn, kt_site_gpr_resume },
+    { kt_site_compat_insn, kt_site_compat_resume },
+    { kt_site_sysenter_insn, kt_site_sysenter_resume },
+    { kt_site_std_insn, kt_site_std_resume },
 };
 
 uint64_t kt_site_resume(uint64_t rip)

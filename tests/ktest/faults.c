@@ -354,3 +354,59 @@ TEST(fault_handler_dead)
     KT_OK(fault_go(fault_ud_thread));
     fault_expect_killed();
 }
+
+static void fault_compat_thread(void *arg, struct cairn_utcb *u)
+{
+    kt_site_compat(((struct fault_run *)arg)->flags);
+    kt_park();
+}
+
+static void fault_sysenter_thread(void *arg, struct cairn_utcb *u)
+{
+    kt_site_sysenter(((struct fault_run *)arg)->flags);
+    kt_park();
+}
+
+static void fault_std_thread(void *arg, struct cairn_utcb *u)
+{
+    kt_site_std(((struct fault_run *)arg)->flags, 20000000);
+    kt_park();
+}
+
+/* User land cannot reach compatibility mode (where `syscall` would enter
+ * the kernel through MSR_CSTAR): the 32-bit code descriptor is absent. */
+TEST(fault_compat_segment)
+{
+    KT_OK(fault_start("compat", KT_AGENT_EVT, fault_compat_thread, 0, 0));
+    KT_EQ(fault_agent.evt.addr, 0);
+    KT_EQ(fault_agent.evt.rip, (uintptr_t)kt_site_compat_insn);
+    fault_expect_handled(CAIRN_EVT_NP, kt_site_compat_insn);
+    KT_EQ(fault_agent.evt.err, 0x18);
+}
+
+/* sysenter has no kernel entry: a fault of the thread, not of the kernel. */
+TEST(fault_sysenter)
+{
+    KT_OK(fault_start("sysenter", KT_AGENT_EVT, fault_sysenter_thread, 0, 0));
+    KT_CHECK(fault_r->flags[1], "thread did not resume after sysenter");
+    KT_CHECK(fault_agent.evt.event == CAIRN_EVT_GP || fault_agent.evt.event == CAIRN_EVT_UD,
+             "sysenter gave event %lu", fault_agent.evt.event);
+    KT_EQ(fault_agent.evt.rip, (uintptr_t)kt_site_sysenter_insn);
+}
+
+/* A thread that sets the direction flag and then enters the kernel by an
+ * exception and by interrupts (a long loop: timer ticks, switches to the
+ * root and back) leaves the kernel's copies intact: the event carries the
+ * right state, the thread resumes with its own DF, the kernel lives on. */
+TEST(fault_direction_flag)
+{
+    KT_OK(fault_child("std", KT_AGENT_EVT, 0, 0));
+    struct cairn_ec t;
+    KT_OK(kt_thread(&t, fault_agent.pd, fault_std_thread, fault_r, 2));
+    KT_CHECK(KT_WAIT(fault_r->flags[1], 5000), "thread did not get through its loop");
+    KT_EQ(fault_agent.evt.count, 1);
+    KT_EQ(fault_agent.evt.event, CAIRN_EVT_UD);
+    KT_EQ(fault_agent.evt.rip, (uintptr_t)kt_site_std_insn);
+    KT_EQ(fault_r->flags[2] & 0x400, 0x400); /* DF is the thread's own */
+    KT_OK(kt_agent_op(&fault_agent, KT_AG_ECHO, 0, 0));
+}

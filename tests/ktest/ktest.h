@@ -242,6 +242,9 @@ void kt_site_ud(volatile uint64_t *flags);
 void kt_site_de(volatile uint64_t *flags);
 void kt_site_bp(volatile uint64_t *flags);
 void kt_site_gpr(volatile uint64_t *flags, uint64_t *out);
+void kt_site_compat(volatile uint64_t *flags);
+void kt_site_sysenter(volatile uint64_t *flags);
+void kt_site_std(volatile uint64_t *flags, uint64_t spins);
 void kt_site_step(volatile uint64_t *flags);
 void kt_site_xmm(volatile uint64_t *stop, uint64_t pattern, volatile uint64_t *count,
                  volatile uint64_t *bad);
@@ -262,6 +265,9 @@ extern char kt_site_ud_insn[], kt_site_ud_resume[];
 extern char kt_site_de_insn[], kt_site_de_resume[];
 extern char kt_site_bp_insn[], kt_site_bp_after[], kt_site_bp_next[];
 extern char kt_site_gpr_insn[], kt_site_gpr_resume[];
+extern char kt_site_compat_insn[], kt_site_compat_resume[];
+extern char kt_site_sysenter_insn[], kt_site_sysenter_resume[];
+extern char kt_site_std_insn[], kt_site_std_resume[];
 extern char kt_site_step_end[];
 
 /* A system call with every register loaded from in[] (rax rdi rsi rdx r10

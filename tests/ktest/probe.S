@@ -111,6 +111,49 @@ LABEL kt_site_step_end
     movq    $1, 8(%rdi)
     ret
 
+/* void kt_site_compat(flags): a far jump to the 32-bit user code selector
+ * (0x1b), whose descriptor is not present: #NP, error code 0x18. (A far
+ * jump through memory: QEMU 7.2 pops a far return's operands with
+ * supervisor accesses, which SMAP turns into a #PF at CPL 3.) */
+GLOBAL kt_site_compat
+    movq    $1, (%rdi)
+    leaq    kt_site_compat_resume(%rip), %rax
+    pushq   $0x1b
+    pushq   %rax
+LABEL kt_site_compat_insn
+    rex64 ljmp *(%rsp)
+LABEL kt_site_compat_resume
+    addq    $16, %rsp
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_sysenter(flags): SYSENTER_CS is 0: #GP (or #UD on AMD) */
+GLOBAL kt_site_sysenter
+    movq    $1, (%rdi)
+LABEL kt_site_sysenter_insn
+    sysenter
+LABEL kt_site_sysenter_resume
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_std(flags, spins): the direction flag set across a ud2
+ * (an exception entry) and `spins` rounds of a loop (timer interrupts,
+ * switches); flags[2] = rflags as the loop left them. */
+GLOBAL kt_site_std
+    movq    $1, (%rdi)
+    std
+LABEL kt_site_std_insn
+    ud2
+LABEL kt_site_std_resume
+1:  decq    %rsi
+    jnz     1b
+    pushfq
+    popq    %rax
+    cld
+    movq    %rax, 16(%rdi)
+    movq    $1, 8(%rdi)
+    ret
+
 /* void kt_site_gpr(flags, out): ud2 with rax = rbx = r12 = 0; after it,
  * out[0..3] = rax, rbx, r12, rdi as the handler's reply left them. */
 GLOBAL kt_site_gpr

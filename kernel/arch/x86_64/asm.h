@@ -8,12 +8,19 @@
 #define CR0_TS      0x00000008
 #define CR0_NE      0x00000020
 #define CR0_WP      0x00010000
+#define CR0_NW      0x20000000
+#define CR0_CD      0x40000000
 #define CR0_PG      0x80000000
 #define CR4_PAE     0x00000020
 #define CR4_PGE     0x00000080
 #define CR4_OSFXSR  0x00000200
 #define CR4_OSXMMEXCPT 0x00000400
+#define CR4_SMEP    0x00100000
+#define CR4_SMAP    0x00200000
 
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
 #define MSR_EFER    0xC0000080
 #define MSR_STAR    0xC0000081
 #define MSR_LSTAR   0xC0000082
@@ -25,8 +32,10 @@
 #define MSR_VM_HSAVE_PA 0xC0010117
 #define EFER_SCE    0x001
 #define EFER_LME    0x100
+#define EFER_LMA    0x400
 #define EFER_NXE    0x800
 #define EFER_SVME   0x1000
+#define EFER_FFXSR  0x4000
 
 /* GDT layout: STAR wants user code32, user data, user code64 in a row. */
 #define SEL_KCODE   0x08

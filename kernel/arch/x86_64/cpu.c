@@ -12,7 +12,8 @@ uint8_t cpu0_stack[KSTACK_SIZE] __attribute__((aligned(16)));
 static uint8_t cpu0_fault_stack[4096] __attribute__((aligned(16)));
 
 extern char intr_stubs[];
-extern char syscall_entry[], syscall_entry_smp[];
+extern char syscall_entry[], syscall_entry_smp[], syscall_entry_compat[];
+uint8_t cpu_smap; /* entry.S: clac on interrupts from user mode */
 
 struct idt_gate {
     uint16_t off0, sel;
@@ -45,7 +46,10 @@ static void cpu_load_gdt(struct cpu *c)
     c->gdt[0] = 0;
     c->gdt[SEL_KCODE / 8] = 0x00af9a000000ffffull;
     c->gdt[SEL_KDATA / 8] = 0x00cf92000000ffffull;
-    c->gdt[SEL_UCODE32 / 8] = 0x00cffa000000ffffull;
+    /* The 32-bit user code selector exists for STAR's layout only: SYSRET
+     * never reads its descriptor, and not present it keeps user land out
+     * of compatibility mode (a far jump there takes a #NP event). */
+    c->gdt[SEL_UCODE32 / 8] = 0x00cf7a000000ffffull;
     c->gdt[SEL_UDATA / 8] = 0x00cff2000000ffffull;
     c->gdt[SEL_UCODE / 8] = 0x00affa000000ffffull;
     c->gdt[SEL_TSS / 8] = (limit & 0xffff) | (tss & 0xffffff) << 16 | 0x89ull << 40 |
@@ -85,8 +89,32 @@ void cpu_init(unsigned id)
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     wrmsr(MSR_STAR, (uint64_t)(SEL_UCODE32 | 3) << 48 | (uint64_t)SEL_KCODE << 32);
     cpu_syscall_entry();
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_entry_compat);
+    wrmsr(MSR_SYSENTER_CS, 0); /* sysenter: #GP (Intel) or #UD (AMD) in user mode */
+    wrmsr(MSR_SYSENTER_ESP, 0);
+    wrmsr(MSR_SYSENTER_EIP, 0);
     wrmsr(MSR_FMASK, 0x47700); /* IF TF DF AC NT cleared on entry */
     write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_TS) & ~(uint64_t)CR0_EM);
     c->fpu_trap = true;
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    cpu_protect_user();
+}
+
+/* SMEP and SMAP where the CPU has them: the kernel neither runs nor
+ * touches user pages (it reaches UTCBs through its own mapping). */
+void cpu_protect_user(void)
+{
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    if (r[0] < 7)
+        return;
+    cpuid(7, 0, r);
+    uint64_t cr4 = read_cr4();
+    if (r[1] & (1u << 7))
+        cr4 |= CR4_SMEP;
+    if (r[1] & (1u << 20)) {
+        cr4 |= CR4_SMAP;
+        cpu_smap = 1;
+    }
+    write_cr4(cr4);
 }

@@ -46,6 +46,7 @@ static inline struct cpu *cpu_this(void)
 }
 
 void cpu_init(unsigned id);
+void cpu_protect_user(void);
 void cpu_syscall_entry(void);
 void idt_init(void);
 void apic_init(void);

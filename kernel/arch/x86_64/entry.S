@@ -20,8 +20,8 @@
 .endm
 
 /* The syscall frame, filled in place; then %rdi = the frame and %rsp =
- * the empty kernel stack. */
-.macro SYSCALL_FRAME
+ * the empty kernel stack. SFMASK cleared DF and AC. */
+.macro SYSCALL_FRAME vec=$VEC_SYSCALL
     swapgs
     mov     %rsp, %gs:CPU_USER_RSP
     mov     %gs:CPU_FRAME_TOP, %rsp
@@ -31,7 +31,7 @@
     pushq   $USER_CS
     pushq   %rcx                        /* rip    */
     pushq   $0
-    pushq   $VEC_SYSCALL
+    pushq   \vec
     SAVE_GPRS
     mov     %rsp, %rdi
     mov     %gs:CPU_KSTACK, %rsp
@@ -55,6 +55,17 @@ syscall_entry_smp:
     pop     %rdi
     pop     %rdi
     call    syscall_handler
+    ud2
+
+/* MSR_CSTAR: `syscall` from 32-bit compatibility mode. User land cannot
+ * get there (the GDT's 32-bit user code descriptor is not present, cpu.c),
+ * so this only guards the MSR: the EC takes an invalid-opcode event at
+ * the instruction, as on a CPU without compatibility-mode syscall. */
+    .global syscall_entry_compat
+syscall_entry_compat:
+    sub     $2, %rcx                    /* back to the syscall instruction */
+    SYSCALL_FRAME $6
+    call    intr_user                   /* does not return */
     ud2
 
 /* void ret_user_sysret(struct regs *) */
@@ -114,11 +125,17 @@ intr_stubs:
     vec = vec + 1
     .endr
 
+/* User code may have set DF or AC: the kernel's string copies need DF
+ * clear, and with SMAP an AC left set would open user memory to it. */
 intr_common:
+    cld
     testb   $3, 24(%rsp)                /* CS of the interrupted code */
     jz      1f
     swapgs
-    SAVE_GPRS
+    testb   $1, cpu_smap(%rip)
+    jz      2f
+    clac
+2:  SAVE_GPRS
     mov     %rsp, %rdi
     mov     %gs:CPU_KSTACK, %rsp
     call    intr_user                   /* does not return */
