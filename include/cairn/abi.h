@@ -115,6 +115,7 @@ enum cairn_crd_type { CAIRN_CRD_NULL = 0, CAIRN_CRD_MEM = 1, CAIRN_CRD_IO = 2, C
 #define CAIRN_R_PD_CTRL   0x02u /* delegate from/to, revoke in this PD           */
 #define CAIRN_R_PD_HOST   0x04u /* delegate host resources (root PD only)        */
 #define CAIRN_R_PD_SC     0x08u /* create scheduling contexts for its ECs        */
+#define CAIRN_R_PD_VM     0x10u /* create VM PDs (create_pd with CAIRN_PD_F_VM)  */
 #define CAIRN_R_EC_CTRL   0x01u /* recall                                        */
 #define CAIRN_R_EC_SC     0x02u /* bind a scheduling context                     */
 #define CAIRN_R_EC_PT     0x04u /* bind portals                                  */
@@ -154,6 +155,24 @@ enum cairn_vm_event {
     CAIRN_VM_RECALL   = 10, /* ec_ctrl(RECALL)                               */
     CAIRN_VM_OTHER    = 11, /* any other exit: see ctrl[1]                   */
     CAIRN_VM_EVT_COUNT = 16
+};
+
+/* Why a vCPU reports CAIRN_VM_INVALID (in qual[0]). The kernel checks the
+ * state a VMM's reply hands it against the hardware's VM-entry rules (AMD
+ * APM vol. 2 "Canonicalization and consistency checks") and refuses, not
+ * applying any of it, what the hardware would refuse: the guest keeps the
+ * state it had, and the VMM hears why instead of the guest running. */
+enum cairn_vm_refusal {
+    CAIRN_VMREF_HW    = 1, /* the hardware refused a state the kernel passed    */
+    CAIRN_VMREF_CR0   = 2, /* CR0: bits 63:32, NW without CD, PG without PE     */
+    CAIRN_VMREF_CR3   = 3, /* CR3: bits beyond the physical address width       */
+    CAIRN_VMREF_CR4   = 4, /* CR4: reserved or unsupported bits                 */
+    CAIRN_VMREF_EFER  = 5, /* EFER: reserved or unsupported bits                */
+    CAIRN_VMREF_LONG  = 6, /* EFER.LME and CR0.PG without CR4.PAE or CR0.PE     */
+    CAIRN_VMREF_CS    = 7, /* long mode with CS.L and CS.D both set             */
+    CAIRN_VMREF_DR7   = 8, /* DR7: bits 63:32                                   */
+    CAIRN_VMREF_INJ   = 9, /* event injection: bad type or exception vector     */
+    CAIRN_VMREF_FLAGS = 10, /* RFLAGS: reserved bits, or VM in long mode        */
 };
 
 /* ---------------------------------------------------------------------------

@@ -56,22 +56,28 @@ static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, S
         CHECK(s_);                                                                               \
     } while (0)
 
+/* The new PD's capability: create and control, and of the rights to make
+ * scheduling contexts and VMs only what the parent's capability has, so
+ * no PD gets more priority or kinds of objects than its parent was given. */
 static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
 {
-    struct pd *parent = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
+    bool vm = SYS_FLAGS(r) & CAIRN_PD_F_VM;
+    struct pd *parent = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE | (vm ? CAIRN_R_PD_VM : 0));
+    unsigned rights = CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL |
+                      (cap_slot(&ec->pd->caps, SYS_A2(r), 0)->rights & (CAIRN_R_PD_SC | CAIRN_R_PD_VM));
     uint64_t kmem = SYS_A5(r) & ~0xfffull;
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))))
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pd *pd;
-    if ((SYS_FLAGS(r) & CAIRN_PD_F_VM) && !svm_available())
+    if (vm && !svm_available())
         ec_sys_ret(ec, CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
-            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM, parent, kmem));
+            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem));
     if (kmem)
         pd->own.used = pd_kmem_size((unsigned)SYS_A3(r));
-    CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC));
+    CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, rights));
     ec_sys_ret(ec, CAIRN_OK);
 }
 

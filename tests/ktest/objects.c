@@ -447,6 +447,32 @@ TEST(perm_pd_sc)
     KT_OK(cairn_create_sc(kt_sel(), pd, t.ec, 1, KT_QUANTUM_US));
 }
 
+/* A PD made through a capability without PD_SC or PD_VM gets neither:
+ * no component makes itself priorities or VMs its parent did not give. */
+TEST(perm_pd_inherit)
+{
+    uint64_t weak = obj_weak(CAIRN_ROOT_SEL_PD, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL);
+    uint64_t child = kt_sel(), strong = kt_sel(), c;
+
+    KT_CHECK(weak, "setup");
+    KT_OK(cairn_create_pd(child, weak, 4, "t-weak"));
+    KT_OK(cairn_lookup(OBJ_CRD(child, 0, 0), &c));
+    KT_EQ(CAIRN_CRD_RIGHTS(c), CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL);
+    KT_ST(cairn_create_sc(kt_sel(), child, CAIRN_ROOT_SEL_EC, 127, KT_QUANTUM_US), CAIRN_EPERM);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, kt_sel(), weak, 4,
+                        cairn_name_pack("t-vm"), 0, 0),
+          CAIRN_EPERM);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, kt_sel(), child, 4,
+                        cairn_name_pack("t-vm"), 0, 0),
+          CAIRN_EPERM);
+    /* its own children inherit no more */
+    KT_OK(cairn_create_pd(kt_sel(), child, 2, "t-grand"));
+    /* through the root's own capability the rights are passed on */
+    KT_OK(cairn_create_pd(strong, CAIRN_ROOT_SEL_PD, 4, "t-strong"));
+    KT_OK(cairn_lookup(OBJ_CRD(strong, 0, 0), &c));
+    KT_EQ(CAIRN_CRD_RIGHTS(c), CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC | CAIRN_R_PD_VM);
+}
+
 TEST(irq_ctrl)
 {
     uint64_t gsi = CAIRN_ROOT_SEL_GSI + 5, weak, sm = obj_sm(0);
