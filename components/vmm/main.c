@@ -729,6 +729,24 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
     }
 }
 
+/* Why the kernel refused the state this VMM handed it (abi.h). */
+static const char *vmm_refusal(uint64_t why)
+{
+    static const char *const names[] = {
+        [CAIRN_VMREF_HW] = "invalid state (refused by the CPU)",
+        [CAIRN_VMREF_CR0] = "invalid state (CR0)",
+        [CAIRN_VMREF_CR3] = "invalid state (CR3 beyond the physical address width)",
+        [CAIRN_VMREF_CR4] = "invalid state (CR4 reserved bits)",
+        [CAIRN_VMREF_EFER] = "invalid state (EFER reserved bits)",
+        [CAIRN_VMREF_LONG] = "invalid state (long mode without CR4.PAE or CR0.PE)",
+        [CAIRN_VMREF_CS] = "invalid state (long mode with CS.L and CS.D)",
+        [CAIRN_VMREF_DR7] = "invalid state (DR7 bits 63:32)",
+        [CAIRN_VMREF_INJ] = "invalid state (event injection)",
+        [CAIRN_VMREF_FLAGS] = "invalid state (RFLAGS.VM in long mode)",
+    };
+    return why < sizeof(names) / sizeof(names[0]) && names[why] ? names[why] : "invalid state";
+}
+
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
@@ -748,6 +766,8 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = 0;
     else if (e == CAIRN_VM_NPF)
         mtd = vmm_npf(x);
+    else if (e == CAIRN_VM_INVALID)
+        vmm_stop(x, vmm_refusal(x->qual[0]), 0);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */

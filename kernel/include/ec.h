@@ -21,6 +21,7 @@ struct ec {
     bool in_event;           /* its caller chain is an event, not a call    */
     bool wait_handler;       /* waits for callee (a busy handler) to be free */
     bool recall;             /* RECALL event pending                        */
+    uint8_t refused;         /* vCPU: the VMM's state was refused (why)     */
     bool fpu_used;
     bool vcpu;               /* a virtual CPU: runs a guest from its VMCB   */
     bool retry_sleep;        /* sleeps before retrying a call (handler busy

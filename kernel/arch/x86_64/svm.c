@@ -65,6 +65,9 @@ void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
 static uint64_t svm_iopm_pa, svm_msrpm_pa;
 static int svm_on;
 static unsigned svm_asids;
+/* What this CPU accepts as guest state (svm_limits): the VMRUN checks. */
+static uint64_t svm_cr4_ok, svm_efer_ok;
+static unsigned svm_phys_bits;
 
 /* MSRs whose guest value lives in the VMCB, loaded and saved around every
  * VMRUN (VMRUN itself, or the VMLOAD/VMSAVE pair in svm_vmrun): the guest
@@ -84,6 +87,36 @@ static void svm_msr_pass(uint8_t *msrpm, uint32_t msr)
     msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
 }
 
+/* The CR4 and EFER bits the CPU has, and its physical address width. */
+static void svm_limits(void)
+{
+    uint32_t r[4], max;
+    cpuid(0, 0, r);
+    max = r[0];
+    svm_cr4_ok = 0x7ff; /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT */
+    cpuid(1, 0, r);
+    svm_cr4_ok |= (r[2] & (1u << 17) ? 1ull << 17 : 0) | /* PCIDE */
+                  (r[2] & (1u << 26) ? 1ull << 18 : 0);  /* OSXSAVE */
+    if (max >= 7) {
+        cpuid(7, 0, r);
+        svm_cr4_ok |= (r[2] & (1u << 2) ? 1ull << 11 : 0) |  /* UMIP */
+                      (r[2] & (1u << 16) ? 1ull << 12 : 0) | /* LA57 */
+                      (r[1] & (1u << 0) ? 1ull << 16 : 0) |  /* FSGSBASE */
+                      (r[1] & (1u << 7) ? 1ull << 20 : 0) |  /* SMEP */
+                      (r[1] & (1u << 20) ? 1ull << 21 : 0) | /* SMAP */
+                      (r[2] & (1u << 3) ? 1ull << 22 : 0);   /* PKE */
+    }
+    cpuid(0x80000001, 0, r);
+    svm_efer_ok = EFER_SCE | EFER_SVME | (r[3] & (1u << 29) ? EFER_LME | EFER_LMA : 0) |
+                  (r[3] & (1u << 20) ? EFER_NXE : 0) | (r[3] & (1u << 25) ? EFER_FFXSR : 0);
+    cpuid(0x80000000, 0, r);
+    svm_phys_bits = 36;
+    if (r[0] >= 0x80000008) {
+        cpuid(0x80000008, 0, r);
+        svm_phys_bits = r[0] & 0xff;
+    }
+}
+
 int svm_init(void)
 {
     uint32_t r[4];
@@ -101,6 +134,7 @@ int svm_init(void)
         svm_msr_pass(msrpm, svm_msr_direct[i]); /* ... those the VMCB holds */
     svm_iopm_pa = virt_to_phys(iopm);
     svm_msrpm_pa = virt_to_phys(msrpm);
+    svm_limits();
     if (!svm_init_cpu(0))
         return 0;
     svm_on = 1;
@@ -206,10 +240,27 @@ static unsigned vcpu_event(uint64_t code)
     }
 }
 
+/* The hardware refused a state the checks below let through. What the
+ * VMCB holds now may be the host's own (an emulator stores its state
+ * there at the failed VMRUN): none of it reaches the VMM or runs. The
+ * vCPU starts over from the INIT state and reports the refusal. */
+static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
+{
+    vcpu_reset(v);
+    v->eventinj = 0;
+    v->exitinfo1 = v->exitinfo2 = v->exitintinfo = 0;
+    ec->refused = CAIRN_VMREF_HW;
+}
+
 _Noreturn void vcpu_arch_run(struct ec *ec)
 {
     struct vmcb *v = ec->vmcb;
     for (;;) {
+        if (ec->refused) { /* the VMM's last state was not applied */
+            ec->qual[0] = ec->refused, ec->qual[1] = 0;
+            ec->refused = 0;
+            ec_event(ec, CAIRN_VM_INVALID);
+        }
         if (ec->recall) {
             ec->recall = false;
             ec_event(ec, CAIRN_VM_RECALL);
@@ -230,6 +281,10 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         kernel_unlock();
         svm_vmrun(virt_to_phys(v), &ec->regs, cpu_this()->svm_host_pa);
         kernel_lock();
+        if (unlikely((uint32_t)v->exitcode == 0xffffffffu)) {
+            svm_refused(ec, v);
+            continue;
+        }
         ec->regs.rax = v->rax;
         /* An event whose delivery the exit cut short is delivered again
          * at the next VMRUN (the VMM sees it as MTD_INJ and may replace it). */
@@ -314,17 +369,65 @@ void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         x->tsc_val = rdtsc() + v->tsc_offset, x->tsc_off = v->tsc_offset;
 }
 
+#define RFLAGS_RESERVED 0xffffffffffc0802aull /* bits 63:22, 15, 5, 3, 1 (always set) */
+#define RFLAGS_VM       (1ull << 17)
+#define INJ_VALID       (1u << 31)
+
+/* The state a reply would leave, checked as VMRUN checks it (AMD APM
+ * vol. 2, 15.5.1), plus what makes no sense on any x86 (CR0.PG without
+ * PE, RFLAGS.VM in long mode, an impossible event): 0 or why not.
+ * RFLAGS' reserved bits are not refused but kept as the CPU keeps them. */
+static unsigned vcpu_state_check(const struct vmcb *v, const struct cairn_exc *x, uint64_t mtd)
+{
+    bool cr = mtd & CAIRN_MTD_CR;
+    uint64_t cr0 = cr ? x->cr0 : v->cr0, cr3 = cr ? x->cr3 : v->cr3, cr4 = cr ? x->cr4 : v->cr4;
+    uint64_t efer = (mtd & CAIRN_MTD_EFER_PAT) ? x->efer | EFER_SVME : v->efer;
+    uint64_t dr7 = (mtd & CAIRN_MTD_DR) ? x->dr7 : v->dr7;
+    uint64_t fl = (mtd & CAIRN_MTD_RFLAGS) ? x->rflags : v->rflags;
+    uint16_t cs = (mtd & CAIRN_MTD_CS_SS) ? x->cs.ar : v->cs.attr;
+    uint32_t inj = (mtd & CAIRN_MTD_INJ) ? x->inj_info : (uint32_t)v->eventinj;
+    bool lm = (efer & EFER_LME) && (cr0 & CR0_PG);
+    if ((cr0 >> 32) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)) || ((cr0 & CR0_PG) && !(cr0 & CR0_PE)))
+        return CAIRN_VMREF_CR0;
+    if (cr3 >> svm_phys_bits)
+        return CAIRN_VMREF_CR3;
+    if (cr4 & ~svm_cr4_ok)
+        return CAIRN_VMREF_CR4;
+    if (efer & ~svm_efer_ok)
+        return CAIRN_VMREF_EFER;
+    if (lm && (!(cr4 & CR4_PAE) || !(cr0 & CR0_PE)))
+        return CAIRN_VMREF_LONG;
+    if (lm && (cs & (1u << 9)) && (cs & (1u << 10)))
+        return CAIRN_VMREF_CS;
+    if (dr7 >> 32)
+        return CAIRN_VMREF_DR7;
+    if (lm && (fl & RFLAGS_VM))
+        return CAIRN_VMREF_FLAGS;
+    unsigned type = (inj >> 8) & 7, vec = inj & 0xff;
+    if ((inj & INJ_VALID) && (type == 1 || type > 4 || (type == 3 && (vec == 2 || vec > 31))))
+        return CAIRN_VMREF_INJ;
+    return 0;
+}
+
+/* Check, then apply: a state the hardware would refuse is not applied at
+ * all; the vCPU reports it (CAIRN_VM_INVALID) instead of running. EFER.LMA
+ * follows LME and CR0.PG, as the hardware keeps it. */
 int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
     struct regs *r = &ec->regs;
+    unsigned why = vcpu_state_check(v, x, mtd);
+    if (why) {
+        ec->refused = (uint8_t)why;
+        return CAIRN_OK;
+    }
     ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         v->rsp = x->rsp;
     if (mtd & CAIRN_MTD_RIP)
         v->rip = x->rip;
     if (mtd & CAIRN_MTD_RFLAGS)
-        v->rflags = x->rflags;
+        v->rflags = (x->rflags & ~RFLAGS_RESERVED) | 2;
     if (mtd & CAIRN_MTD_CTRL) { /* ctrl[0] bit 0: exit when the guest can take an interrupt */
         if (x->ctrl[0] & 1)
             v->icpt_misc1 |= MISC1_VINTR, v->vintr |= 1ull << 8 | 0xfull << 16 | 1ull << 20;
@@ -365,5 +468,9 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         v->int_shadow = x->intr_state & 1;
     if (mtd & CAIRN_MTD_TSC)
         v->tsc_offset = x->tsc_off;
+    if ((v->efer & EFER_LME) && (v->cr0 & CR0_PG))
+        v->efer |= EFER_LMA;
+    else
+        v->efer &= ~(uint64_t)EFER_LMA;
     return CAIRN_OK;
 }
