@@ -67,14 +67,20 @@ static struct ec *sched_chain_end(struct ec *ec)
     return ec;
 }
 
-/* Budgets: an account starts a new period, with its whole budget, once
- * the current one is over; periods follow each other without gaps. */
+/* Budgets: an account gains its budget at each new period, up to the
+ * budget itself; periods follow each other without gaps. What an SC ran
+ * past its budget (the timer that should have stopped it came late, as
+ * under emulation on a busy host) is a debt the next periods pay, so over
+ * several periods the account gets its share and no more. */
+static inline int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
+
 static void budget_refresh(struct sc *a, uint64_t now)
 {
     if (now < a->refill)
         return;
-    a->refill += ((now - a->refill) / a->period + 1) * a->period;
-    a->avail = a->budget;
+    uint64_t k = (now - a->refill) / a->period + 1, missing = (uint64_t)((int64_t)a->budget - a->avail);
+    a->refill += k * a->period;
+    a->avail = k * a->budget >= missing ? (int64_t)a->budget : a->avail + (int64_t)(k * a->budget);
 }
 
 static void sched_account(struct percpu *p, uint64_t now)
@@ -87,7 +93,9 @@ static void sched_account(struct percpu *p, uint64_t now)
         if (sc->acct) { /* a period that began meanwhile pays it all: never more than the budget */
             struct sc *a = sc->acct;
             budget_refresh(a, now);
-            a->avail = a->avail > used ? a->avail - used : 0;
+            a->avail -= (int64_t)used;
+            if (a->avail < -(int64_t)a->budget)
+                a->avail = -(int64_t)a->budget;
         }
     }
     p->sc_start = now;
@@ -116,8 +124,9 @@ static void sched_switch_sc(struct percpu *p, struct sc *sc)
     p->cur_sc = sc;
     if (sc) {
         deadline = now + sc->left;
-        if (sc->acct && now + sc->acct->avail < deadline)
-            deadline = now + sc->acct->avail;
+        /* an SC sharing the account may have just used it up: then now */
+        if (sc->acct && now + (uint64_t)max_i64(sc->acct->avail, 0) < deadline)
+            deadline = now + (uint64_t)max_i64(sc->acct->avail, 0);
     }
     if (p->timeouts && (!deadline || p->timeouts->deadline < deadline))
         deadline = p->timeouts->deadline;
@@ -139,7 +148,7 @@ _Noreturn void sched_dispatch_fresh(void)
                 sched_account(p, arch_time()); /* what it used so far counts */
             else
                 budget_refresh(a, arch_time());
-            if (!a->avail) {
+            if (a->avail <= 0) {
                 sched_throttle(p, sc);
                 continue;
             }

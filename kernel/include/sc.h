@@ -24,7 +24,9 @@ struct sc {
      * whose budget it shares); NULL: no budget. On the account SC: */
     struct sc *acct;
     uint64_t budget, period;
-    uint64_t avail;     /* ticks left in the current period             */
+    int64_t avail;      /* ticks left in the current period; below 0 an
+                           overrun (a late timer), which the next periods
+                           pay back, up to one budget                   */
     uint64_t refill;    /* when the next period starts                  */
     struct list waiting;    /* its throttled SCs, until the next period */
     struct sc *refill_next; /* the CPU's waiting accounts, by refill: an

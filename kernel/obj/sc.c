@@ -31,7 +31,7 @@ void sc_set_budget(struct sc *sc, uint64_t budget, uint64_t period)
     sc->acct = sc;
     sc->budget = budget;
     sc->period = period;
-    sc->avail = budget;
+    sc->avail = (int64_t)budget;
     sc->refill = arch_time() + period;
 }
 
