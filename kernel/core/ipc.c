@@ -18,6 +18,7 @@
 #include "pt.h"
 #include "sched.h"
 #include "space.h"
+#include "why.h"
 
 /* A message is untyped words followed by typed items, inside mr[]. */
 static int ipc_msg_ok(unsigned untyped, unsigned typed)
@@ -139,8 +140,11 @@ _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
 {
     int st;
     struct pt *pt = (struct pt *)pd_cap(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL, &st);
-    if (unlikely(!pt))
+    if (unlikely(!pt)) {
+        if (why_on)
+            why_log(ec, st, "portal capability 0x%lx", sel);
         ec_sys_ret(ec, st);
+    }
     struct ec *h = pt->ec;
     if (unlikely(h->dead))
         ec_sys_ret(ec, CAIRN_EABORT);
@@ -156,8 +160,11 @@ _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
 _Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
 {
     struct ec *c = h->caller;
-    if (unlikely(!c))
+    if (unlikely(!c)) {
+        if (why_on)
+            why_log(h, CAIRN_EPAR, "no call to reply to");
         ec_sys_ret(h, CAIRN_EPAR);
+    }
     if (c->in_event) {
         struct cairn_exc x = *(struct cairn_exc *)h->utcb->mr; /* one read of user memory */
         if (ec_arch_set_state(c, &x, mtd) != CAIRN_OK)

@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "boot.h"
 #include "console.h"
+#include "why.h"
 #include "cpu.h"
 #include "ec_arch.h"
 #include "hip.h"
@@ -85,6 +86,7 @@ _Noreturn void kmain(uint32_t magic, uint32_t info)
                 " docs/scheduling.md)\n", cpu_count);
     kprintf("[kernel] interrupts: %u GSIs through the I/O APIC\n", irq_count());
     kprintf("[kernel] root task: %s\n", boot_info.mods[0].cmdline);
+    why_init(boot_info.cmdline);
     root_create();
     sched_dispatch();
 }

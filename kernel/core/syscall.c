@@ -18,16 +18,32 @@
 #include "sc.h"
 #include "sm.h"
 #include "space.h"
+#include "why.h"
 
 extern uint64_t hip_tsc_khz;
 
 typedef void (*sys_fn)(struct ec *ec, struct regs *r);
 
+/* End the call with `st`, saying why when asked to (why.h). */
+static __attribute__((noinline, cold)) _Noreturn void sys_refuse(struct ec *ec, int st, const char *check)
+{
+    if (why_on)
+        why_log(ec, st, "%s", check);
+    ec_sys_ret(ec, st);
+}
+
+/* Refuse the call with `st` if `cond` holds; the log names `cond`. */
+#define REFUSE_IF(cond, st)                                                                      \
+    do {                                                                                         \
+        if (unlikely(cond))                                                                      \
+            sys_refuse(ec, (st), #cond);                                                         \
+    } while (0)
+
 #define CHECK(expr)                                                                              \
     do {                                                                                         \
         int st_ = (expr);                                                                        \
         if (unlikely(st_ != CAIRN_OK))                                                           \
-            ec_sys_ret(ec, st_);                                                                 \
+            sys_refuse(ec, st_, #expr);                                                          \
     } while (0)
 
 /* Look up a capability of the caller or end the call with the reason. */
@@ -35,8 +51,13 @@ static void *sys_cap(struct ec *ec, uint64_t sel, unsigned type, unsigned rights
 {
     int st;
     struct kobj *o = pd_cap(ec->pd, sel, type, rights, &st);
-    if (unlikely(!o))
+    if (unlikely(!o)) {
+        if (why_on)
+            why_log(ec, st, "capability 0x%lx (want a %s with rights 0x%x)", sel,
+                    (const char *[]){ "?", "PD", "EC", "SC", "PT", "SM" }[type <= KOBJ_SM ? type : 0],
+                    rights);
         ec_sys_ret(ec, st);
+    }
     return o;
 }
 
@@ -67,11 +88,9 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
                       (cap_slot(&ec->pd->caps, SYS_A2(r), 0)->rights & (CAIRN_R_PD_SC | CAIRN_R_PD_VM));
     uint64_t kmem = SYS_A5(r) & ~0xfffull;
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
-    if (SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))))
-        ec_sys_ret(ec, CAIRN_EPAR);
+    REFUSE_IF(SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))), CAIRN_EPAR);
     struct pd *pd;
-    if (vm && !svm_available())
-        ec_sys_ret(ec, CAIRN_EFEAT);
+    REFUSE_IF(vm && !svm_available(), CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
             pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem));
@@ -87,15 +106,11 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     uint64_t utcb = SYS_A3(r), ip = SYS_A6(r);
     bool global = SYS_FLAGS(r) & CAIRN_EC_F_GLOBAL, vcpu = SYS_FLAGS(r) & CAIRN_EC_F_VCPU;
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
-    if (SYS_CPU(r) >= cpu_count)
-        ec_sys_ret(ec, CAIRN_ECPU);
+    REFUSE_IF(SYS_CPU(r) >= cpu_count, CAIRN_ECPU);
     /* a VM PD holds vCPUs only; a vCPU has no UTCB (its state goes to its VMM) */
-    if (vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead)
-        ec_sys_ret(ec, CAIRN_EPAR);
-    if (vcpu && !svm_cpu_ok(SYS_CPU(r)))
-        ec_sys_ret(ec, CAIRN_ECPU); /* svm.c: a QEMU TCG bug */
-    if (!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)))
-        ec_sys_ret(ec, CAIRN_EPAR);
+    REFUSE_IF(vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead, CAIRN_EPAR);
+    REFUSE_IF(vcpu && !svm_cpu_ok(SYS_CPU(r)), CAIRN_ECPU); /* svm.c: a QEMU TCG bug */
+    REFUSE_IF(!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)), CAIRN_EPAR);
     struct ec *n;
     CHARGED(pd, sizeof(struct ec) + 4096, /* + its UTCB or VMCB */
             vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
@@ -110,10 +125,8 @@ static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
     struct ec *t = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_SC);
     uint64_t prio = SYS_A4(r), us = SYS_A5(r);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
-    if (!t->global || t->dead || prio < 1 || prio > CAIRN_PRIO_MAX || us < 100 || us > 10000000)
-        ec_sys_ret(ec, CAIRN_EPAR);
-    if (t->sc)
-        ec_sys_ret(ec, CAIRN_EEXIST);
+    REFUSE_IF(!t->global || t->dead || prio < 1 || prio > CAIRN_PRIO_MAX || us < 100 || us > 10000000, CAIRN_EPAR);
+    REFUSE_IF(t->sc, CAIRN_EEXIST);
     struct sc *sc;
     CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
     CHECK(space_install(ec->pd, SYS_A1(r), &sc->k, CAIRN_R_ALL));
@@ -125,8 +138,7 @@ static _Noreturn void sys_create_pt(struct ec *ec, struct regs *r)
     struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     struct ec *h = sys_cap(ec, SYS_A3(r), KOBJ_EC, CAIRN_R_EC_PT);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
-    if (h->global || SYS_A5(r) >= CAIRN_USER_END)
-        ec_sys_ret(ec, CAIRN_EPAR);
+    REFUSE_IF(h->global || SYS_A5(r) >= CAIRN_USER_END, CAIRN_EPAR);
     struct pt *pt;
     CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
     CHECK(space_install(ec->pd, SYS_A1(r), &pt->k, CAIRN_R_ALL));
@@ -171,8 +183,7 @@ static _Noreturn void sys_lookup(struct ec *ec, struct regs *r)
 static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
 {
     struct ec *t = sys_cap(ec, SYS_A1(r), KOBJ_EC, CAIRN_R_EC_CTRL);
-    if (SYS_A2(r) != CAIRN_EC_RECALL)
-        ec_sys_ret(ec, CAIRN_ESYS);
+    REFUSE_IF(SYS_A2(r) != CAIRN_EC_RECALL, CAIRN_ESYS);
     t->recall = true;
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -186,23 +197,19 @@ static _Noreturn void sys_sc_ctrl(struct ec *ec, struct regs *r)
         ec_sys_ret(ec, CAIRN_OK);
     }
     if (op == CAIRN_SC_BUDGET) { /* once: 100 us <= budget <= period <= 10 s */
-        if (a3 < 100 || a3 > a4 || a4 > 10000000)
-            ec_sys_ret(ec, CAIRN_EPAR);
-        if (sc->acct)
-            ec_sys_ret(ec, CAIRN_EEXIST);
+        REFUSE_IF(a3 < 100 || a3 > a4 || a4 > 10000000, CAIRN_EPAR);
+        REFUSE_IF(sc->acct, CAIRN_EEXIST);
         sc_set_budget(sc, a3 * hip_tsc_khz / 1000, a4 * hip_tsc_khz / 1000);
         ec_sys_ret(ec, CAIRN_OK);
     }
     if (op == CAIRN_SC_SHARE) { /* an SC without a budget joins one with its own, on its CPU */
         struct sc *a = sys_cap(ec, a3, KOBJ_SC, CAIRN_R_SC_CTRL);
-        if (a->acct != a || a->cpu != sc->cpu)
-            ec_sys_ret(ec, CAIRN_EPAR);
-        if (sc->acct)
-            ec_sys_ret(ec, CAIRN_EEXIST);
+        REFUSE_IF(a->acct != a || a->cpu != sc->cpu, CAIRN_EPAR);
+        REFUSE_IF(sc->acct, CAIRN_EEXIST);
         sc->acct = a;
         ec_sys_ret(ec, CAIRN_OK);
     }
-    ec_sys_ret(ec, CAIRN_ESYS);
+    sys_refuse(ec, CAIRN_ESYS, "no such sc_ctrl operation");
 }
 
 static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
@@ -210,7 +217,7 @@ static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
     uint64_t op = SYS_A2(r);
     if (op > CAIRN_SM_ZERO) {
         sys_cap(ec, SYS_A1(r), KOBJ_SM, 0);
-        ec_sys_ret(ec, CAIRN_ESYS);
+        sys_refuse(ec, CAIRN_ESYS, "no such sm_ctrl operation");
     }
     struct sm *sm = sys_cap(ec, SYS_A1(r), KOBJ_SM, op == CAIRN_SM_UP ? CAIRN_R_SM_UP : CAIRN_R_SM_DOWN);
     if (op == CAIRN_SM_UP) {
@@ -224,8 +231,7 @@ static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
 static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
-    if (SYS_A2(r) != CAIRN_PD_KILL)
-        ec_sys_ret(ec, CAIRN_ESYS);
+    REFUSE_IF(SYS_A2(r) != CAIRN_PD_KILL, CAIRN_ESYS);
     pd_kill(pd, "killed by PD '%s'", ec->pd->name);
     if (ec->dead)
         sched_dispatch(); /* it killed itself */
@@ -235,8 +241,7 @@ static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
 static _Noreturn void sys_irq_ctrl(struct ec *ec, struct regs *r)
 {
     struct sm *sm = sys_cap(ec, SYS_A1(r), KOBJ_SM, CAIRN_R_SM_UP | CAIRN_R_SM_DOWN);
-    if (SYS_A2(r) >= cpu_count)
-        ec_sys_ret(ec, CAIRN_ECPU);
+    REFUSE_IF(SYS_A2(r) >= cpu_count, CAIRN_ECPU);
     CHECK(irq_assign(sm, (unsigned)SYS_A2(r)));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -258,8 +263,7 @@ _Noreturn void syscall_handler(struct regs *r)
     /* entry.S took the kernel lock */
     struct ec *ec = sched_current();
     unsigned nr = SYS_NR(r);
-    if (unlikely(nr >= CAIRN_SYS_COUNT))
-        ec_sys_ret(ec, CAIRN_ESYS);
+    REFUSE_IF(nr >= CAIRN_SYS_COUNT, CAIRN_ESYS);
     sys_table[nr](ec, r);
     __builtin_unreachable();
 }
