@@ -889,7 +889,7 @@ static const char *vmm_load(const struct vmm_config *c)
         snprintf(msg, sizeof(msg), "initrd '%s' not found", c->initrd);
         return msg;
     }
-    if (linux_is_bzimage(image, size))
+    if (linux_is_kernel(image, size)) /* startable or not: linux_load says why */
         return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
                           &vmm.entry);
     if (initrd)
