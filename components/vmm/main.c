@@ -39,6 +39,7 @@
 #include "hw/ioapic.h"
 #include "hw/mptable.h"
 #include "insn.h"
+#include "pio.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
 #include "cpuid.h"
@@ -232,17 +233,26 @@ static const struct vmm_port vmm_ports[] = {
 /* Ports no fixed device decodes go to the PCI devices' I/O BARs. */
 static const struct vmm_port vmm_port_pci = { 0, 0xffff, &pci_bar_io_ops, &vmm.pci };
 
+static const struct vmm_port *vmm_port_dev(unsigned port)
+{
+    for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
+        if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
+            return &vmm_ports[i];
+    return &vmm_port_pci;
+}
+
+static uint64_t vmm_io_string(struct cairn_exc *x);
+
 static uint64_t vmm_io(struct cairn_exc *x)
 {
     unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
     unsigned size = (x->qual[0] >> 4) & 7; /* SZ8/SZ16/SZ32: 1, 2, 4 */
-    const struct vmm_port *dev = &vmm_port_pci;
+    const struct vmm_port *dev = vmm_port_dev(port);
+    vmm_count(vmm.io, port);
+    if (x->qual[0] & PIO_STR)
+        return vmm_io_string(x);
     x->rip = x->qual[1];
     size = size ? size : 1;
-    vmm_count(vmm.io, port);
-    for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
-        if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
-            dev = &vmm_ports[i];
     if (in) {
         /* no device: the bus floats high (the PCI fallback reads all ones);
          * only the accessed bytes change */
@@ -445,6 +455,64 @@ static size_t vmm_fetch(const struct cairn_exc *x, uint8_t *buf)
         n += chunk;
     }
     return n;
+}
+
+/* ---- string port I/O ------------------------------------------------------ */
+
+#define VMM_PIO_MAX 1024 /* elements of a REP per exit; the guest runs it again for more */
+
+static uint32_t vmm_pio_in(void *ctx, uint16_t port, unsigned size)
+{
+    const struct vmm_port *dev = vmm_port_dev(port);
+    return (uint32_t)dev->ops->read(dev->dev, port, size);
+}
+
+static void vmm_pio_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+    const struct vmm_port *dev = vmm_port_dev(port);
+    vmm.port80 += port == 0x80;
+    dev->ops->write(dev->dev, port, size, v);
+}
+
+/* n bytes at guest-linear la through the guest's page tables; all of
+ * them must be in RAM before any is copied. */
+static bool vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+{
+    const struct cairn_exc *x = ctx;
+    uint8_t *p[4], *b = buf;
+    uint64_t pa;
+    for (unsigned i = 0; i < n; i++)
+        if (!vmm_walk(x, la + i, &pa) || !(p[i] = vmm_mem_ptr(&vmm.mem, pa, 1)))
+            return false;
+    for (unsigned i = 0; i < n; i++)
+        write ? (void)(*p[i] = b[i]) : (void)(b[i] = *p[i]);
+    return true;
+}
+
+/* INS/OUTS (pio.c); what it cannot carry out stops the VM, saying why. */
+static uint64_t vmm_io_string(struct cairn_exc *x)
+{
+    static char why[120];
+    uint8_t bytes[INSN_MAX_LEN];
+    const struct cairn_seg *segs[6] = { &x->es, &x->cs, &x->ss, &x->ds, &x->fs, &x->gs };
+    struct pio_string s = { .rcx = x->rcx, .rsi = x->rsi, .rdi = x->rdi, .rflags = x->rflags,
+                            .rip = x->rip, .info = x->qual[0], .next_rip = x->qual[1],
+                            .long_mode = (x->efer & 0x400) && (x->cs.ar & 0x200),
+                            .cs_d = x->cs.ar & 0x400, .insn = bytes };
+    struct pio_ops ops = { vmm_pio_in, vmm_pio_out, vmm_pio_mem, x };
+    for (unsigned i = 0; i < 6; i++)
+        s.seg_base[i] = segs[i]->base;
+    s.insn_len = vmm_fetch(x, bytes);
+    int err = pio_string(&s, &ops, VMM_PIO_MAX);
+    if (err == -PIO_EMEM)
+        snprintf(why, sizeof(why), "string I/O on port %#x with guest-linear %#lx, which is not "
+                 "in guest RAM", (unsigned)(x->qual[0] >> 16), (unsigned long)s.fault);
+    if (err) {
+        vmm_stop(x, err == -PIO_EMEM ? why : "a string I/O instruction the VMM cannot decode", 0);
+        return 0;
+    }
+    x->rcx = s.rcx, x->rsi = s.rsi, x->rdi = s.rdi, x->rip = s.rip;
+    return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_BSD;
 }
 
 /* A memory-mapped device window. */
