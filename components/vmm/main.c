@@ -40,6 +40,7 @@
 #include "hw/mptable.h"
 #include "insn.h"
 #include "pio.h"
+#include "cr.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
 #include "cpuid.h"
@@ -96,7 +97,10 @@ static struct vmm {
     bool input;                /* the console's input goes to the guest's UART */
     uint8_t in_ring[256];      /* VMM_INPUT_RING: timer thread -> handler */
     volatile uint32_t in_head, in_tail;     /* AMD MSRs the guest may set and read back */
-    unsigned unknown_msrs;
+    unsigned unknown_msrs, refused;
+    uint64_t cr4_rsvd, efer_rsvd; /* what cr.c checks against (vmm_cr_init) */
+    struct cr_state last;      /* the guest's CRs, EFER and CS as last resumed */
+    uint64_t last_rip;
     uint64_t exits[CAIRN_VM_EVT_COUNT];
     struct vmm_tally io[32], msr[32];
 } vmm;
@@ -276,6 +280,22 @@ static void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool api
     vmm_cpuid_filter(leaf, sub, r, apic);
 }
 
+/* What EFER and CR4 writes are checked against: the CPU's own CR4 bits
+ * (a CPU checks against what it has, whatever CPUID tells the guest) and
+ * the EFER bits the guest's CPUID offers. */
+static void vmm_cr_init(void)
+{
+    uint32_t l1[4], l7[4] = { 0 }, e1[4];
+    __asm__ volatile("cpuid" : "=a"(l1[0]), "=b"(l1[1]), "=c"(l1[2]), "=d"(l1[3]) : "a"(0), "c"(0));
+    bool has7 = l1[0] >= 7;
+    __asm__ volatile("cpuid" : "=a"(l1[0]), "=b"(l1[1]), "=c"(l1[2]), "=d"(l1[3]) : "a"(1), "c"(0));
+    if (has7)
+        __asm__ volatile("cpuid" : "=a"(l7[0]), "=b"(l7[1]), "=c"(l7[2]), "=d"(l7[3]) : "a"(7), "c"(0));
+    vmm_guest_cpuid(0x80000001, 0, e1, vmm.apic);
+    vmm.cr4_rsvd = cr_cr4_reserved(l1[2], l7[1], l7[2]);
+    vmm.efer_rsvd = cr_efer_reserved(e1[3]);
+}
+
 static uint64_t vmm_cpuid(struct cairn_exc *x)
 {
     uint32_t r[4];
@@ -285,12 +305,32 @@ static uint64_t vmm_cpuid(struct cairn_exc *x)
     return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
 }
 
-/* Raise #GP(0) in the guest (RIP stays at the faulting instruction). */
+/* Raise #GP(0) in the guest (RIP stays at the faulting instruction); in
+ * real mode a CPU pushes no error code. */
 static uint64_t vmm_gp(struct cairn_exc *x)
 {
-    x->inj_info = 13u | 3u << 8 | 1u << 11 | 1u << 31; /* exception, error code, valid */
+    bool err = x->cr0 & CR0_PE;
+    x->inj_info = 13u | 3u << 8 | (err ? 1u << 11 : 0) | 1u << 31; /* exception, valid */
     x->inj_error = 0;
     return CAIRN_MTD_INJ;
+}
+
+/* The guest's EFER, CR0, CR4 and CS as cr.c checks them. */
+static struct cr_state vmm_cr_state(const struct cairn_exc *x)
+{
+    return (struct cr_state){ .cr0 = x->cr0, .cr3 = x->cr3, .cr4 = x->cr4, .efer = x->efer,
+                              .cs_l = x->cs.ar & 0x200, .cs_d = x->cs.ar & 0x400,
+                              .cr4_rsvd = vmm.cr4_rsvd, .efer_rsvd = vmm.efer_rsvd };
+}
+
+/* A write the CPU refuses: #GP, and a line saying why (the first eight). */
+static uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *reg, uint64_t v,
+                           const char *why)
+{
+    if (vmm.refused++ < 8)
+        printf("guest %s to %s %#lx at rip %#lx: #GP (%s)\n", insn, reg, (unsigned long)v,
+               (unsigned long)x->rip, why);
+    return vmm_gp(x);
 }
 
 #define MSR_TSC        0x10u
@@ -301,10 +341,6 @@ static uint64_t vmm_gp(struct cairn_exc *x)
 #define MSR_HWCR       0xc0010015u
 #define MSR_NB_CFG     0xc001001fu
 #define MSR_DE_CFG     0xc0011029u
-#define EFER_WRITABLE  0x4901ull /* SCE LME NXE FFXSR */
-#define EFER_LMA       0x400ull
-#define EFER_LME       0x100ull
-#define CR0_PG         (1ull << 31)
 
 static bool vmm_pat_valid(uint64_t pat)
 {
@@ -335,14 +371,16 @@ static uint64_t vmm_msr(struct cairn_exc *x)
             x->pat = v, mtd |= CAIRN_MTD_EFER_PAT;
         v = x->pat;
         break;
-    case MSR_EFER:
-        if (wr && ((v & ~(EFER_WRITABLE | EFER_LMA)) ||
-                   (((v ^ x->efer) & EFER_LME) && (x->cr0 & CR0_PG))))
-            return vmm_gp(x); /* reserved bits, or LME changed with paging on */
+    case MSR_EFER: {
+        struct cr_state cs = vmm_cr_state(x);
+        const char *why = wr ? cr_efer_write(&cs, v) : 0;
+        if (why)
+            return vmm_refuse(x, "WRMSR", "EFER", v, why);
         if (wr)
-            x->efer = (v & EFER_WRITABLE) | (x->efer & EFER_LMA), mtd |= CAIRN_MTD_EFER_PAT;
+            x->efer = cr_efer_value(&cs, v), mtd |= CAIRN_MTD_EFER_PAT;
         v = x->efer;
         break;
+    }
     case LAPIC_MSR_APIC_BASE:
         if (!vmm.apic)
             return vmm_gp(x);
@@ -377,7 +415,6 @@ static uint64_t vmm_msr(struct cairn_exc *x)
 /* ---- MMIO: the APICs ------------------------------------------------------------ */
 
 #define CR4_PSE  (1ull << 4)
-#define CR4_PAE  (1ull << 5)
 #define PTE_P    1ull
 #define PTE_PS   (1ull << 7)
 #define PTE_ADDR 0x000ffffffffff000ull
@@ -497,7 +534,7 @@ static uint64_t vmm_io_string(struct cairn_exc *x)
     const struct cairn_seg *segs[6] = { &x->es, &x->cs, &x->ss, &x->ds, &x->fs, &x->gs };
     struct pio_string s = { .rcx = x->rcx, .rsi = x->rsi, .rdi = x->rdi, .rflags = x->rflags,
                             .rip = x->rip, .info = x->qual[0], .next_rip = x->qual[1],
-                            .long_mode = (x->efer & 0x400) && (x->cs.ar & 0x200),
+                            .long_mode = (x->efer & EFER_LMA) && (x->cs.ar & 0x200),
                             .cs_d = x->cs.ar & 0x400, .insn = bytes };
     struct pio_ops ops = { vmm_pio_in, vmm_pio_out, vmm_pio_mem, x };
     for (unsigned i = 0; i < 6; i++)
@@ -797,6 +834,40 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
     }
 }
 
+/*
+ * The CPU refused the guest's state. QEMU's SVM does so for a MOV to CR4
+ * with reserved bits, where a CPU raises #GP: then x is the guest's state
+ * at the MOV, and the VMM raises the #GP (unless an event is still on
+ * its way: no instruction ran). When VMRUN itself refuses a state, QEMU
+ * hands back the host's registers in x: what the guest ran with is the
+ * state of the last exit, as the VMM resumed it (vmm.last). Stop, naming
+ * the rule that state breaks.
+ */
+static uint64_t vmm_invalid(struct cairn_exc *x)
+{
+    static char msg[120];
+    const uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi,
+                              &x->rdi, &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13,
+                              &x->r14, &x->r15 };
+    struct cr_state cs = vmm_cr_state(x);
+    uint8_t bytes[INSN_MAX_LEN];
+    unsigned cr, gpr, len;
+    bool lm = (x->efer & EFER_LMA) && cs.cs_l;
+    const char *why = cr_state_check(&vmm.last);
+    if (!why && !cr_state_check(&cs) && !(x->inj_info & 1u << 31) &&
+        cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, &len) && cr == 4) {
+        uint64_t v = lm ? *g[gpr] : (uint32_t)*g[gpr];
+        const char *bad = cr_cr4_write(&cs, v);
+        if (bad)
+            return vmm_refuse(x, "MOV", "CR4", v, bad);
+    }
+    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)",
+             why ? why : "not for its CR0, CR4, EFER or CS");
+    x->rip = vmm.last_rip; /* where it was resumed last */
+    vmm_stop(x, msg, 0);
+    return 0;
+}
+
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
@@ -816,6 +887,8 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = 0;
     else if (e == CAIRN_VM_NPF)
         mtd = vmm_npf(x);
+    else if (e == CAIRN_VM_INVALID)
+        mtd = vmm_invalid(x);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */
@@ -826,6 +899,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_inject(x, mtd);
     if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
         cairn_exit(vmm.reset ? 0 : 1);
+    vmm.last = vmm_cr_state(x), vmm.last_rip = x->rip; /* as it resumes (vmm_invalid) */
     vmm_publish_next();
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
@@ -1068,6 +1142,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
     if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
         return 1;
+    vmm_cr_init();
     vmm.input = !strcmp(cfg.input, "yes");
     vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);
