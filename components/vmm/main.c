@@ -41,6 +41,7 @@
 #include "insn.h"
 #include "pio.h"
 #include "cr.h"
+#include "gmem.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
 #include "cpuid.h"
@@ -414,84 +415,13 @@ static uint64_t vmm_msr(struct cairn_exc *x)
 
 /* ---- MMIO: the APICs ------------------------------------------------------------ */
 
-#define CR4_PSE  (1ull << 4)
-#define PTE_P    1ull
-#define PTE_PS   (1ull << 7)
-#define PTE_ADDR 0x000ffffffffff000ull
-
-/* A page-table entry of the guest, 4 or 8 bytes at gpa; false if outside RAM. */
-static bool vmm_pte(uint64_t gpa, unsigned size, uint64_t *e)
-{
-    const uint8_t *p = vmm_mem_ptr(&vmm.mem, gpa, size);
-    if (!p)
-        return false;
-    *e = 0;
-    memcpy(e, p, size);
-    return (*e & PTE_P) != 0;
-}
-
-/* Guest-virtual (linear) to guest-physical through the guest's page
- * tables, in whichever paging mode it runs. */
-static bool vmm_walk(const struct cairn_exc *x, uint64_t va, uint64_t *pa)
-{
-    uint64_t e;
-    if (!(x->cr0 & CR0_PG)) {
-        *pa = va & 0xffffffffull;
-        return true;
-    }
-    if (!(x->cr4 & CR4_PAE)) { /* two levels, 4-byte entries, 4 MiB pages with PSE */
-        va &= 0xffffffffull;
-        if (!vmm_pte((x->cr3 & 0xfffff000ull) + (va >> 22) * 4, 4, &e))
-            return false;
-        if ((e & PTE_PS) && (x->cr4 & CR4_PSE)) {
-            *pa = (e & 0xffc00000ull) | (va & 0x3fffff);
-            return true;
-        }
-        if (!vmm_pte((e & 0xfffff000ull) + ((va >> 12) & 0x3ff) * 4, 4, &e))
-            return false;
-        *pa = (e & 0xfffff000ull) | (va & 0xfff);
-        return true;
-    }
-    bool lm = x->efer & 0x400;
-    unsigned levels = lm ? 4 : 3, shift = lm ? 39 : 30;
-    uint64_t table = lm ? x->cr3 & PTE_ADDR : x->cr3 & 0xffffffe0ull;
-    if (!lm)
-        va &= 0xffffffffull;
-    for (unsigned l = levels; l; l--, shift -= 9) {
-        unsigned idx = (unsigned)(va >> shift) & (l == 3 && !lm ? 3 : 511);
-        if (!vmm_pte(table + idx * 8, 8, &e))
-            return false;
-        if (l <= 3 && l >= 2 && (e & PTE_PS) && (l == 2 || lm)) { /* 1 GiB / 2 MiB page */
-            uint64_t mask = (1ull << shift) - 1;
-            *pa = (e & PTE_ADDR & ~mask) | (va & mask);
-            return true;
-        }
-        table = e & PTE_ADDR;
-    }
-    *pa = table | (va & 0xfff);
-    return true;
-}
-
 /* The instruction bytes at the guest's RIP (up to 15, fewer at the end of
  * its RAM); 0 if its RIP does not map to RAM. */
 static size_t vmm_fetch(const struct cairn_exc *x, uint8_t *buf)
 {
-    bool lm = (x->efer & 0x400) && (x->cs.ar & 0x200);
-    uint64_t va = x->rip + (lm ? 0 : x->cs.base), pa;
-    size_t n = 0;
-    while (n < INSN_MAX_LEN) {
-        if (!vmm_walk(x, va + n, &pa))
-            break;
-        size_t chunk = 4096 - (pa & 0xfff);
-        if (chunk > INSN_MAX_LEN - n)
-            chunk = INSN_MAX_LEN - n;
-        const uint8_t *p = vmm_mem_ptr(&vmm.mem, pa, chunk);
-        if (!p)
-            break;
-        memcpy(buf + n, p, chunk);
-        n += chunk;
-    }
-    return n;
+    const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };
+    bool lm = (x->efer & EFER_LMA) && (x->cs.ar & 0x200);
+    return gmem_read(&vmm.mem, &g, x->rip + (lm ? 0 : x->cs.base), buf, INSN_MAX_LEN);
 }
 
 /* ---- string port I/O ------------------------------------------------------ */
@@ -511,19 +441,12 @@ static void vmm_pio_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
     dev->ops->write(dev->dev, port, size, v);
 }
 
-/* n bytes at guest-linear la through the guest's page tables; all of
- * them must be in RAM before any is copied. */
+/* n bytes at guest-linear la, through the guest's page tables. */
 static bool vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
 {
     const struct cairn_exc *x = ctx;
-    uint8_t *p[4], *b = buf;
-    uint64_t pa;
-    for (unsigned i = 0; i < n; i++)
-        if (!vmm_walk(x, la + i, &pa) || !(p[i] = vmm_mem_ptr(&vmm.mem, pa, 1)))
-            return false;
-    for (unsigned i = 0; i < n; i++)
-        write ? (void)(*p[i] = b[i]) : (void)(b[i] = *p[i]);
-    return true;
+    const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };
+    return gmem_copy(&vmm.mem, &g, la, buf, n, write);
 }
 
 /* INS/OUTS (pio.c); what it cannot carry out stops the VM, saying why. */
