@@ -731,12 +731,12 @@ static unsigned config_providers(const struct init_config *cfg, int self, const 
 /*
  * Walk child self's rules (its own, then <default-route>'s) for service
  * as route_resolve does, for every label at once: the first rule whose
- * <any-child/> would have to choose among two or more providers, or 0
- * if a rule decides before. A labelled rule decides only for its label,
- * so the walk goes on after it.
+ * <any-child/> would have to choose among two or more providers (*def:
+ * it is one of <default-route>'s), or 0 if a rule decides before. A
+ * labelled rule decides only for its label, so the walk goes on after it.
  */
 static const struct config_route *config_ambiguous_rule(const struct init_config *cfg, int self,
-                                                        const char *service)
+                                                        const char *service, bool *def)
 {
     const struct config_child *c = &cfg->children[self];
     uint32_t a, b;
@@ -749,6 +749,7 @@ static const struct config_route *config_ambiguous_rule(const struct init_config
             continue;
         for (uint32_t t = 0; t < r->target_count && !served; t++) {
             const struct config_target *tg = &r->targets[t];
+            *def = i >= c->route_count;
             if (tg->kind == CONFIG_TARGET_ANY_CHILD &&
                 config_providers(cfg, self, service, &a, &b) == 2)
                 return r;
@@ -775,10 +776,9 @@ static bool config_provided_before(const struct init_config *cfg, uint32_t p, co
 
 /* The message for rule r, reached by child c's request for service. */
 static void config_say_ambiguous(struct config_parser *pc, const struct config_route *r,
-                                 uint32_t c, const char *service)
+                                 bool def, uint32_t c, const char *service)
 {
     const struct init_config *cfg = pc->cfg;
-    bool def = r >= cfg->defaults && r < cfg->defaults + CONFIG_MAX_ROUTES;
     char rule[CONFIG_NAME_MAX * 2 + 40], asked[CONFIG_NAME_MAX + 16] = "";
     uint32_t a = 0, b = 0;
 
@@ -813,14 +813,14 @@ static void config_ambiguous(struct config_parser *pc)
             if (config_provided_before(cfg, p, service) || config_providers(cfg, -1, service, &a, &b) < 2)
                 continue; /* said for the first provider, or provided once */
             for (uint32_t c = 0; c < cfg->child_count; c++) {
-                const struct config_route *r = config_ambiguous_rule(cfg, (int)c, service);
-                bool dup = false;
+                bool def = false, dup = false;
+                const struct config_route *r = config_ambiguous_rule(cfg, (int)c, service, &def);
                 for (uint32_t k = 0; k < n && !dup; k++)
                     dup = said[k] == r;
                 if (!r || dup)
                     continue;
                 said[n++] = r;
-                config_say_ambiguous(pc, r, c, service);
+                config_say_ambiguous(pc, r, def, c, service);
             }
         }
 }
