@@ -1,11 +1,13 @@
 /*
  * Init configuration (config): builds the model from the XML tree and
- * checks it, in three passes over the tree:
+ * checks it, in four passes over the tree:
  *
  *   1. <config>'s own elements and every <start> except its <route>;
  *   2. duplicate start names;
  *   3. every <route> and <default-route>, now that all children and
- *      their <provides> are known, so targets resolve to child indices.
+ *      their <provides> are known, so targets resolve to child indices;
+ *   4. a service that several children provide must not reach an
+ *      <any-child/>, which would choose one of them by file order.
  *
  * Checking goes on after a problem, so one run reports them all. A
  * failed name reads as "" and matches nothing, which keeps one mistake
@@ -711,6 +713,118 @@ static void config_all_routes(struct config_parser *pc, const struct xml_node *r
     pc->where[0] = 0;
 }
 
+/* --- ambiguous services ----------------------------------------------------- */
+
+/* The first two children other than self that provide service: 1 or 2
+ * found (*a, *b), or 0. */
+static unsigned config_providers(const struct init_config *cfg, int self, const char *service,
+                                 uint32_t *a, uint32_t *b)
+{
+    unsigned n = 0;
+
+    for (uint32_t i = 0; i < cfg->child_count && n < 2; i++)
+        if ((int)i != self && config_child_provides(&cfg->children[i], service))
+            *(n++ ? b : a) = i;
+    return n;
+}
+
+/*
+ * Walk child self's rules (its own, then <default-route>'s) for service
+ * as route_resolve does, for every label at once: the first rule whose
+ * <any-child/> would have to choose among two or more providers (*def:
+ * it is one of <default-route>'s), or 0 if a rule decides before. A
+ * labelled rule decides only for its label, so the walk goes on after it.
+ */
+static const struct config_route *config_ambiguous_rule(const struct init_config *cfg, int self,
+                                                        const char *service, bool *def)
+{
+    const struct config_child *c = &cfg->children[self];
+    uint32_t a, b;
+
+    for (uint32_t i = 0; i < c->route_count + cfg->default_count; i++) {
+        const struct config_route *r =
+            i < c->route_count ? &c->routes[i] : &cfg->defaults[i - c->route_count];
+        bool served = false;
+        if (!r->any_service && strcmp(r->service, service))
+            continue;
+        for (uint32_t t = 0; t < r->target_count && !served; t++) {
+            const struct config_target *tg = &r->targets[t];
+            *def = i >= c->route_count;
+            if (tg->kind == CONFIG_TARGET_ANY_CHILD &&
+                config_providers(cfg, self, service, &a, &b) == 2)
+                return r;
+            served = tg->kind == CONFIG_TARGET_PARENT ? config_parent_provides(cfg, service)
+                     : tg->kind == CONFIG_TARGET_CHILD
+                         ? tg->child != self &&
+                               config_child_provides(&cfg->children[tg->child], service)
+                         : config_providers(cfg, self, service, &a, &b) == 1;
+        }
+        if (!r->has_label && (served || !r->any_service))
+            return 0; /* served, or denied by a <service> rule */
+    }
+    return 0;
+}
+
+/* Service s of child p is also provided by an earlier child. */
+static bool config_provided_before(const struct init_config *cfg, uint32_t p, const char *s)
+{
+    for (uint32_t i = 0; i < p; i++)
+        if (config_child_provides(&cfg->children[i], s))
+            return true;
+    return false;
+}
+
+/* The message for rule r, reached by child c's request for service. */
+static void config_say_ambiguous(struct config_parser *pc, const struct config_route *r,
+                                 bool def, uint32_t c, const char *service)
+{
+    const struct init_config *cfg = pc->cfg;
+    char rule[CONFIG_NAME_MAX * 2 + 40], asked[CONFIG_NAME_MAX + 16] = "";
+    uint32_t a = 0, b = 0;
+
+    config_providers(cfg, (int)c, service, &a, &b);
+    config_rule_str(r, rule, sizeof rule);
+    if (def)
+        snprintf(asked, sizeof asked, " (asked by '%s')", cfg->children[c].name);
+    snprintf(pc->where, sizeof pc->where, "%s%s%s", def ? "default-route: " : "start '",
+             def ? "" : cfg->children[c].name, def ? "" : "': ");
+    config_error(pc, r->line,
+                 "%s sends '%s'%s to <any-child/>, but children '%s' (line %u) and '%s' (line "
+                 "%u) both provide it: name one with <child name=\"...\"/>",
+                 rule, service, asked, cfg->children[a].name, cfg->children[a].line,
+                 cfg->children[b].name, cfg->children[b].line);
+    pc->where[0] = 0;
+}
+
+/*
+ * Pass 4: a service that two or more children provide must not reach
+ * <any-child/>, which would pick one of them by their order in the file:
+ * each rule that would is an error naming the service and two of them.
+ */
+static void config_ambiguous(struct config_parser *pc)
+{
+    const struct init_config *cfg = pc->cfg;
+
+    for (uint32_t p = 0; p < cfg->child_count; p++)
+        for (uint32_t s = 0; s < cfg->children[p].provides_count; s++) {
+            const char *service = cfg->children[p].provides[s];
+            const struct config_route *said[CONFIG_MAX_CHILDREN];
+            uint32_t n = 0, a, b;
+            if (config_provided_before(cfg, p, service) || config_providers(cfg, -1, service, &a, &b) < 2)
+                continue; /* said for the first provider, or provided once */
+            for (uint32_t c = 0; c < cfg->child_count; c++) {
+                bool def = false, dup = false;
+                const struct config_route *r = config_ambiguous_rule(cfg, (int)c, service, &def);
+                for (uint32_t k = 0; k < n && !dup; k++)
+                    dup = said[k] == r;
+                if (!r || dup)
+                    continue;
+                said[n++] = r;
+                config_say_ambiguous(pc, r, def, c, service);
+            }
+        }
+}
+
 /* --- <config> ------------------------------------------------------------- */
 
 static void config_root_attrs(struct config_parser *pc, const struct xml_node *root)
@@ -848,6 +962,7 @@ unsigned config_parse(struct init_config *cfg, const char *xml, size_t len,
     config_elements(&pc, root);
     config_unique(&pc);
     config_all_routes(&pc, root);
+    config_ambiguous(&pc);
     config_check_budget(&pc, root);
     return pc.errors;
 }

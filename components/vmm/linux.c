@@ -21,6 +21,7 @@
 #include "linux.h"
 #include "hw/le.h"
 
+#include <cairn/fmt.h>
 #include <string.h>
 
 /* The e820 map both loaders describe: low RAM, the EBDA and BIOS areas
@@ -99,19 +100,40 @@ static void loader_page_tables(uint8_t *ram)
 
 #define XLF_KERNEL_64 1u
 
-bool linux_is_bzimage(const uint8_t *image, uint64_t size)
+bool linux_is_kernel(const uint8_t *image, uint64_t size)
 {
     return size >= 0x1000 && rd16(image + HDR_BOOT_FLAG) == 0xaa55 &&
-           !memcmp(image + HDR_MAGIC, "HdrS", 4) && rd16(image + HDR_VERSION) >= 0x20c &&
+           !memcmp(image + HDR_MAGIC, "HdrS", 4);
+}
+
+bool linux_is_bzimage(const uint8_t *image, uint64_t size)
+{
+    return linux_is_kernel(image, size) && rd16(image + HDR_VERSION) >= 0x20c &&
            (rd16(image + HDR_XLOADFLAGS) & XLF_KERNEL_64);
+}
+
+/* Why a Linux kernel image cannot be started here. */
+static const char *linux_why_not(const uint8_t *image, uint64_t size, char *msg, size_t len)
+{
+    unsigned v = linux_is_kernel(image, size) ? rd16(image + HDR_VERSION) : 0;
+    if (!linux_is_kernel(image, size))
+        return "not a Linux kernel image (no boot sector signature and \"HdrS\" setup header)";
+    if (v < 0x20c)
+        snprintf(msg, len, "Linux boot protocol %u.%02u is too old: a 64-bit entry needs 2.12 or "
+                 "later", v >> 8, v & 0xff);
+    else
+        snprintf(msg, len, "the kernel has no 64-bit entry (XLF_KERNEL_64 not in xloadflags %#x): "
+                 "a 32-bit kernel", rd16(image + HDR_XLOADFLAGS));
+    return msg;
 }
 
 const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
                        const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
                        struct loader_entry *e)
 {
+    static char msg[200];
     if (!linux_is_bzimage(image, size))
-        return "not a bzImage with a 64-bit entry (boot protocol 2.12 or later)";
+        return linux_why_not(image, size, msg, sizeof(msg));
     if (mem->size < 0x200000)
         return "Linux needs at least 2 MiB of guest RAM";
     unsigned sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
@@ -119,24 +141,41 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
     if (setup >= size || hdr_end > setup || hdr_end > 0x1000)
         return "bzImage setup header out of range";
     uint64_t kernel = size - setup, align = rd32(image + HDR_ALIGN);
-    uint64_t load = rd64(image + HDR_PREF_ADDR), need = rd32(image + HDR_INIT_SIZE);
+    uint64_t pref = rd64(image + HDR_PREF_ADDR), load = pref, need = rd32(image + HDR_INIT_SIZE);
     if (align < 0x1000 || (align & (align - 1)))
         return "bzImage kernel_alignment is not a power of two";
     if (need < kernel)
         need = kernel;
-    /* The kernel must lie in RAM and in the 4 GiB identity map. pref_address
-     * and init_size are the image's to choose: compare without letting a
-     * sum wrap. A relocatable kernel goes elsewhere if its choice does not
-     * fit: to 16 MiB (CONFIG_PHYSICAL_START's default) or, in a small RAM,
-     * to the lowest aligned spot. */
+    /* The kernel goes to pref_address, its LOAD_PHYSICAL_ADDR; one that
+     * is not a usable address (below 1 MiB, misaligned) to 16 MiB
+     * (CONFIG_PHYSICAL_START's default). Loading a relocatable kernel
+     * lower would not help: its decompressor moves itself up to
+     * pref_address first, and needs init_size bytes from there. So the
+     * kernel runs at the higher of the two and needs RAM up to that
+     * plus init_size, within the 4 GiB identity map; pref_address and
+     * init_size are the image's to choose: compare without a sum that
+     * could wrap. */
     uint64_t limit = mem->size < (1ull << 32) ? mem->size : 1ull << 32;
-    bool reloc = image[HDR_RELOCATABLE];
-    if (load < 0x100000 || (load & (align - 1)) || (reloc && !fits(load, need, limit)))
+    if (load < 0x100000 || (load & (align - 1)))
         load = (0x1000000 + align - 1) & ~(align - 1);
-    if (reloc && !fits(load, need, limit))
-        load = (0x100000 + align - 1) & ~(align - 1);
-    if (!fits(load, need, limit) || initrd_size > mem->size - load - need)
-        return "guest RAM too small for this kernel and initrd";
+    uint64_t run = pref > load ? pref : load;
+    if (run >= limit) {
+        snprintf(msg, sizeof(msg), "the kernel runs at %#lx (its pref_address), beyond the %lu KiB "
+                 "of guest RAM configured", (unsigned long)run, (unsigned long)(mem->size >> 10));
+        return msg;
+    }
+    if (!fits(run, need, limit)) {
+        snprintf(msg, sizeof(msg), "the kernel needs %lu KiB of guest RAM (init_size %lu KiB at "
+                 "%#lx), more than the %lu KiB configured", (unsigned long)((run + need) >> 10),
+                 (unsigned long)(need >> 10), (unsigned long)run, (unsigned long)(mem->size >> 10));
+        return msg;
+    }
+    if (initrd_size > mem->size - run - need) {
+        snprintf(msg, sizeof(msg), "the kernel (up to %lu KiB) and the initrd (%lu KiB) need "
+                 "more than the %lu KiB of guest RAM configured", (unsigned long)((run + need) >> 10),
+                 (unsigned long)(initrd_size >> 10), (unsigned long)(mem->size >> 10));
+        return msg;
+    }
 
     uint64_t cmax = rd32(image + HDR_CMDLINE_MAX), clen = strlen(cmdline);
     if (cmax > 0xfff)
@@ -146,7 +185,7 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
     uint64_t initrd_max = rd32(image + HDR_INITRD_MAX);
     uint64_t initrd_top = mem->size < initrd_max + 1 ? mem->size : initrd_max + 1;
     if (initrd_size && (initrd_size > initrd_top ||
-                        ((initrd_top - initrd_size) & ~0xfffull) < load + need))
+                        ((initrd_top - initrd_size) & ~0xfffull) < run + need))
         return "the initrd does not fit between the kernel and initrd_addr_max";
 
     /* checked: now write the guest's RAM */

@@ -28,12 +28,18 @@ struct loader_entry {
     uint64_t cr3;     /* long mode only */
 };
 
+/* True if image is a Linux kernel (a boot sector with the "HdrS" setup
+ * header), startable here or not: linux_load says why not. */
+bool linux_is_kernel(const uint8_t *image, uint64_t size);
+
 /* True if image is a bzImage this loader can start (boot protocol 2.12+,
  * 64-bit entry). */
 bool linux_is_bzimage(const uint8_t *image, uint64_t size);
 
 /* Load a bzImage (and an initrd, may be empty) with cmdline into mem.
- * Returns NULL and fills *e, or a message saying what is wrong. */
+ * Returns NULL and fills *e, or a message saying what is wrong (a kernel
+ * without the 64-bit entry, more RAM needed than mem has: both sizes);
+ * the message may live in a static buffer, valid until the next call. */
 const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
                        const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
                        struct loader_entry *e);

@@ -39,6 +39,9 @@
 #include "hw/ioapic.h"
 #include "hw/mptable.h"
 #include "insn.h"
+#include "pio.h"
+#include "cr.h"
+#include "gmem.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
 #include "cpuid.h"
@@ -95,7 +98,10 @@ static struct vmm {
     bool input;                /* the console's input goes to the guest's UART */
     uint8_t in_ring[256];      /* VMM_INPUT_RING: timer thread -> handler */
     volatile uint32_t in_head, in_tail;     /* AMD MSRs the guest may set and read back */
-    unsigned unknown_msrs;
+    unsigned unknown_msrs, refused;
+    uint64_t cr4_rsvd, efer_rsvd; /* what cr.c checks against (vmm_cr_init) */
+    struct cr_state last;      /* the guest's CRs, EFER and CS as last resumed */
+    uint64_t last_rip;
     uint64_t exits[CAIRN_VM_EVT_COUNT];
     struct vmm_tally io[32], msr[32];
 } vmm;
@@ -232,17 +238,26 @@ static const struct vmm_port vmm_ports[] = {
 /* Ports no fixed device decodes go to the PCI devices' I/O BARs. */
 static const struct vmm_port vmm_port_pci = { 0, 0xffff, &pci_bar_io_ops, &vmm.pci };
 
+static const struct vmm_port *vmm_port_dev(unsigned port)
+{
+    for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
+        if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
+            return &vmm_ports[i];
+    return &vmm_port_pci;
+}
+
+static uint64_t vmm_io_string(struct cairn_exc *x);
+
 static uint64_t vmm_io(struct cairn_exc *x)
 {
     unsigned port = (unsigned)(x->qual[0] >> 16), in = x->qual[0] & 1;
     unsigned size = (x->qual[0] >> 4) & 7; /* SZ8/SZ16/SZ32: 1, 2, 4 */
-    const struct vmm_port *dev = &vmm_port_pci;
+    const struct vmm_port *dev = vmm_port_dev(port);
+    vmm_count(vmm.io, port);
+    if (x->qual[0] & PIO_STR)
+        return vmm_io_string(x);
     x->rip = x->qual[1];
     size = size ? size : 1;
-    vmm_count(vmm.io, port);
-    for (unsigned i = 0; i < sizeof(vmm_ports) / sizeof(vmm_ports[0]); i++)
-        if (port >= vmm_ports[i].first && port <= vmm_ports[i].last)
-            dev = &vmm_ports[i];
     if (in) {
         /* no device: the bus floats high (the PCI fallback reads all ones);
          * only the accessed bytes change */
@@ -266,6 +281,22 @@ static void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool api
     vmm_cpuid_filter(leaf, sub, r, apic);
 }
 
+/* What EFER and CR4 writes are checked against: the CPU's own CR4 bits
+ * (a CPU checks against what it has, whatever CPUID tells the guest) and
+ * the EFER bits the guest's CPUID offers. */
+static void vmm_cr_init(void)
+{
+    uint32_t l1[4], l7[4] = { 0 }, e1[4];
+    __asm__ volatile("cpuid" : "=a"(l1[0]), "=b"(l1[1]), "=c"(l1[2]), "=d"(l1[3]) : "a"(0), "c"(0));
+    bool has7 = l1[0] >= 7;
+    __asm__ volatile("cpuid" : "=a"(l1[0]), "=b"(l1[1]), "=c"(l1[2]), "=d"(l1[3]) : "a"(1), "c"(0));
+    if (has7)
+        __asm__ volatile("cpuid" : "=a"(l7[0]), "=b"(l7[1]), "=c"(l7[2]), "=d"(l7[3]) : "a"(7), "c"(0));
+    vmm_guest_cpuid(0x80000001, 0, e1, vmm.apic);
+    vmm.cr4_rsvd = cr_cr4_reserved(l1[2], l7[1], l7[2]);
+    vmm.efer_rsvd = cr_efer_reserved(e1[3]);
+}
+
 static uint64_t vmm_cpuid(struct cairn_exc *x)
 {
     uint32_t r[4];
@@ -275,13 +306,35 @@ static uint64_t vmm_cpuid(struct cairn_exc *x)
     return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
 }
 
-/* Raise #GP(0) in the guest (RIP stays at the faulting instruction). */
+/* Raise #GP(0) in the guest (RIP stays at the faulting instruction); in
+ * real mode a CPU pushes no error code. */
 static uint64_t vmm_gp(struct cairn_exc *x)
 {
-    x->inj_info = 13u | 3u << 8 | 1u << 11 | 1u << 31; /* exception, error code, valid */
+    bool err = x->cr0 & CR0_PE;
+    x->inj_info = 13u | 3u << 8 | (err ? 1u << 11 : 0) | 1u << 31; /* exception, valid */
     x->inj_error = 0;
     return CAIRN_MTD_INJ;
 }
+
+/* The guest's EFER, CR0, CR4 and CS as cr.c checks them. */
+static struct cr_state vmm_cr_state(const struct cairn_exc *x)
+{
+    return (struct cr_state){ .cr0 = x->cr0, .cr3 = x->cr3, .cr4 = x->cr4, .efer = x->efer,
+                              .cs_l = x->cs.ar & 0x200, .cs_d = x->cs.ar & 0x400,
+                              .cr4_rsvd = vmm.cr4_rsvd, .efer_rsvd = vmm.efer_rsvd };
+}
+
+/* A write the CPU refuses: #GP, and a line saying why (the first eight). */
+static uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *reg, uint64_t v,
+                           const char *why)
+{
+    if (vmm.refused++ < 8)
+        printf("guest %s to %s %#lx at rip %#lx: #GP (%s)\n", insn, reg, (unsigned long)v,
+               (unsigned long)x->rip, why);
+    return vmm_gp(x);
+}
+
+#define VMM_EXIT_CR4_WRITE 0x14u /* SVM exit code of a write to CR4 */
 
 #define MSR_TSC        0x10u
 #define MSR_PAT        0x277u
@@ -291,10 +344,6 @@ static uint64_t vmm_gp(struct cairn_exc *x)
 #define MSR_HWCR       0xc0010015u
 #define MSR_NB_CFG     0xc001001fu
 #define MSR_DE_CFG     0xc0011029u
-#define EFER_WRITABLE  0x4901ull /* SCE LME NXE FFXSR */
-#define EFER_LMA       0x400ull
-#define EFER_LME       0x100ull
-#define CR0_PG         (1ull << 31)
 
 static bool vmm_pat_valid(uint64_t pat)
 {
@@ -325,14 +374,16 @@ static uint64_t vmm_msr(struct cairn_exc *x)
             x->pat = v, mtd |= CAIRN_MTD_EFER_PAT;
         v = x->pat;
         break;
-    case MSR_EFER:
-        if (wr && ((v & ~(EFER_WRITABLE | EFER_LMA)) ||
-                   (((v ^ x->efer) & EFER_LME) && (x->cr0 & CR0_PG))))
-            return vmm_gp(x); /* reserved bits, or LME changed with paging on */
+    case MSR_EFER: {
+        struct cr_state cs = vmm_cr_state(x);
+        const char *why = wr ? cr_efer_write(&cs, v) : 0;
+        if (why)
+            return vmm_refuse(x, "WRMSR", "EFER", v, why);
         if (wr)
-            x->efer = (v & EFER_WRITABLE) | (x->efer & EFER_LMA), mtd |= CAIRN_MTD_EFER_PAT;
+            x->efer = cr_efer_value(&cs, v), mtd |= CAIRN_MTD_EFER_PAT;
         v = x->efer;
         break;
+    }
     case LAPIC_MSR_APIC_BASE:
         if (!vmm.apic)
             return vmm_gp(x);
@@ -366,85 +417,64 @@ static uint64_t vmm_msr(struct cairn_exc *x)
 
 /* ---- MMIO: the APICs ------------------------------------------------------------ */
 
-#define CR4_PSE  (1ull << 4)
-#define CR4_PAE  (1ull << 5)
-#define PTE_P    1ull
-#define PTE_PS   (1ull << 7)
-#define PTE_ADDR 0x000ffffffffff000ull
-
-/* A page-table entry of the guest, 4 or 8 bytes at gpa; false if outside RAM. */
-static bool vmm_pte(uint64_t gpa, unsigned size, uint64_t *e)
-{
-    const uint8_t *p = vmm_mem_ptr(&vmm.mem, gpa, size);
-    if (!p)
-        return false;
-    *e = 0;
-    memcpy(e, p, size);
-    return (*e & PTE_P) != 0;
-}
-
-/* Guest-virtual (linear) to guest-physical through the guest's page
- * tables, in whichever paging mode it runs. */
-static bool vmm_walk(const struct cairn_exc *x, uint64_t va, uint64_t *pa)
-{
-    uint64_t e;
-    if (!(x->cr0 & CR0_PG)) {
-        *pa = va & 0xffffffffull;
-        return true;
-    }
-    if (!(x->cr4 & CR4_PAE)) { /* two levels, 4-byte entries, 4 MiB pages with PSE */
-        va &= 0xffffffffull;
-        if (!vmm_pte((x->cr3 & 0xfffff000ull) + (va >> 22) * 4, 4, &e))
-            return false;
-        if ((e & PTE_PS) && (x->cr4 & CR4_PSE)) {
-            *pa = (e & 0xffc00000ull) | (va & 0x3fffff);
-            return true;
-        }
-        if (!vmm_pte((e & 0xfffff000ull) + ((va >> 12) & 0x3ff) * 4, 4, &e))
-            return false;
-        *pa = (e & 0xfffff000ull) | (va & 0xfff);
-        return true;
-    }
-    bool lm = x->efer & 0x400;
-    unsigned levels = lm ? 4 : 3, shift = lm ? 39 : 30;
-    uint64_t table = lm ? x->cr3 & PTE_ADDR : x->cr3 & 0xffffffe0ull;
-    if (!lm)
-        va &= 0xffffffffull;
-    for (unsigned l = levels; l; l--, shift -= 9) {
-        unsigned idx = (unsigned)(va >> shift) & (l == 3 && !lm ? 3 : 511);
-        if (!vmm_pte(table + idx * 8, 8, &e))
-            return false;
-        if (l <= 3 && l >= 2 && (e & PTE_PS) && (l == 2 || lm)) { /* 1 GiB / 2 MiB page */
-            uint64_t mask = (1ull << shift) - 1;
-            *pa = (e & PTE_ADDR & ~mask) | (va & mask);
-            return true;
-        }
-        table = e & PTE_ADDR;
-    }
-    *pa = table | (va & 0xfff);
-    return true;
-}
-
 /* The instruction bytes at the guest's RIP (up to 15, fewer at the end of
  * its RAM); 0 if its RIP does not map to RAM. */
 static size_t vmm_fetch(const struct cairn_exc *x, uint8_t *buf)
 {
-    bool lm = (x->efer & 0x400) && (x->cs.ar & 0x200);
-    uint64_t va = x->rip + (lm ? 0 : x->cs.base), pa;
-    size_t n = 0;
-    while (n < INSN_MAX_LEN) {
-        if (!vmm_walk(x, va + n, &pa))
-            break;
-        size_t chunk = 4096 - (pa & 0xfff);
-        if (chunk > INSN_MAX_LEN - n)
-            chunk = INSN_MAX_LEN - n;
-        const uint8_t *p = vmm_mem_ptr(&vmm.mem, pa, chunk);
-        if (!p)
-            break;
-        memcpy(buf + n, p, chunk);
-        n += chunk;
+    const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };
+    bool lm = (x->efer & EFER_LMA) && (x->cs.ar & 0x200);
+    return gmem_read(&vmm.mem, &g, x->rip + (lm ? 0 : x->cs.base), buf, INSN_MAX_LEN);
+}
+
+/* ---- string port I/O ------------------------------------------------------ */
+
+#define VMM_PIO_MAX 1024 /* elements of a REP per exit; the guest runs it again for more */
+
+static uint32_t vmm_pio_in(void *ctx, uint16_t port, unsigned size)
+{
+    const struct vmm_port *dev = vmm_port_dev(port);
+    return (uint32_t)dev->ops->read(dev->dev, port, size);
+}
+
+static void vmm_pio_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+    const struct vmm_port *dev = vmm_port_dev(port);
+    vmm.port80 += port == 0x80;
+    dev->ops->write(dev->dev, port, size, v);
+}
+
+/* n bytes at guest-linear la, through the guest's page tables. */
+static bool vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+{
+    const struct cairn_exc *x = ctx;
+    const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };
+    return gmem_copy(&vmm.mem, &g, la, buf, n, write);
+}
+
+/* INS/OUTS (pio.c); what it cannot carry out stops the VM, saying why. */
+static uint64_t vmm_io_string(struct cairn_exc *x)
+{
+    static char why[120];
+    uint8_t bytes[INSN_MAX_LEN];
+    const struct cairn_seg *segs[6] = { &x->es, &x->cs, &x->ss, &x->ds, &x->fs, &x->gs };
+    struct pio_string s = { .rcx = x->rcx, .rsi = x->rsi, .rdi = x->rdi, .rflags = x->rflags,
+                            .rip = x->rip, .info = x->qual[0], .next_rip = x->qual[1],
+                            .long_mode = (x->efer & EFER_LMA) && (x->cs.ar & 0x200),
+                            .cs_d = x->cs.ar & 0x400, .insn = bytes };
+    struct pio_ops ops = { vmm_pio_in, vmm_pio_out, vmm_pio_mem, x };
+    for (unsigned i = 0; i < 6; i++)
+        s.seg_base[i] = segs[i]->base;
+    s.insn_len = vmm_fetch(x, bytes);
+    int err = pio_string(&s, &ops, VMM_PIO_MAX);
+    if (err == -PIO_EMEM)
+        snprintf(why, sizeof(why), "string I/O on port %#x with guest-linear %#lx, which is not "
+                 "in guest RAM", (unsigned)(x->qual[0] >> 16), (unsigned long)s.fault);
+    if (err) {
+        vmm_stop(x, err == -PIO_EMEM ? why : "a string I/O instruction the VMM cannot decode", 0);
+        return 0;
     }
-    return n;
+    x->rcx = s.rcx, x->rsi = s.rsi, x->rdi = s.rdi, x->rip = s.rip;
+    return CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_BSD;
 }
 
 /* A memory-mapped device window. */
@@ -733,18 +763,93 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
 static const char *vmm_refusal(uint64_t why)
 {
     static const char *const names[] = {
-        [CAIRN_VMREF_HW] = "invalid state (refused by the CPU)",
-        [CAIRN_VMREF_CR0] = "invalid state (CR0)",
-        [CAIRN_VMREF_CR3] = "invalid state (CR3 beyond the physical address width)",
-        [CAIRN_VMREF_CR4] = "invalid state (CR4 reserved bits)",
-        [CAIRN_VMREF_EFER] = "invalid state (EFER reserved bits)",
-        [CAIRN_VMREF_LONG] = "invalid state (long mode without CR4.PAE or CR0.PE)",
-        [CAIRN_VMREF_CS] = "invalid state (long mode with CS.L and CS.D)",
-        [CAIRN_VMREF_DR7] = "invalid state (DR7 bits 63:32)",
-        [CAIRN_VMREF_INJ] = "invalid state (event injection)",
-        [CAIRN_VMREF_FLAGS] = "invalid state (RFLAGS.VM in long mode)",
+        [CAIRN_VMREF_CR0] = "CR0 bits 63:32, NW without CD, or PG without PE",
+        [CAIRN_VMREF_CR3] = "CR3 beyond the physical address width",
+        [CAIRN_VMREF_CR4] = "CR4 bits the CPU lacks",
+        [CAIRN_VMREF_EFER] = "EFER bits the CPU lacks",
+        [CAIRN_VMREF_LONG] = "EFER.LME without CR4.PAE, or with CR0.PG but without CR0.PE",
+        [CAIRN_VMREF_CS] = "long mode with CS.L and CS.D",
+        [CAIRN_VMREF_DR7] = "DR7 bits 63:32",
+        [CAIRN_VMREF_INJ] = "an event injection of a reserved type or vector",
+        [CAIRN_VMREF_FLAGS] = "RFLAGS.VM in long mode",
     };
-    return why < sizeof(names) / sizeof(names[0]) && names[why] ? names[why] : "invalid state";
+    return why < sizeof(names) / sizeof(names[0]) && names[why] ? names[why] : "a rule of its own";
+}
+
+/*
+ * The guest's state was refused. The kernel refuses a state this VMM
+ * handed it before applying any of it (qual[0] names the rule; the state
+ * may be the guest's own doing, as a MOV to CR0 that does not exit). The CPU
+ * refused one the kernel let through (CAIRN_VMREF_HW: the kernel has
+ * reset the vCPU, so what the guest ran with is the state of the last
+ * exit, as the VMM resumed it: vmm.last). QEMU's SVM also refuses a MOV
+ * to CR4 with reserved bits, where a CPU raises #GP (CAIRN_VMREF_GUEST:
+ * x is the guest's state at the MOV): the VMM raises the #GP, unless an
+ * event is still on its way (no instruction ran). Else stop, naming the
+ * rule the state breaks.
+ */
+/* The guest's MOV to CR4 at x->rip, decoded: true and *v, *len; false if
+ * the instruction there is not one. */
+static bool vmm_cr4_mov(const struct cairn_exc *x, const struct cr_state *cs, uint64_t *v,
+                        unsigned *len)
+{
+    const uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi,
+                              &x->rdi, &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13,
+                              &x->r14, &x->r15 };
+    uint8_t bytes[INSN_MAX_LEN];
+    unsigned cr, gpr;
+    bool lm = (x->efer & EFER_LMA) && cs->cs_l;
+    if (!cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) || cr != 4)
+        return false;
+    *v = lm ? *g[gpr] : (uint32_t)*g[gpr];
+    return true;
+}
+
+/* A write to CR4, which the kernel intercepts while EFER.LME is set and
+ * paging off (docs/vmm.md): checked as a CPU checks it, then done. */
+static uint64_t vmm_cr4_write(struct cairn_exc *x)
+{
+    struct cr_state cs = vmm_cr_state(x);
+    uint64_t v;
+    unsigned len;
+    if (!vmm_cr4_mov(x, &cs, &v, &len)) {
+        vmm_stop(x, "a CR4 write the VMM cannot decode", 0);
+        return 0;
+    }
+    const char *bad = cr_cr4_write(&cs, v);
+    if (bad)
+        return vmm_refuse(x, "MOV", "CR4", v, bad);
+    x->cr4 = v;
+    x->rip += len;
+    return CAIRN_MTD_CR | CAIRN_MTD_RIP;
+}
+
+static uint64_t vmm_invalid(struct cairn_exc *x)
+{
+    static char msg[120];
+    struct cr_state cs = vmm_cr_state(x);
+    if (x->qual[0] != CAIRN_VMREF_HW && x->qual[0] != CAIRN_VMREF_GUEST) {
+        const char *rule = cr_state_check(&cs); /* the guest's own doing, handed back */
+        snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)",
+                 rule ? rule : vmm_refusal(x->qual[0]));
+        vmm_stop(x, msg, 0);
+        return 0;
+    }
+    uint64_t v;
+    unsigned len;
+    const char *why = cr_state_check(&vmm.last);
+    if (x->qual[0] == CAIRN_VMREF_GUEST && !why && !cr_state_check(&cs) &&
+        !(x->inj_info & 1u << 31) && vmm_cr4_mov(x, &cs, &v, &len)) {
+        const char *bad = cr_cr4_write(&cs, v);
+        if (bad)
+            return vmm_refuse(x, "MOV", "CR4", v, bad);
+    }
+    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)",
+             why ? why : "not for its CR0, CR4, EFER or CS");
+    if (x->qual[0] == CAIRN_VMREF_HW)
+        x->rip = vmm.last_rip; /* where it was resumed last */
+    vmm_stop(x, msg, 0);
+    return 0;
 }
 
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
@@ -767,7 +872,9 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
     else if (e == CAIRN_VM_NPF)
         mtd = vmm_npf(x);
     else if (e == CAIRN_VM_INVALID)
-        vmm_stop(x, vmm_refusal(x->qual[0]), 0);
+        mtd = vmm_invalid(x);
+    else if (e == CAIRN_VM_OTHER && x->ctrl[1] == VMM_EXIT_CR4_WRITE)
+        mtd = vmm_cr4_write(x);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */
@@ -778,6 +885,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_inject(x, mtd);
     if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
         cairn_exit(vmm.reset ? 0 : 1);
+    vmm.last = vmm_cr_state(x), vmm.last_rip = x->rip; /* as it resumes (vmm_invalid) */
     vmm_publish_next();
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
@@ -909,7 +1017,7 @@ static const char *vmm_load(const struct vmm_config *c)
         snprintf(msg, sizeof(msg), "initrd '%s' not found", c->initrd);
         return msg;
     }
-    if (linux_is_bzimage(image, size))
+    if (linux_is_kernel(image, size)) /* startable or not: linux_load says why */
         return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
                           &vmm.entry);
     if (initrd)
@@ -1020,6 +1128,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
     if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
         return 1;
+    vmm_cr_init();
     vmm.input = !strcmp(cfg.input, "yes");
     vmm.next_ns = UINT64_MAX;
     vmm.sleep_sm = cairn_sel_alloc(0);

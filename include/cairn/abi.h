@@ -163,16 +163,23 @@ enum cairn_vm_event {
  * applying any of it, what the hardware would refuse: the guest keeps the
  * state it had, and the VMM hears why instead of the guest running. */
 enum cairn_vm_refusal {
-    CAIRN_VMREF_HW    = 1, /* the hardware refused a state the kernel passed    */
+    CAIRN_VMREF_HW    = 1, /* the CPU refused a state the kernel passed; the
+                              vCPU was reset to INIT (the VMCB may have held
+                              the host's state)                                 */
     CAIRN_VMREF_CR0   = 2, /* CR0: bits 63:32, NW without CD, PG without PE     */
     CAIRN_VMREF_CR3   = 3, /* CR3: bits beyond the physical address width       */
     CAIRN_VMREF_CR4   = 4, /* CR4: reserved or unsupported bits                 */
     CAIRN_VMREF_EFER  = 5, /* EFER: reserved or unsupported bits                */
-    CAIRN_VMREF_LONG  = 6, /* EFER.LME and CR0.PG without CR4.PAE or CR0.PE     */
+    CAIRN_VMREF_LONG  = 6, /* EFER.LME without CR4.PAE (QEMU 7.2 stops the host
+                              at the next exit from such a guest, even with
+                              paging off), or with CR0.PG but without CR0.PE   */
     CAIRN_VMREF_CS    = 7, /* long mode with CS.L and CS.D both set             */
     CAIRN_VMREF_DR7   = 8, /* DR7: bits 63:32                                   */
     CAIRN_VMREF_INJ   = 9, /* event injection: bad type or exception vector     */
-    CAIRN_VMREF_FLAGS = 10, /* RFLAGS: reserved bits, or VM in long mode        */
+    CAIRN_VMREF_FLAGS = 10, /* RFLAGS.VM in long mode                           */
+    CAIRN_VMREF_GUEST = 11, /* the CPU refused what a guest instruction did (QEMU
+                              does so for a MOV to CR4 with reserved bits): the
+                              state is the guest's at that instruction          */
 };
 
 /* ---------------------------------------------------------------------------

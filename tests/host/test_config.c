@@ -606,6 +606,66 @@ static void test_routes(void **state)
 #undef ROUTE
 }
 
+/* Two children providing one service: an <any-child/> that could reach
+ * them is an error naming both; routes that name one are fine. */
+static void test_ambiguous(void **state)
+{
+    const char *two = "<start name=\"t1\" caps=\"1\">" RAM1M
+                      "<provides><service name=\"Timer\"/></provides></start>\n"
+                      "<start name=\"t2\" caps=\"1\">" RAM1M
+                      "<provides><service name=\"Timer\"/><service name=\"Block\"/></provides>"
+                      "</start>\n";
+    char body[2048];
+
+#define AMB(def, own)                                                                          \
+    (snprintf(body, sizeof body,                                                               \
+              "<default-route>%s</default-route>\n%s<start name=\"a\" caps=\"1\">" RAM1M       \
+              "<route>%s</route></start>\n",                                                   \
+              def, two, own),                                                                  \
+     wrap(body))
+
+    only(AMB("<any-service><parent/><any-child/></any-service>", ""),
+         "line 5: default-route: route for any service sends 'Timer' (asked by 'a') to "
+         "<any-child/>, but children 't1' (line 6) and 't2' (line 7) both provide it: name one "
+         "with <child name=\"...\"/>");
+    only(AMB("<service name=\"Timer\"><any-child/></service>", ""),
+         "line 5: default-route: route for service 'Timer' sends 'Timer' (asked by 'a') to "
+         "<any-child/>, but children 't1' (line 6) and 't2' (line 7) both provide it: name one "
+         "with <child name=\"...\"/>");
+    /* in a child's own route; a labelled rule is ambiguous for its label */
+    only(AMB("", "<service name=\"Timer\" label=\"x\"><any-child/></service>"
+                 "<service name=\"Timer\"><child name=\"t1\"/></service>"),
+         "line 8: start 'a': route for service 'Timer' (label 'x') sends 'Timer' to "
+         "<any-child/>, but children 't1' (line 6) and 't2' (line 7) both provide it: name one "
+         "with <child name=\"...\"/>");
+    /* named routes first: unambiguous (the providers ask each other: one other each) */
+    assert_int_equal(parse(AMB("<service name=\"Timer\"><child name=\"t1\"/><child name=\"t2\"/>"
+                               "</service><any-service><parent/><any-child/></any-service>",
+                               "")),
+                     0);
+    assert_int_equal(parse(AMB("<any-service><parent/><any-child/></any-service>",
+                               "<service name=\"Timer\"><child name=\"t2\"/></service>")),
+                     0);
+    /* an <any-service> rule whose <parent/> serves first */
+    assert_int_equal(parse(AMB("<any-service><parent/></any-service>", "")), 0);
+    /* Block has one provider: any-child is fine for it, Timer is not */
+    only(AMB("<service name=\"Block\"><any-child/></service>",
+             "<any-service><any-child/></any-service>"),
+         "line 8: start 'a': route for any service sends 'Timer' to <any-child/>, but children "
+         "'t1' (line 6) and 't2' (line 7) both provide it: name one with <child name=\"...\"/>");
+    /* a denying <service> rule first: nothing reaches the any-child */
+    assert_int_equal(parse(AMB("<service name=\"Timer\"><child name=\"t1\"/></service>"
+                               "<any-service><any-child/></any-service>",
+                               "")),
+                     0);
+    /* t1 and t2 ask for Timer through the default: each has one other provider */
+    snprintf(body, sizeof body,
+             "<default-route><any-service><parent/><any-child/></any-service></default-route>\n%s",
+             two);
+    assert_int_equal(parse(wrap(body)), 0);
+#undef AMB
+}
+
 static void test_budget(void **state)
 {
     only(wrap("<start name=\"a\" caps=\"1\" ram=\"200M\"/>\n<start name=\"b\" caps=\"1\" "
@@ -698,6 +758,7 @@ int main(void)
         cmocka_unit_test_teardown(test_duplicates, teardown),
         cmocka_unit_test_teardown(test_limits, teardown),
         cmocka_unit_test_teardown(test_routes, teardown),
+        cmocka_unit_test_teardown(test_ambiguous, teardown),
         cmocka_unit_test_teardown(test_budget, teardown),
         cmocka_unit_test_teardown(test_all_errors, teardown),
         cmocka_unit_test_teardown(test_xml_error, teardown),

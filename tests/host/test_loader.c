@@ -378,6 +378,19 @@ static void test_linux_setup_sects(void **state)
     free(img);
 }
 
+/* Refused, with a message containing part; guest RAM untouched. */
+static void assert_refused(const uint8_t *img, uint64_t size, uint64_t isize, const char *part)
+{
+    static uint8_t initrd[16 * MiB];
+    struct loader_entry e;
+    const char *err = bz_load(img, size, initrd, isize, "", &e);
+    if (!err)
+        fail_msg("loaded, expected a refusal with \"%s\"", part);
+    if (!strstr(err, part))
+        fail_msg("\"%s\" does not say \"%s\"", err, part);
+    assert_untouched();
+}
+
 static void test_linux_not_bzimage(void **state)
 {
     uint64_t size;
@@ -385,10 +398,19 @@ static void test_linux_not_bzimage(void **state)
     struct loader_entry e;
     memcpy(img + 0x202, "HdrX", 4);
     assert_non_null(bz_load(img, size, NULL, 0, "", &e));
+    assert_false(linux_is_kernel(img, size));
     memcpy(img + 0x202, "HdrS", 4);
+    assert_true(linux_is_kernel(img, size));
+    /* a Linux kernel, but not one this loader can start: it says why */
     wr16(img + 0x236, 0);
-    assert_non_null(bz_load(img, size, NULL, 0, "", &e));
+    assert_refused(img, size, 0, "the kernel has no 64-bit entry (XLF_KERNEL_64 not in "
+                                 "xloadflags 0): a 32-bit kernel");
     wr16(img + 0x236, 1);
+    wr16(img + 0x206, 0x20b);
+    assert_true(linux_is_kernel(img, size));
+    assert_refused(img, size, 0, "Linux boot protocol 2.11 is too old: a 64-bit entry needs 2.12 "
+                                 "or later");
+    wr16(img + 0x206, 0x20f);
     assert_non_null(bz_load(img, 0x800, NULL, 0, "", &e));
     assert_untouched();
     free(img);
@@ -411,13 +433,13 @@ static void test_linux_ram_too_small(void **state)
     wr32(img + 0x230, 2 * MiB);
     wr32(img + 0x260, 4 * MiB);
 
-    /* 8 MiB: the kernel (2 MiB + 4 MiB init_size) and a 5 MiB initrd do not fit */
-    use_ram(8 * MiB);
-    assert_non_null(bz_load(img, size, initrd, 5 * MiB, "", &e));
-    assert_untouched();
+    /* 24 MiB: the kernel (16 MiB + 4 MiB init_size) and a 5 MiB initrd do not fit */
+    use_ram(24 * MiB);
+    assert_refused(img, size, 5 * MiB, "the kernel (up to 20480 KiB) and the initrd (5120 KiB) "
+                                       "need more than the 24576 KiB of guest RAM configured");
     /* a 2 MiB initrd does, above the kernel */
     assert_null(bz_load(img, size, initrd, 2 * MiB, "", &e));
-    assert_int_equal(rd32(ram + BP + 0x218), 6 * MiB);
+    assert_int_equal(rd32(ram + BP + 0x218), 22 * MiB);
     assert_guards();
 
     /* an initrd larger than RAM */
@@ -432,6 +454,10 @@ static void test_linux_ram_too_small(void **state)
     wr32(img + 0x260, 0xffffffff);
     assert_non_null(bz_load(img, size, NULL, 0, "", &e));
     assert_untouched();
+    use_ram(32 * MiB);
+    wr32(img + 0x260, 20 * MiB);
+    assert_refused(img, size, 0, "the kernel needs 36864 KiB of guest RAM (init_size 20480 KiB "
+                                 "at 0x1000000), more than the 32768 KiB configured");
 
     /* 64 MiB: kernel from 16 MiB to 56 MiB, 8 MiB left for the initrd */
     use_ram(RAM_MAX);
@@ -595,20 +621,16 @@ static void test_linux_pref_address_absurd(void **state)
     struct loader_entry e;
 
     /* an address where address + init_size wraps to inside RAM: the
-     * kernel must not go 8 MiB below guest RAM */
+     * kernel must not go 8 MiB below guest RAM; it would run there */
     wr64(img + 0x258, 0ull - 8 * MiB);
     wr32(img + 0x260, 16 * MiB);
-    const char *err = bz_load(img, size, NULL, 0, "", &e);
-    assert_guards();
-    if (err)
-        fail_msg("linux_load: %s", err);
-    assert_int_equal(e.rip, 16 * MiB + 0x200);
-    assert_payload_at(16 * MiB, PAY_LEN);
+    assert_refused(img, size, 0, "the kernel runs at 0xffffffffff800000 (its pref_address), "
+                                 "beyond the 65536 KiB of guest RAM configured");
 
     /* the same, not relocatable */
     setup(state);
     img[0x234] = 0;
-    err = bz_load(img, size, NULL, 0, "", &e);
+    const char *err = bz_load(img, size, NULL, 0, "", &e);
     assert_guards();
     if (!err)
         assert_payload_at(e.rip - 0x200, PAY_LEN);
@@ -627,12 +649,12 @@ static void test_linux_pref_address_absurd(void **state)
     assert_loaded_at(img, size, 16 * MiB);
     wr32(img + 0x230, 2 * MiB);
 
-    /* far beyond RAM */
+    /* far beyond RAM: a kernel moves itself there, so it is refused */
     static const uint64_t far[] = { 1ull << 63, 1ull << 32, 64 * MiB, 0xffffffffffe00000ull };
     for (unsigned i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
         setup(state);
         wr64(img + 0x258, far[i]);
-        assert_loaded_at(img, size, 16 * MiB);
+        assert_refused(img, size, 0, "(its pref_address), beyond the 65536 KiB of guest RAM");
         img[0x234] = 0; /* even when not relocatable: never outside RAM */
         setup(state);
         err = bz_load(img, size, NULL, 0, "", &e);
@@ -657,8 +679,20 @@ static void test_linux_small_ram(void **state)
     uint8_t *img = bz_default(&size);
     struct loader_entry e;
 
-    /* 8 MiB: 16 MiB is beyond RAM, a relocatable kernel goes low */
+    /* 8 MiB: 16 MiB is beyond RAM, and a relocatable kernel loaded lower
+     * would move itself up to it (its LOAD_PHYSICAL_ADDR) anyway */
     use_ram(8 * MiB);
+    assert_refused(img, size, 0, "the kernel runs at 0x1000000 (its pref_address), beyond the "
+                                 "8192 KiB of guest RAM configured");
+    use_ram(20 * MiB - 4096);
+    assert_refused(img, size, 0, "the kernel needs 20480 KiB of guest RAM (init_size 4096 KiB at "
+                                 "0x1000000), more than the 20476 KiB configured");
+    use_ram(20 * MiB);
+    assert_loaded_at(img, size, 16 * MiB);
+
+    /* a kernel built to run at 2 MiB fits in 8 MiB */
+    use_ram(8 * MiB);
+    wr64(img + 0x258, 2 * MiB);
     const char *err = bz_load(img, size, NULL, 0, "", &e);
     if (err)
         fail_msg("linux_load: %s", err);
@@ -668,9 +702,10 @@ static void test_linux_small_ram(void **state)
     assert_int_equal(rd64(ram + BP + 0x2d0 + 3 * 20 + 8), 7 * MiB); /* e820 RAM from 1 MiB */
     assert_guards();
 
-    /* with a 4 KiB alignment, the lowest spot is 1 MiB */
+    /* and one at 1 MiB, with a 4 KiB alignment */
     use_ram(8 * MiB);
     wr32(img + 0x230, 4096);
+    wr64(img + 0x258, 1 * MiB);
     assert_null(bz_load(img, size, NULL, 0, "", &e));
     assert_int_equal(e.rip, 1 * MiB + 0x200);
     assert_payload_at(1 * MiB, PAY_LEN);
@@ -686,6 +721,7 @@ static void test_linux_small_ram(void **state)
     use_ram(2 * MiB);
     assert_non_null(bz_load(img, size, NULL, 0, "", &e));
     assert_untouched();
+    wr64(img + 0x258, 16 * MiB);
 
     /* not relocatable: refused rather than placed where it cannot run */
     use_ram(8 * MiB);

@@ -66,7 +66,8 @@ static const char rules[] =
     "    <service name=\"ROM\"/> <service name=\"LOG\"/> <service name=\"PD\"/>\n"
     "  </parent-provides>\n"                                    /*  4 */
     "  <default-route>\n"                                       /*  5 */
-    "    <service name=\"Block\"> <any-child/> </service>\n"    /*  6 */
+    "    <service name=\"Block\"> <any-child/> </service>"        /*  6 */
+    "    <service name=\"Timer\"> <child name=\"timer\"/> <child name=\"timer2\"/> </service>\n"
     "    <any-service> <parent/> <any-child/> </any-service>\n" /*  7 */
     "  </default-route>\n"                                      /*  8 */
     "  <start name=\"timer\" caps=\"1\" ram=\"1M\">\n"          /*  9 */
@@ -81,7 +82,8 @@ static const char rules[] =
     "      <service name=\"LOG\"> <child name=\"mux\"/> </service>\n" /* 18 */
     "      <service name=\"ROM\" label=\"config\"> <child name=\"rom\"/> </service>\n"
     "      <any-service label=\"fast\"> <child name=\"timer2\"/> </any-service>\n"
-    "      <any-service> <parent/> <any-child/> </any-service>\n" /* 21 */
+    "      <service name=\"Timer\"> <child name=\"timer\"/> </service>"  /* 21 */
+    "      <any-service> <parent/> <any-child/> </any-service>\n"
     "    </route>\n"                                              /* 22 */
     "  </start>\n"                                                /* 23 */
     "  <start name=\"rom\" caps=\"1\" ram=\"1M\">\n"              /* 24 */
@@ -106,7 +108,7 @@ static void test_any_service_falls_through(void **state)
 {
     load(rules);
     /* mux's own <any-service><parent/> cannot serve Timer: on to default-route */
-    route("mux", "Timer", 0, "timer", 7);
+    route("mux", "Timer", 0, "timer", 6);
     route("app", "Timer", 0, "timer", 21);
     /* nobody provides Nic: every rule passes it on, then it is denied */
     route("app", "Nic", 0, "", 0);
@@ -118,10 +120,10 @@ static void test_any_service_falls_through(void **state)
 static void test_any_child(void **state)
 {
     load(rules);
-    /* the first provider in <start> order, never the asking child itself */
+    /* the one other provider (two provide Timer: the config names them) */
     route("app", "Timer", 0, "timer", 21);
-    route("timer", "Timer", 0, "timer2", 7);
-    route("timer2", "Timer", 0, "timer", 7);
+    route("timer", "Timer", 0, "timer2", 6);
+    route("timer2", "Timer", 0, "timer", 6);
     route("app", "Terminal", 0, "mux", 21);
     route("mux", "Terminal", 0, "", 0);
     /* app's own any-service rule finds timer2 before the default's Block rule */

@@ -4,17 +4,17 @@
  * hardware would refuse. The kernel applies none of such a state: the
  * vCPU reports CAIRN_VM_INVALID with the reason and the state it kept
  * (the INIT state here, nothing of the host), and runs once it is given a
- * good one.
+ * good one. With EFER.LME set and paging off, a MOV to CR4 exits.
  */
 #define KTEST_AREA 8
 #include "ktest.h"
 
 #include <cairn/pd.h>
 
-#define VCPU_STEPS 6
+#define VCPU_STEPS 7
 
 struct vcpu_seen {
-    uint64_t event, why, rip, cr0, efer, cs_base;
+    uint64_t event, why, rip, cr0, efer, cs_base, exit;
 };
 
 static struct {
@@ -31,7 +31,7 @@ static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
     uint64_t mtd = 0;
 
     if (i < VCPU_STEPS)
-        vt.seen[i] = (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base };
+        vt.seen[i] = (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base, x->ctrl[1] };
     switch (i) {
     case 0: /* CR0.NW without CD */
         x->cr0 = 0x20000011, mtd = CAIRN_MTD_CR;
@@ -49,7 +49,11 @@ static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
         x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
         x->rip = 0, mtd = CAIRN_MTD_CS_SS | CAIRN_MTD_RIP;
         break;
-    default: /* HLT: keep halting until the test kills the VM */
+    case 5: /* EFER.LME with PAE, paging off, at a MOV to CR4 that clears PAE */
+        x->efer = 0x100, x->cr4 = 0x20, x->rip = 0x10, x->rax = 0;
+        mtd = CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_RIP | CAIRN_MTD_GPR_ACDB;
+        break;
+    default: /* keep it waiting until the test kills the VM */
         break;
     }
     vt.n = i + 1;
@@ -66,6 +70,7 @@ TEST(vcpu_state_refused)
 
     KT_CHECK(ram, "no memory");
     ram[0] = 0xf4; /* hlt */
+    ram[0x10] = 0x0f, ram[0x11] = 0x22, ram[0x12] = 0xe0, ram[0x13] = 0xf4; /* mov %eax, %cr4; hlt */
     KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, vm, CAIRN_ROOT_SEL_PD, 5,
                         cairn_name_pack("t-vcpu"), 0, 0));
     /* guest-physical page 1, from the host frame (the root's own mapping
@@ -98,4 +103,9 @@ TEST(vcpu_state_refused)
     KT_EQ(vt.seen[5].event, CAIRN_VM_HLT);
     KT_EQ(vt.seen[5].cs_base, 0x1000);
     KT_EQ(vt.seen[5].rip, 0);
+    /* With LME set and paging off the kernel hands CR4 writes to the VMM
+     * (QEMU stops the host at an exit from LME without PAE). */
+    KT_EQ(vt.seen[6].event, CAIRN_VM_OTHER);
+    KT_EQ(vt.seen[6].exit, 0x14);
+    KT_EQ(vt.seen[6].rip, 0x10);
 }

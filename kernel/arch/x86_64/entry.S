@@ -199,7 +199,11 @@ svm_vmrun:
     mov     R_R15(%rsi), %r15
     mov     R_RSI(%rsi), %rsi
     sti                                 /* held off by GIF; with V_INTR_MASKING */
+    .global svm_vmrun_insn
+svm_vmrun_insn:                         /* svm.c: a failed VMRUN's saved RIP */
     vmrun   %rax                        /* a host interrupt always exits */
+    .global svm_vmrun_next
+svm_vmrun_next:
     cli
     push    %rsi                        /* guest rsi; now 24(%rsp): gprs */
     mov     24(%rsp), %rsi

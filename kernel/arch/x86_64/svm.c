@@ -61,6 +61,9 @@
 #define EXIT_NPF      0x400
 
 void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
+extern char svm_vmrun_insn[], svm_vmrun_next[];
+
+#define ICPT_CR4_WRITE (1u << 20) /* icpt_cr: writes to CR0-15 are bits 16-31 */
 
 static uint64_t svm_iopm_pa, svm_msrpm_pa;
 static int svm_on;
@@ -240,12 +243,19 @@ static unsigned vcpu_event(uint64_t code)
     }
 }
 
-/* The hardware refused a state the checks below let through. What the
- * VMCB holds now may be the host's own (an emulator stores its state
- * there at the failed VMRUN): none of it reaches the VMM or runs. The
- * vCPU starts over from the INIT state and reports the refusal. */
+/* The CPU refused the guest's state (VMEXIT_INVALID). QEMU's SVM does so
+ * for a guest's MOV to CR4 with reserved bits, where a CPU raises #GP:
+ * then the VMCB holds the guest's state at that instruction, which the
+ * VMM may handle. At VMRUN itself (a state the checks below let through)
+ * an emulator stores its own state there, the host's, RIP at our VMRUN:
+ * none of that reaches the VMM or runs; the vCPU starts over from INIT. */
 static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
 {
+    if (v->rip != (uint64_t)svm_vmrun_insn && v->rip != (uint64_t)svm_vmrun_next) {
+        ec->regs.rax = v->rax;
+        ec->refused = CAIRN_VMREF_GUEST;
+        return;
+    }
     vcpu_reset(v);
     v->eventinj = 0;
     v->exitinfo1 = v->exitinfo2 = v->exitintinfo = 0;
@@ -277,6 +287,10 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
         v->efer |= EFER_SVME;
         v->vintr |= VINTR_MASKING;
+        /* With EFER.LME set and paging off, CR4 writes go to the VMM: a
+         * guest clearing PAE there made QEMU 7.2 stop the host at the next
+         * exit (it restores the host's paging before its PAE). */
+        v->icpt_cr = (v->efer & EFER_LME) && !(v->cr0 & CR0_PG) ? ICPT_CR4_WRITE : 0;
         v->rax = ec->regs.rax;
         kernel_unlock();
         svm_vmrun(virt_to_phys(v), &ec->regs, cpu_this()->svm_host_pa);
@@ -395,8 +409,9 @@ static unsigned vcpu_state_check(const struct vmcb *v, const struct cairn_exc *x
         return CAIRN_VMREF_CR4;
     if (efer & ~svm_efer_ok)
         return CAIRN_VMREF_EFER;
-    if (lm && (!(cr4 & CR4_PAE) || !(cr0 & CR0_PE)))
-        return CAIRN_VMREF_LONG;
+    if (((efer & EFER_LME) && !(cr4 & CR4_PAE)) || (lm && !(cr0 & CR0_PE)))
+        return CAIRN_VMREF_LONG; /* LME without PAE: a CPU allows it with paging off; QEMU
+                                    7.2 stops the host at the guest's next exit */
     if (lm && (cs & (1u << 9)) && (cs & (1u << 10)))
         return CAIRN_VMREF_CS;
     if (dr7 >> 32)
