@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "svm.h"
+#include "palloc.h"
 #include "pd.h"
 #include "pt.h"
 #include "regs.h"
@@ -45,8 +46,9 @@ static _Noreturn void sys_call(struct ec *ec, struct regs *r) { ipc_call(ec, SYS
 static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, SYS_A1(r)); }
 
 /* Create an object charged to `owner`'s kernel memory: take, create, and
- * give back if the creation failed. */
-#define CHARGED(owner, bytes, create)                                                            \
+ * give back if the creation failed; the object `obj` (a struct kobj *)
+ * remembers what it paid, to give it back when it is freed. */
+#define CHARGED(owner, bytes, create, obj)                                                       \
     do {                                                                                         \
         uint64_t b_ = (bytes);                                                                   \
         CHECK(pd_kmem_take(owner, b_));                                                          \
@@ -54,6 +56,7 @@ static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, S
         if (s_ != CAIRN_OK)                                                                      \
             pd_kmem_give(owner, b_);                                                             \
         CHECK(s_);                                                                               \
+        kobj_paid(obj, owner, b_);                                                               \
     } while (0)
 
 static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
@@ -68,7 +71,8 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
         ec_sys_ret(ec, CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
-            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM, parent, kmem));
+            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), SYS_FLAGS(r) & CAIRN_PD_F_VM, parent, kmem),
+            &pd->k);
     if (kmem)
         pd->own.used = pd_kmem_size((unsigned)SYS_A3(r));
     CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL | CAIRN_R_PD_SC));
@@ -93,7 +97,8 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     struct ec *n;
     CHARGED(pd, sizeof(struct ec) + 4096, /* + its UTCB or VMCB */
             vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
-                 : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
+                 : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global),
+            &n->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &n->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -109,7 +114,7 @@ static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
     if (t->sc)
         ec_sys_ret(ec, CAIRN_EEXIST);
     struct sc *sc;
-    CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
+    CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000), &sc->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &sc->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -122,7 +127,7 @@ static _Noreturn void sys_create_pt(struct ec *ec, struct regs *r)
     if (h->global || SYS_A5(r) >= CAIRN_USER_END)
         ec_sys_ret(ec, CAIRN_EPAR);
     struct pt *pt;
-    CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
+    CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)), &pt->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &pt->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -132,7 +137,7 @@ static _Noreturn void sys_create_sm(struct ec *ec, struct regs *r)
     struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     struct sm *sm;
-    CHARGED(owner, sizeof(struct sm), sm_create(&sm, SYS_A3(r)));
+    CHARGED(owner, sizeof(struct sm), sm_create(&sm, SYS_A3(r)), &sm->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &sm->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -153,6 +158,7 @@ static _Noreturn void sys_revoke(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
     CHECK(space_revoke(pd, SYS_A2(r), SYS_FLAGS(r) & CAIRN_REV_F_SELF));
+    kobj_reclaim();
     ec_sys_ret(ec, CAIRN_OK);
 }
 
@@ -193,7 +199,7 @@ static _Noreturn void sys_sc_ctrl(struct ec *ec, struct regs *r)
             ec_sys_ret(ec, CAIRN_EPAR);
         if (sc->acct)
             ec_sys_ret(ec, CAIRN_EEXIST);
-        sc->acct = a;
+        sc_share(sc, a);
         ec_sys_ret(ec, CAIRN_OK);
     }
     ec_sys_ret(ec, CAIRN_ESYS);
@@ -218,9 +224,20 @@ static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
 static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
+    if (SYS_A2(r) == CAIRN_PD_KMEM) { /* the account's bytes in use (after freeing what can be) */
+        kobj_reclaim();
+        SYS_RESULT(r, pd->acct ? pd->acct->used : 0);
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    if (SYS_A2(r) == CAIRN_PD_POOL) {
+        kobj_reclaim();
+        SYS_RESULT(r, palloc_free_pages() * PALLOC_PAGE_SIZE);
+        ec_sys_ret(ec, CAIRN_OK);
+    }
     if (SYS_A2(r) != CAIRN_PD_KILL)
         ec_sys_ret(ec, CAIRN_ESYS);
     pd_kill(pd, "killed by PD '%s'", ec->pd->name);
+    kobj_reclaim();
     if (ec->dead)
         sched_dispatch(); /* it killed itself */
     ec_sys_ret(ec, CAIRN_OK);

@@ -2,6 +2,7 @@
 #include "pd.h"
 #include <stdarg.h>
 #include <cairn/abi.h>
+#include "arch.h"
 #include "console.h"
 #include "ec.h"
 #include "paging.h"
@@ -70,4 +71,16 @@ void pd_kill(struct pd *pd, const char *fmt, ...)
     for (struct ec *ec = pd->ecs; ec; ec = ec->pd_next)
         ec_kill(ec);
     space_revoke_all(pd);
+}
+
+bool pd_destroy(struct pd *pd)
+{
+    if (pd_arch_in_use(pd))
+        return false;
+    pd->dead = true; /* it has no EC left: each held a reference */
+    space_destroy(pd);
+    if (pd->acct != &pd->own)
+        pd_kmem_give(pd, pd->kmem_tables); /* its own account goes with it */
+    slab_free(&pd_cache, pd);
+    return true;
 }

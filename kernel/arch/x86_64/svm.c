@@ -367,3 +367,9 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         v->tsc_offset = x->tsc_off;
     return CAIRN_OK;
 }
+
+void vcpu_arch_destroy(struct ec *ec)
+{
+    palloc_free(ec->vmcb, 0);
+    ec->vmcb = NULL;
+}
