@@ -6,6 +6,8 @@
 #include "console.h"
 #include "ec.h"
 #include "paging.h"
+#include "percpu.h"
+#include "smp.h"
 #include "palloc.h"
 #include "slab.h"
 #include "space.h"
@@ -71,6 +73,13 @@ void pd_kill(struct pd *pd, const char *fmt, ...)
     for (struct ec *ec = pd->ecs; ec; ec = ec->pd_next)
         ec_kill(ec);
     space_revoke_all(pd);
+    /* A CPU running one of its ECs stops now, not at its next tick, and
+     * so lets go of the EC and the page table (kobj_reclaim waits for it). */
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct ec *cur = percpu_of(i)->cur;
+        if (cur && cur->pd == pd)
+            smp_kick(i);
+    }
 }
 
 bool pd_destroy(struct pd *pd)

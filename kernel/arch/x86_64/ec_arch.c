@@ -122,6 +122,10 @@ _Noreturn void cpu_arch_idle(void)
 {
     struct cpu *c = cpu_this();
     c->pc.cur = NULL;
+    if (c->space != &pd_kernel_space) { /* a dead PD's table must not wait for our next EC */
+        c->space = &pd_kernel_space;
+        write_cr3(pd_kernel_space.cr3);
+    }
     idle_loop();
 }
 
