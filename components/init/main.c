@@ -433,7 +433,7 @@ static void init_restart(unsigned i)
 
 /* What a restart must give back, read from core after each round. */
 struct init_usage {
-    uint64_t kmem, pool, core_ram, quota;
+    uint64_t kmem, pool, core_ram, quota, own_kmem; /* own_kmem: init's kernel account */
 };
 
 static bool init_usage_read(struct init_usage *f)
@@ -443,8 +443,8 @@ static bool init_usage_read(struct init_usage *f)
     cairn_msg_begin(&m, u, CAIRN_PD_USAGE);
     if (cairn_rpc_call(CAIRN_SEL_PD_SESSION, u) != CAIRN_OK || u->untyped < 5)
         return false;
-    *f = (struct init_usage){ u->mr[1], u->mr[2], u->mr[3], u->mr[4] };
-    return true;
+    *f = (struct init_usage){ u->mr[1], u->mr[2], u->mr[3], u->mr[4], 0 };
+    return cairn_pd_kmem(CAIRN_SEL_PD, &f->own_kmem) == CAIRN_OK;
 }
 
 /* The figures; while they differ from `want`, ask again a few times over
@@ -466,9 +466,9 @@ static bool init_usage(struct init_usage *f, const struct init_usage *want)
 
 static void init_usage_print(const char *what, const struct init_usage *f)
 {
-    printf("%skernel memory in use %lu KiB, kernel pool %lu KiB free, core free RAM %lu KiB,"
-           " init's quota %lu KiB left\n", what, f->kmem >> 10, f->pool >> 10, f->core_ram >> 10,
-           f->quota >> 10);
+    printf("%skernel memory in use %lu KiB (init's own %lu), kernel pool %lu KiB free, core free"
+           " RAM %lu KiB, init's quota %lu KiB left\n", what, f->kmem >> 10, f->own_kmem >> 10,
+           f->pool >> 10, f->core_ram >> 10, f->quota >> 10);
 }
 
 /* <config leak_check="yes">: once every started child has ended, close
@@ -511,9 +511,10 @@ static void init_round(void)
     if (leaks)
         printf("leak check failed: %u of %u rounds did not give the first figures back\n", leaks, round);
     else
-        printf("no leak: kernel pool %lu KiB, kernel memory in use %lu KiB, core free RAM %lu KiB,"
-               " quota %lu KiB equal to the first after %u rounds\n", now.pool >> 10,
-               now.kmem >> 10, now.core_ram >> 10, now.quota >> 10, round);
+        printf("no leak: kernel pool %lu KiB, kernel memory in use %lu KiB (init's own %lu),"
+               " core free RAM %lu KiB, quota %lu KiB equal to the first after %u rounds\n",
+               now.pool >> 10, now.kmem >> 10, now.own_kmem >> 10, now.core_ram >> 10,
+               now.quota >> 10, round);
 }
 
 /* A child's PD session says it faulted: report it once; a child that is
