@@ -15,6 +15,14 @@
  * (0: its start). A request too large for one region leaves it as it is. */
 static uint64_t mem_next[MEM_REGIONS];
 
+/* Pages given back, as sorted, merged runs [va, va + pages * 4K); they
+ * stay mapped in the window and are handed out again before the regions.
+ * A run that finds the table full is lost (mem_lost counts its pages). */
+#define MEM_RUNS 512
+static struct mem_run { uint64_t va, pages; } mem_runs[MEM_RUNS];
+static unsigned mem_nruns;
+static uint64_t mem_lost;
+
 static const struct cairn_hip_mem *mem_map_entry(unsigned i)
 {
     return (const struct cairn_hip_mem *)((const char *)cairn_hip + cairn_hip->mem_offset) + i;
@@ -80,12 +88,74 @@ void *cairn_mem_map_phys(uint64_t phys, size_t bytes)
     return (void *)(uintptr_t)(CAIRN_MEM_WINDOW + phys);
 }
 
+static void mem_run_cut(unsigned i)
+{
+    memmove(&mem_runs[i], &mem_runs[i + 1], (mem_nruns - i - 1) * sizeof(mem_runs[0]));
+    mem_nruns--;
+}
+
+static void mem_run_insert(unsigned i, uint64_t va, uint64_t pages)
+{
+    if (mem_nruns == MEM_RUNS) {
+        mem_lost += pages;
+        return;
+    }
+    memmove(&mem_runs[i + 1], &mem_runs[i], (mem_nruns - i) * sizeof(mem_runs[0]));
+    mem_runs[i] = (struct mem_run){ va, pages };
+    mem_nruns++;
+}
+
+/* Take `bytes` aligned to `a` from the first run that holds them. */
+static void *mem_run_take(uint64_t bytes, uint64_t a)
+{
+    for (unsigned i = 0; i < mem_nruns; i++) {
+        struct mem_run r = mem_runs[i];
+        uint64_t start = (r.va + a - 1) & ~(a - 1), end = r.va + r.pages * CAIRN_PAGE_SIZE;
+        if (start >= end || end - start < bytes)
+            continue;
+        mem_run_cut(i);
+        if (end > start + bytes)
+            mem_run_insert(i, start + bytes, (end - start - bytes) / CAIRN_PAGE_SIZE);
+        if (start > r.va)
+            mem_run_insert(i, r.va, (start - r.va) / CAIRN_PAGE_SIZE);
+        memset((void *)(uintptr_t)start, 0, bytes);
+        return (void *)(uintptr_t)start;
+    }
+    return 0;
+}
+
+void cairn_page_free(void *p, size_t pages)
+{
+    uint64_t va = (uintptr_t)p, end = va + pages * CAIRN_PAGE_SIZE;
+    unsigned i = 0;
+
+    if (!p || !pages)
+        return;
+    while (i < mem_nruns && mem_runs[i].va < va)
+        i++;
+    if (i > 0 && mem_runs[i - 1].va + mem_runs[i - 1].pages * CAIRN_PAGE_SIZE == va) {
+        mem_runs[i - 1].pages += pages; /* joins the run below */
+        if (i < mem_nruns && mem_runs[i].va == end) {
+            mem_runs[i - 1].pages += mem_runs[i].pages;
+            mem_run_cut(i);
+        }
+    } else if (i < mem_nruns && mem_runs[i].va == end) {
+        mem_runs[i].va = va; /* joins the run above */
+        mem_runs[i].pages += pages;
+    } else {
+        mem_run_insert(i, va, pages);
+    }
+}
+
 void *cairn_page_alloc_aligned(size_t pages, size_t align)
 {
     uint64_t lo, hi, bytes = pages * CAIRN_PAGE_SIZE, a = align ? align * CAIRN_PAGE_SIZE : CAIRN_PAGE_SIZE;
+    void *run;
 
     if (a & (a - 1))
         return 0;
+    if (pages && (run = mem_run_take(bytes, a)))
+        return run;
     for (unsigned i = 0; cairn_hip && pages && i < cairn_hip->mem_count; i++) {
         mem_region_range(i, &lo, &hi);
         lo = (lo + a - 1) & ~(a - 1);
@@ -111,6 +181,8 @@ uint64_t cairn_page_avail(void)
         mem_region_range(i, &lo, &hi);
         sum += hi - lo;
     }
+    for (unsigned i = 0; i < mem_nruns; i++)
+        sum += mem_runs[i].pages * CAIRN_PAGE_SIZE;
     return sum;
 }
 

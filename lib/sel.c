@@ -10,6 +10,35 @@
 
 static uint64_t sel_next = CAIRN_SEL_FIRST; /* past the root's and a component's fixed ones */
 
+/* Single selectors given back, handed out again first (a stack under a
+ * spin lock: the ECs of a component may allocate at the same time). */
+#define SEL_FREE_MAX 1024
+static uint64_t sel_free[SEL_FREE_MAX];
+static unsigned sel_nfree;
+static int sel_lock;
+
+static uint64_t sel_pop(void)
+{
+    uint64_t sel = 0;
+    while (__atomic_exchange_n(&sel_lock, 1, __ATOMIC_ACQUIRE))
+        ;
+    if (sel_nfree)
+        sel = sel_free[--sel_nfree];
+    __atomic_store_n(&sel_lock, 0, __ATOMIC_RELEASE);
+    return sel;
+}
+
+void cairn_sel_free(uint64_t sel)
+{
+    if (!sel)
+        return;
+    while (__atomic_exchange_n(&sel_lock, 1, __ATOMIC_ACQUIRE))
+        ;
+    if (sel_nfree < SEL_FREE_MAX)
+        sel_free[sel_nfree++] = sel; /* else it is lost: the table is full */
+    __atomic_store_n(&sel_lock, 0, __ATOMIC_RELEASE);
+}
+
 static uint64_t sel_limit(void)
 {
     unsigned order = cairn_hip ? cairn_hip->cap_order
@@ -26,6 +55,8 @@ uint64_t cairn_sel_alloc(unsigned order)
 
     if (order > CAIRN_CAP_ORDER_MAX)
         return 0;
+    if (!order && __atomic_load_n(&sel_nfree, __ATOMIC_RELAXED) && (sel = sel_pop()))
+        return sel;
     /* lock-free: the ECs of a component may allocate at the same time */
     do {
         sel = (cur + size - 1) & ~(size - 1);

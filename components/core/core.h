@@ -20,6 +20,7 @@
 #define CORE_MAX_ROMS  32
 #define CORE_MAX_PDS   64
 #define CORE_MAX_LOGS  128
+#define CORE_MAX_OWNED 4096 /* selectors owned by PD sessions */
 #define CORE_PRIO_INIT 64u  /* init's priority; children are below or equal */
 #define CORE_QUANTUM_US 10000u
 #define CORE_KMEM_MIN  (256u << 10) /* kernel memory of a component: quota/16 in these bounds */
@@ -65,7 +66,9 @@ struct core_pd {
     uint64_t main_ec, heap_next;
     unsigned nregions;
     struct core_region region[CORE_MAX_REGIONS];
-    uint8_t *backed;      /* one bit per reserved page: backed already   */
+    uint32_t *frame;      /* per reserved page: its frame once backed (0: not yet) */
+    uint64_t frame_pages; /* pages of the frame array                      */
+    uint8_t *env;         /* the environment page                          */
     uint64_t pages;       /* pages reserved (indices handed out)         */
     uint64_t faults;      /* pages mapped on demand */
     uint64_t child_pt;    /* the component's own portal: RAM and STATE only */
@@ -126,5 +129,14 @@ struct cairn_utcb *core_ep_utcb(void);
 uint64_t core_fault_portal(unsigned id);
 /* Portal into core's entrypoint with `badge`; 0 when out of selectors. */
 uint64_t core_portal(uint64_t badge);
+/* Selector `sel` of core belongs to PD session `owner`: when it closes,
+ * core_disown revokes it (and all delegated from it) and frees it. */
+void core_own(int owner, uint64_t sel);
+void core_disown(int owner);
+/* PD session that owns a session labelled `label` asked for by `from`. */
+int core_owner(int from, const char *label);
+/* Free the LOG and CPU session slots of PD session `owner`. */
+void core_log_close(int owner);
+void core_cpu_close(int owner);
 /* Start init from the boot modules "init" and "config". */
 void core_start_init(uint64_t ram);

@@ -6,17 +6,33 @@
 #include <string.h>
 
 static char log_labels[CORE_MAX_LOGS][CORE_LABEL];
-static unsigned log_count;
+static int log_owner[CORE_MAX_LOGS];
+static unsigned log_count; /* slots ever used; a slot with no label is free */
 
 uint64_t core_log_create(const char *label, uint64_t *pt)
 {
-    if (log_count == CORE_MAX_LOGS)
+    unsigned i = 0;
+    while (i < log_count && log_labels[i][0])
+        i++;
+    if (i == CORE_MAX_LOGS)
         return CAIRN_ENOMEM;
-    *pt = core_portal(CORE_BADGE(CORE_LOG, log_count));
+    *pt = core_portal(CORE_BADGE(CORE_LOG, i));
     if (!*pt)
         return CAIRN_ENOMEM;
-    snprintf(log_labels[log_count++], CORE_LABEL, "%s", label);
+    snprintf(log_labels[i], CORE_LABEL, "%s", label[0] ? label : "?");
+    log_owner[i] = core_owner(-1, label);
+    if (i == log_count)
+        log_count++;
     return CAIRN_OK;
+}
+
+/* Its portal is revoked with its owner's selectors: no stale call finds
+ * the slot taken by the next session. */
+void core_log_close(int owner)
+{
+    for (unsigned i = 0; i < log_count; i++)
+        if (log_labels[i][0] && log_owner[i] == owner)
+            log_labels[i][0] = 0;
 }
 
 /* Console input: whatever the serial port has received, for the session
@@ -41,7 +57,7 @@ void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         core_log_read(u);
         return;
     }
-    if (id >= log_count || u->mr[0] != CAIRN_LOG_WRITE || !cairn_msg_get_str(in, text, sizeof(text))) {
+    if (id >= log_count || !log_labels[id][0] || u->mr[0] != CAIRN_LOG_WRITE || !cairn_msg_get_str(in, text, sizeof(text))) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }

@@ -92,6 +92,38 @@ uint64_t core_portal(uint64_t badge)
     return pt;
 }
 
+static struct { int owner; uint64_t sel; } core_owned[CORE_MAX_OWNED]; /* sel 0: free */
+
+void core_own(int owner, uint64_t sel)
+{
+    if (owner < 0 || !sel)
+        return;
+    for (unsigned i = 0; i < CORE_MAX_OWNED; i++)
+        if (!core_owned[i].sel) {
+            core_owned[i].owner = owner;
+            core_owned[i].sel = sel;
+            return;
+        }
+    printf("warning: no room to record selector %#lx of session %d: it stays taken\n", sel, owner);
+}
+
+void core_disown(int owner)
+{
+    for (unsigned i = 0; i < CORE_MAX_OWNED; i++)
+        if (core_owned[i].sel && core_owned[i].owner == owner) {
+            cairn_revoke(CAIRN_ROOT_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, core_owned[i].sel, 0, 0),
+                         CAIRN_REV_F_SELF);
+            cairn_sel_free(core_owned[i].sel);
+            core_owned[i].sel = 0;
+        }
+}
+
+int core_owner(int from, const char *label)
+{
+    int i = core_pd_of(label);
+    return i >= 0 ? i : core_payer(from, label);
+}
+
 /* A component's event, on the same entrypoint as all else: core's state
  * is touched by one EC only. */
 static _Noreturn void core_fault(unsigned id, struct cairn_utcb *u)

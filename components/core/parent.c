@@ -57,6 +57,12 @@ void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         return;
     }
     st = core_session(id, service, args, &pt);
+    if (st == CAIRN_OK) { /* its portal goes when the PD session of its label closes */
+        char label[CORE_LABEL], arg_label[CORE_LABEL] = "";
+        cairn_arg_str(args, "label", arg_label, sizeof(arg_label));
+        core_label(label, (int)id, arg_label);
+        core_own(core_owner((int)id, label), pt);
+    }
     cairn_msg_begin(&out, u, st);
     if (st == CAIRN_OK)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);

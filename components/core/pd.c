@@ -94,9 +94,10 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     *s = (struct core_pd){ .used = true, .payer = payer, .quota = quota, .cpu = (unsigned)cpu,
                            .cpu_pct = (unsigned)pct, .cpu_period = period,
                            .heap_next = CAIRN_HEAP_BASE };
-    uint64_t map_bytes = (quota / PAGE + 7) / 8;
-    s->backed = cairn_page_alloc(pd_pages(map_bytes ? map_bytes : 1));
-    if (!s->backed) {
+    uint64_t map_bytes = quota / PAGE * sizeof(uint32_t);
+    s->frame_pages = pd_pages(map_bytes ? map_bytes : 1);
+    s->frame = cairn_page_alloc(s->frame_pages);
+    if (!s->frame) {
         s->used = false;
         return CAIRN_ENOMEM;
     }
@@ -105,6 +106,7 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
     snprintf(s->label, sizeof(s->label), "%s", label);
     s->pt = core_portal(CORE_BADGE(CORE_PD, i));
     s->child_pt = core_portal(CORE_BADGE(CORE_PD_CHILD, i));
+    core_own((int)i, s->child_pt); /* s->pt: as every session portal (parent.c) */
     if (!s->pt || !s->child_pt) {
         s->used = false;
         return CAIRN_ENOMEM;
@@ -183,12 +185,12 @@ static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
         /* Backed before: another thread's fault got there first, or the
          * component revoked the page itself. Resume; it costs only the
          * component's own time, never more memory. */
-        if (s->backed[idx / 8] & (1u << (idx % 8)))
+        if (s->frame[idx])
             return 1;
         uint8_t *p = cairn_page_alloc(1);
         if (!p)
             return 0;
-        s->backed[idx / 8] |= (uint8_t)(1u << (idx % 8));
+        s->frame[idx] = (uint32_t)(cairn_page_phys(p) >> 12);
         /* the part of the file bytes [src_off, src_off + src_len) on this page */
         uint64_t lo = page - r->start, hi = lo + PAGE;
         uint64_t a = lo > r->src_off ? lo : r->src_off;
@@ -207,6 +209,7 @@ static uint64_t pd_env(struct core_pd *s)
     if (!p)
         return CAIRN_EQUOTA;
     struct cairn_env *env = (struct cairn_env *)p;
+    s->env = p;
     env->magic = CAIRN_ENV_MAGIC;
     env->ram_quota = s->quota;
     env->cpus = cairn_hip->cpu_online;
@@ -222,6 +225,7 @@ static uint64_t pd_caps(struct core_pd *s, unsigned id)
     uint64_t fault = core_fault_portal(id), st;
     if (!fault)
         return CAIRN_ENOMEM;
+    core_own((int)id, fault);
     for (unsigned e = 0; e < 32; e++) {
         st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, fault, 0, CAIRN_R_ALL), e, 0);
         if (st != CAIRN_OK)
@@ -268,6 +272,8 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
         return CAIRN_EQUOTA;
     }
     uint64_t pd = cairn_sel_alloc(0), ec = cairn_sel_alloc(0), st;
+    core_own((int)id, pd);
+    core_own((int)id, ec);
     st = cairn_create_pd_kmem(pd, CAIRN_ROOT_SEL_PD, CAIRN_COMPONENT_CAP_ORDER, last, kmem);
     if (st != CAIRN_OK)
         return st;
@@ -298,6 +304,7 @@ static uint64_t pd_start(struct core_pd *s)
     uint64_t sc = cairn_sel_alloc(0);
     if (!sc)
         return CAIRN_ENOMEM;
+    core_own((int)(s - core_pds), sc);
     uint64_t st = cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, s->main_ec, s->max_prio, CORE_QUANTUM_US);
     if (st == CAIRN_OK && s->cpu_pct) { /* the account all its SCs draw from */
         st = cairn_sc_budget(sc, s->cpu_period * s->cpu_pct / 100, s->cpu_period);
@@ -319,10 +326,24 @@ static uint64_t pd_ram_op(struct core_pd *s, uint64_t bytes, uint64_t *va)
     return st;
 }
 
+/* The component's pages back to core: those backed on demand, its
+ * environment, the frame table. */
+static void pd_free_pages(struct core_pd *s)
+{
+    for (uint64_t i = 0; i < s->pages; i++)
+        if (s->frame[i])
+            cairn_page_free((void *)(uintptr_t)(CAIRN_MEM_WINDOW + ((uint64_t)s->frame[i] << 12)), 1);
+    cairn_page_free(s->env, 1);
+    cairn_page_free(s->frame, s->frame_pages);
+}
+
 /* PD_CLOSE: kill the component, its children and its VMs; give its
- * quota back to its parent. Its pages stay with core (guest RAM is kept
- * for the next VM); the session slot is retired, not reused, so a stale
- * capability to it finds a closed session. */
+ * quota back to its parent and all it had back to core: its pages (guest
+ * RAM is kept for the next VM), its kernel objects (core revokes every
+ * selector it made for it, and the kernel frees what they named), its
+ * LOG and CPU session slots and the session slot itself. Revoking the
+ * session's portals takes every capability to them, so no stale call
+ * finds the slot taken by another session. */
 static void pd_close(int id)
 {
     struct core_pd *s = &core_pds[id];
@@ -337,8 +358,25 @@ static void pd_close(int id)
         cairn_pd_kill(s->pd);
     if (s->payer >= 0)
         core_pds[s->payer].ram -= s->quota;
-    if (s->state == CAIRN_PD_RUNNING)
-        s->state = CAIRN_PD_EXITED;
+    core_log_close(id);
+    core_cpu_close(id);
+    core_disown(id);
+    pd_free_pages(s);
+    s->used = false;
+}
+
+/* PD_USAGE: the figures that show whether anything leaks. */
+static void pd_usage(struct core_pd *s, struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    uint64_t kmem = 0, pool = 0;
+    cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &kmem);
+    cairn_pd_pool(CAIRN_ROOT_SEL_PD, &pool);
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, kmem);
+    cairn_msg_word(&out, pool);
+    cairn_msg_word(&out, cairn_page_avail());
+    cairn_msg_word(&out, s->quota - s->ram);
 }
 
 void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child)
@@ -347,7 +385,7 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool ch
     struct cairn_msg out;
     char name[64];
     uint64_t st = CAIRN_EINVAL, va = 0, op = u->mr[0];
-    if (child && op != CAIRN_PD_RAM && op != CAIRN_PD_STATE)
+    if (child && op != CAIRN_PD_RAM && op != CAIRN_PD_STATE && op != CAIRN_PD_USAGE)
         op = 0; /* the component may not load, start, re-notify or close itself */
     if (s->closed && op != CAIRN_PD_STATE)
         op = 0;
@@ -361,8 +399,12 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool ch
             st = pd_load(s, id, name);
         break;
     case CAIRN_PD_PARENT:
+        core_own((int)id, s->pd ? core_inbox : 0); /* the received portal stays there */
         st = s->pd ? core_take_item(s->pd, CAIRN_SEL_PARENT) : CAIRN_EINVAL;
         break;
+    case CAIRN_PD_USAGE:
+        pd_usage(s, u);
+        return;
     case CAIRN_PD_START:
         st = pd_start(s);
         break;
@@ -373,6 +415,7 @@ void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool ch
         if (s->notify)
             break; /* set once, by the parent */
         s->notify = core_inbox;
+        core_own((int)id, s->notify);
         st = core_take_item(CAIRN_ROOT_SEL_PD, core_inbox);
         break;
     case CAIRN_PD_STATE:
@@ -410,28 +453,43 @@ int core_pd_fault(unsigned id, const struct cairn_exc *x)
 
 /* ---- CPU sessions: threads in the PD of the same label --------------------- */
 
-static int cpu_pds[CORE_MAX_LOGS];
-static unsigned cpu_count;
+static int cpu_pds[CORE_MAX_LOGS]; /* PD session of each CPU session, -1: free */
+static unsigned cpu_count;           /* slots ever used */
 
 uint64_t core_cpu_create(const char *label, uint64_t *pt)
 {
     int i = core_pd_of(label);
-    if (i >= 0 && cpu_count < CORE_MAX_LOGS) {
-        cpu_pds[cpu_count] = i;
-        *pt = core_portal(CORE_BADGE(CORE_CPU, cpu_count));
+    unsigned c = 0;
+    while (c < cpu_count && cpu_pds[c] >= 0)
+        c++;
+    if (i >= 0 && c < CORE_MAX_LOGS) {
+        *pt = core_portal(CORE_BADGE(CORE_CPU, c));
         if (!*pt)
             return CAIRN_ENOMEM;
-        cpu_count++;
+        cpu_pds[c] = i;
+        if (c == cpu_count)
+            cpu_count++;
         return CAIRN_OK;
     }
     printf("%s: CPU session without a PD of that label\n", label);
     return CAIRN_ENOTFOUND;
 }
 
+void core_cpu_close(int owner)
+{
+    for (unsigned c = 0; c < cpu_count; c++)
+        if (cpu_pds[c] == owner)
+            cpu_pds[c] = -1;
+}
+
 /* CAIRN_CPU_THREAD: ip, sp, priority (0: the most allowed), selector in
  * the component for the new EC. */
 void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
 {
+    if (id >= cpu_count || cpu_pds[id] < 0) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
     struct core_pd *s = &core_pds[cpu_pds[id]];
     uint64_t ip = cairn_msg_get(in), sp = cairn_msg_get(in), prio = cairn_msg_get(in);
     uint64_t dst = cairn_msg_get(in), ec, sc, st;
@@ -442,6 +500,8 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     }
     ec = cairn_sel_alloc(0);
     sc = cairn_sel_alloc(0);
+    core_own(cpu_pds[id], ec);
+    core_own(cpu_pds[id], sc);
     if (!prio || prio > s->max_prio)
         prio = s->max_prio;
     uint64_t utcb = CAIRN_UTCB_AREA + PAGE * s->threads++;

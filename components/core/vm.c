@@ -96,6 +96,7 @@ static uint64_t vm_build(struct core_vm *v)
 {
     uint64_t pd = cairn_sel_alloc(0), st;
     const char *last = v->label;
+    core_own(v->owner, pd);
     for (const char *c = strstr(last, " -> "); c; c = strstr(last, " -> "))
         last = c + 4;
     /* Aligned, so that it goes to the guest and the VMM in few large
@@ -163,6 +164,8 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     if (op == CAIRN_VM_VCPU && v->pd && v->vcpus < 8) {
         vcpu = cairn_sel_alloc(0);
         sc = cairn_sel_alloc(0);
+        core_own(v->owner, vcpu);
+        core_own(v->owner, sc);
         st = vcpu && sc ? CAIRN_OK : CAIRN_ENOMEM;
         if (st == CAIRN_OK)
             st = cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, v->cpu), vcpu,

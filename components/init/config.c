@@ -829,7 +829,7 @@ static void config_ambiguous(struct config_parser *pc)
 
 static void config_root_attrs(struct config_parser *pc, const struct xml_node *root)
 {
-    static const char *const attrs[] = {"verbose", "prio_levels", 0};
+    static const char *const attrs[] = {"verbose", "prio_levels", "leak_check", 0};
     char v[CONFIG_VAL_MAX];
     uint64_t levels = CONFIG_PRIO_LEVELS;
 
@@ -840,6 +840,12 @@ static void config_root_attrs(struct config_parser *pc, const struct xml_node *r
         if (!pc->cfg->verbose && strcmp(v, "no") && strcmp(v, "false"))
             config_error(pc, root->line, "verbose '%s' in <config> is not yes or no",
                          config_quote(pc, root, "verbose", v));
+    }
+    if (xml_attr_string(&pc->doc, root, "leak_check", v, sizeof v, 0) == XML_OK) {
+        pc->cfg->leak_check = !strcmp(v, "yes");
+        if (!pc->cfg->leak_check && strcmp(v, "no"))
+            config_error(pc, root->line, "leak_check '%s' in <config> is not yes or no",
+                         config_quote(pc, root, "leak_check", v));
     }
     if (config_u64(pc, root, "prio_levels", UINT32_MAX, &levels) &&
         (!levels || levels > CONFIG_PRIO_LEVELS || (levels & (levels - 1)))) {

@@ -89,6 +89,7 @@ struct config_budget {
 struct init_config {
     uint32_t prio_levels; /* <config prio_levels>: priorities -(levels-1)..0 */
     bool verbose;         /* <config verbose="yes"> */
+    bool leak_check;      /* <config leak_check="yes">: restart in rounds, compare */
     uint32_t parent_count;
     char parent[CONFIG_MAX_PARENT][CONFIG_NAME_MAX];
     uint32_t default_count;

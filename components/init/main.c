@@ -28,6 +28,7 @@
 
 #define INIT_RESERVE (1ull << 20) /* RAM init keeps for itself beyond its image */
 #define INIT_ROMCFG  1u           /* badge kind: a child's "config" ROM session */
+#define INIT_MAX_FWD 16u          /* sessions from our parent a child holds */
 
 /* A session request for a child's service, per client (a client asks for
  * one session at a time and repeats the request until it is answered). */
@@ -53,6 +54,8 @@ struct child {
     bool over;                                 /* gone for good: not restarted */
     uint32_t restarts;                         /* times started again          */
     uint64_t start_tsc;                        /* when it was last started     */
+    uint64_t fwd[INIT_MAX_FWD];                /* its sessions from our parent (our selectors) */
+    unsigned nfwd;
     uint32_t quick;                            /* ends within INIT_QUICK_MS in a row */
 };
 
@@ -90,12 +93,17 @@ static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
     const struct config_child *c = &cfg.children[i];
     struct cairn_msg out;
     size_t pages = (c->config_len + 4095) / 4096;
-    char *p = pages ? cairn_ram_alloc(pages * 4096) : 0;
+    /* one copy per child, kept for its next instances (it never changes) */
+    static char *copy[CONFIG_MAX_CHILDREN];
+    char *p = copy[i];
+    if (!p && pages && (p = cairn_ram_alloc(pages * 4096))) {
+        memcpy(p, c->config, c->config_len);
+        copy[i] = p;
+    }
     if (!p) {
         cairn_rpc_status(u, c->config ? CAIRN_EQUOTA : CAIRN_ENOTFOUND);
         return;
     }
-    memcpy(p, c->config, c->config_len);
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, c->config_len);
     cairn_msg_word(&out, 0); /* at the start of the receive window */
@@ -215,8 +223,13 @@ static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *servi
             me->spare = cairn_sel_alloc(0);
         *cap = me->spare;
         uint64_t st = cairn_session_try_u(u, service, fwd, cap);
-        if (st == CAIRN_OK)
+        if (st == CAIRN_OK) {
             me->spare = 0;
+            cairn_lock_take(&req_lock);
+            if (me->nfwd < INIT_MAX_FWD)
+                me->fwd[me->nfwd++] = *cap; /* else it stays taken after a restart */
+            cairn_lock_give(&req_lock);
+        }
         return st;
     }
     struct child *s = &children[r.child];
@@ -343,10 +356,40 @@ static uint64_t init_start(unsigned i)
     return st;
 }
 
-/* A child that exited or faulted: start it again if its restart="..."
- * allows (core closes the old one: its threads, VMs and quota), else
- * leave it stopped. */
-static void init_restart(unsigned i)
+static void init_drop_sel(uint64_t sel)
+{
+    if (!sel)
+        return;
+    cairn_revoke(CAIRN_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, 0), CAIRN_REV_F_SELF);
+    cairn_sel_free(sel);
+}
+
+/* Close a child that is gone: core takes back its PD session (its
+ * threads, VMs, pages, sessions, quota); we drop our selectors for it
+ * (its PD session, its parent portal, the sessions we got it). */
+static uint64_t init_close(unsigned i)
+{
+    struct child *ch = &children[i];
+    uint64_t st = init_pd_call(ch->pd_session, CAIRN_PD_CLOSE, 0, 0);
+    if (st != CAIRN_OK) {
+        printf("child '%s': cannot close it: %s\n", cfg.children[i].name, cairn_status_name(st));
+        return st;
+    }
+    init_drop_sel(ch->pd_session);
+    init_drop_sel(ch->parent_pt);
+    ch->pd_session = ch->parent_pt = 0;
+    cairn_lock_take(&req_lock);
+    for (unsigned k = 0; k < ch->nfwd; k++)
+        init_drop_sel(ch->fwd[k]);
+    ch->nfwd = 0;
+    memset(ch->service, 0, sizeof(ch->service)); /* announced anew by the new instance */
+    ch->started = ch->gone = false;
+    cairn_lock_give(&req_lock);
+    return CAIRN_OK;
+}
+
+/* May the child that ended start again? Says so either way. */
+static bool init_may_restart(unsigned i)
 {
     const struct config_child *c = &cfg.children[i];
     struct child *ch = &children[i];
@@ -355,7 +398,7 @@ static void init_restart(unsigned i)
             printf("child '%s' is not restarted again: restart=\"%u\" is used up\n", c->name,
                    c->restarts);
         ch->over = true;
-        return;
+        return false;
     }
     if (c->restarts == CONFIG_RESTART_ALWAYS) {
         bool quick = cairn_rdtsc() - ch->start_tsc < (uint64_t)INIT_QUICK_MS * cairn_tsc_khz();
@@ -364,7 +407,7 @@ static void init_restart(unsigned i)
             printf("child '%s' is not restarted again: it ended within %u ms of its start %u times"
                    " in a row\n", c->name, INIT_QUICK_MS, INIT_QUICK_MAX);
             ch->over = true;
-            return;
+            return false;
         }
     }
     ch->restarts++;
@@ -372,18 +415,106 @@ static void init_restart(unsigned i)
         printf("restarting child '%s' (restart %u)\n", c->name, ch->restarts);
     else
         printf("restarting child '%s' (restart %u of %u)\n", c->name, ch->restarts, c->restarts);
-    uint64_t st = init_pd_call(ch->pd_session, CAIRN_PD_CLOSE, 0, 0);
-    if (st != CAIRN_OK) {
-        printf("child '%s': cannot close it for the restart: %s\n", c->name, cairn_status_name(st));
-        ch->over = true;
+    return true;
+}
+
+/* A child that exited or faulted: start it again if its restart="..."
+ * allows (core closes the old one), else leave it stopped. */
+static void init_restart(unsigned i)
+{
+    struct child *ch = &children[i];
+    if (!init_may_restart(i))
         return;
-    }
-    cairn_lock_take(&req_lock);
-    memset(ch->service, 0, sizeof(ch->service)); /* announced anew by the new instance */
-    ch->started = ch->gone = false;
-    cairn_lock_give(&req_lock);
-    if (init_start(i) != CAIRN_OK)
+    if (init_close(i) != CAIRN_OK || init_start(i) != CAIRN_OK)
         ch->over = true;
+}
+
+/* ---- leak check: restarts in rounds --------------------------------------- */
+
+/* What a restart must give back, read from core after each round. */
+struct init_usage {
+    uint64_t kmem, pool, core_ram, quota, own_kmem; /* own_kmem: init's kernel account */
+};
+
+static bool init_usage_read(struct init_usage *f)
+{
+    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_msg m;
+    cairn_msg_begin(&m, u, CAIRN_PD_USAGE);
+    if (cairn_rpc_call(CAIRN_SEL_PD_SESSION, u) != CAIRN_OK || u->untyped < 5)
+        return false;
+    *f = (struct init_usage){ u->mr[1], u->mr[2], u->mr[3], u->mr[4], 0 };
+    return cairn_pd_kmem(CAIRN_SEL_PD, &f->own_kmem) == CAIRN_OK;
+}
+
+/* The figures; while they differ from `want`, ask again a few times over
+ * 50 ms: a child's EC or page table another CPU still held when it was
+ * closed is freed once that CPU has moved on. */
+static bool init_usage(struct init_usage *f, const struct init_usage *want)
+{
+    static uint64_t wait_sm;
+    if (!wait_sm && (!(wait_sm = cairn_sel_alloc(0)) ||
+                     cairn_create_sm(wait_sm, CAIRN_SEL_PD, 0) != CAIRN_OK))
+        wait_sm = 0;
+    for (unsigned try = 0; init_usage_read(f); try++) {
+        if (!want || !memcmp(f, want, sizeof(*f)) || try == 10 || !wait_sm)
+            return true;
+        cairn_sm_down(wait_sm, cairn_rdtsc() + 5 * cairn_tsc_khz()); /* 5 ms */
+    }
+    return false;
+}
+
+static void init_usage_print(const char *what, const struct init_usage *f)
+{
+    printf("%skernel memory in use %lu KiB (init's own %lu), kernel pool %lu KiB free, core free"
+           " RAM %lu KiB, init's quota %lu KiB left\n", what, f->kmem >> 10, f->own_kmem >> 10,
+           f->pool >> 10, f->core_ram >> 10, f->quota >> 10);
+}
+
+/* <config leak_check="yes">: once every started child has ended, close
+ * them all, read the figures (the first round's are the reference), and
+ * start again those that may restart; when none may, say whether every
+ * round gave the first figures back. */
+static void init_round(void)
+{
+    static unsigned round, leaks;
+    static struct init_usage first;
+    bool closed[CONFIG_MAX_CHILDREN] = { 0 }, any = false;
+    struct init_usage now;
+    for (unsigned i = 0; i < cfg.child_count; i++)
+        if (children[i].started && !children[i].gone)
+            return; /* some still runs */
+    for (unsigned i = 0; i < cfg.child_count; i++)
+        if (children[i].started && children[i].gone)
+            any = closed[i] = init_close(i) == CAIRN_OK;
+    if (!any || !init_usage(&now, round ? &first : 0))
+        return;
+    char what[64];
+    if (++round == 1) {
+        first = now;
+        init_usage_print("leak check: after round 1: ", &first);
+    } else if (memcmp(&now, &first, sizeof(now))) {
+        leaks++;
+        snprintf(what, sizeof(what), "leak: after round %u: ", round);
+        init_usage_print(what, &now);
+    }
+    any = false;
+    for (unsigned i = 0; i < cfg.child_count; i++)
+        if (closed[i] && init_may_restart(i)) {
+            if (init_start(i) == CAIRN_OK)
+                any = true;
+            else
+                children[i].over = true;
+        }
+    if (any)
+        return;
+    if (leaks)
+        printf("leak check failed: %u of %u rounds did not give the first figures back\n", leaks, round);
+    else
+        printf("no leak: kernel pool %lu KiB, kernel memory in use %lu KiB (init's own %lu),"
+               " core free RAM %lu KiB, quota %lu KiB equal to the first after %u rounds\n",
+               now.pool >> 10, now.kmem >> 10, now.own_kmem >> 10, now.core_ram >> 10,
+               now.quota >> 10, round);
 }
 
 /* A child's PD session says it faulted: report it once; a child that is
@@ -400,7 +531,7 @@ static void init_check(unsigned i)
         printf("child '%s' faulted: %s at rip %#lx, address %#lx; it is stopped\n",
                cfg.children[i].name, event_name((unsigned)u->mr[2]), u->mr[3], u->mr[4]);
     }
-    if (ch->gone)
+    if (ch->gone && !cfg.leak_check)
         init_restart(i);
 }
 
@@ -468,5 +599,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         cairn_sm_down(fault_sm, 0);
         for (unsigned i = 0; i < cfg.child_count; i++)
             init_check(i);
+        if (cfg.leak_check)
+            init_round();
     }
 }

@@ -57,7 +57,9 @@ enum cairn_sc_op {
     CAIRN_SC_SHARE  = 2, /* sc_sel: draw from that SC's budget (same CPU)      */
 };
 enum cairn_sm_op { CAIRN_SM_UP = 0, CAIRN_SM_DOWN = 1, CAIRN_SM_ZERO = 2 };
-enum cairn_pd_op { CAIRN_PD_KILL = 0 };
+/* PD_CTRL: KILL; KMEM: bytes in use of the PD's kernel memory account
+ * (rsi); POOL: bytes free in the kernel's pool (rsi). */
+enum cairn_pd_op { CAIRN_PD_KILL = 0, CAIRN_PD_KMEM = 1, CAIRN_PD_POOL = 2 };
 
 /* ---------------------------------------------------------------------------
  * Status codes (rax on return). One enum for every error in the system.

@@ -20,6 +20,7 @@ void irq_init(unsigned count, const uint8_t isa_gsi[16], const uint16_t isa_flag
         if (sm_create(&irq_sm[g], 0) != CAIRN_OK)
             panic("no memory for interrupt semaphores");
         irq_sm[g]->gsi = (int16_t)g;
+        kobj_get(&irq_sm[g]->k); /* irq_sm[] points at it for good */
     }
     for (unsigned i = 0; i < 16; i++) {
         unsigned g = isa_gsi[i], pol = isa_flags[i] & 3, trig = (isa_flags[i] >> 2) & 3;

@@ -51,6 +51,26 @@ void sched_remove(struct sc *sc)
     sc->queued = false;
 }
 
+void sched_forget(struct sc *sc)
+{
+    struct percpu *p = percpu_of(sc->cpu);
+    struct sc *a = sc->throttled ? sc->acct : NULL;
+    if (sc->queued)
+        sched_remove(sc);
+    else
+        list_del(&sc->link); /* parked on an EC or throttled: or alone, a no-op */
+    sc->throttled = false;
+    if (!a || !list_empty(&a->waiting))
+        return;
+    /* an account is listed exactly while it has throttled SCs */
+    for (struct sc **pp = &p->refills; *pp; pp = &(*pp)->refill_next)
+        if (*pp == a) {
+            *pp = a->refill_next;
+            a->refill_next = NULL;
+            break;
+        }
+}
+
 /* The EC an SC runs: follow calls to the handler serving them. A caller
  * waiting for a busy handler helps it; once the handler is free, the
  * caller itself runs (and retries). */

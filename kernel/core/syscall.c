@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "svm.h"
+#include "palloc.h"
 #include "pd.h"
 #include "pt.h"
 #include "regs.h"
@@ -66,8 +67,9 @@ static _Noreturn void sys_call(struct ec *ec, struct regs *r) { ipc_call(ec, SYS
 static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, SYS_A1(r)); }
 
 /* Create an object charged to `owner`'s kernel memory: take, create, and
- * give back if the creation failed. */
-#define CHARGED(owner, bytes, create)                                                            \
+ * give back if the creation failed; the object `obj` (a struct kobj *)
+ * remembers what it paid, to give it back when it is freed. */
+#define CHARGED(owner, bytes, create, obj)                                                       \
     do {                                                                                         \
         uint64_t b_ = (bytes);                                                                   \
         CHECK(pd_kmem_take(owner, b_));                                                          \
@@ -75,6 +77,7 @@ static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, S
         if (s_ != CAIRN_OK)                                                                      \
             pd_kmem_give(owner, b_);                                                             \
         CHECK(s_);                                                                               \
+        kobj_paid(obj, owner, b_);                                                               \
     } while (0)
 
 /* The new PD's capability: create and control, and of the rights to make
@@ -93,7 +96,7 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
     REFUSE_IF(vm && !svm_available(), CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
-            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem));
+            pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem), &pd->k);
     if (kmem)
         pd->own.used = pd_kmem_size((unsigned)SYS_A3(r));
     CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, rights));
@@ -114,7 +117,8 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     struct ec *n;
     CHARGED(pd, sizeof(struct ec) + 4096, /* + its UTCB or VMCB */
             vcpu ? ec_create_vcpu(&n, pd, SYS_CPU(r), SYS_A5(r))
-                 : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global));
+                 : ec_create(&n, pd, SYS_CPU(r), utcb, SYS_A4(r), SYS_A5(r), ip, global),
+            &n->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &n->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -128,7 +132,7 @@ static _Noreturn void sys_create_sc(struct ec *ec, struct regs *r)
     REFUSE_IF(!t->global || t->dead || prio < 1 || prio > CAIRN_PRIO_MAX || us < 100 || us > 10000000, CAIRN_EPAR);
     REFUSE_IF(t->sc, CAIRN_EEXIST);
     struct sc *sc;
-    CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000));
+    CHARGED(owner, sizeof(struct sc), sc_create(&sc, t, (unsigned)prio, us * hip_tsc_khz / 1000), &sc->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &sc->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -140,7 +144,7 @@ static _Noreturn void sys_create_pt(struct ec *ec, struct regs *r)
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     REFUSE_IF(h->global || SYS_A5(r) >= CAIRN_USER_END, CAIRN_EPAR);
     struct pt *pt;
-    CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)));
+    CHARGED(owner, sizeof(struct pt), pt_create(&pt, h, SYS_A5(r), SYS_A6(r), SYS_A4(r)), &pt->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &pt->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -150,7 +154,7 @@ static _Noreturn void sys_create_sm(struct ec *ec, struct regs *r)
     struct pd *owner = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE);
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     struct sm *sm;
-    CHARGED(owner, sizeof(struct sm), sm_create(&sm, SYS_A3(r)));
+    CHARGED(owner, sizeof(struct sm), sm_create(&sm, SYS_A3(r)), &sm->k);
     CHECK(space_install(ec->pd, SYS_A1(r), &sm->k, CAIRN_R_ALL));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -171,6 +175,7 @@ static _Noreturn void sys_revoke(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
     CHECK(space_revoke(pd, SYS_A2(r), SYS_FLAGS(r) & CAIRN_REV_F_SELF));
+    kobj_reclaim();
     ec_sys_ret(ec, CAIRN_OK);
 }
 
@@ -206,7 +211,7 @@ static _Noreturn void sys_sc_ctrl(struct ec *ec, struct regs *r)
         struct sc *a = sys_cap(ec, a3, KOBJ_SC, CAIRN_R_SC_CTRL);
         REFUSE_IF(a->acct != a || a->cpu != sc->cpu, CAIRN_EPAR);
         REFUSE_IF(sc->acct, CAIRN_EEXIST);
-        sc->acct = a;
+        sc_share(sc, a);
         ec_sys_ret(ec, CAIRN_OK);
     }
     sys_refuse(ec, CAIRN_ESYS, "no such sc_ctrl operation");
@@ -231,8 +236,19 @@ static _Noreturn void sys_sm_ctrl(struct ec *ec, struct regs *r)
 static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
+    if (SYS_A2(r) == CAIRN_PD_KMEM) { /* the account's bytes in use (after freeing what can be) */
+        kobj_reclaim();
+        SYS_RESULT(r, pd->acct ? pd->acct->used : 0);
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    if (SYS_A2(r) == CAIRN_PD_POOL) {
+        kobj_reclaim();
+        SYS_RESULT(r, palloc_free_pages() * PALLOC_PAGE_SIZE);
+        ec_sys_ret(ec, CAIRN_OK);
+    }
     REFUSE_IF(SYS_A2(r) != CAIRN_PD_KILL, CAIRN_ESYS);
     pd_kill(pd, "killed by PD '%s'", ec->pd->name);
+    kobj_reclaim();
     if (ec->dead)
         sched_dispatch(); /* it killed itself */
     ec_sys_ret(ec, CAIRN_OK);

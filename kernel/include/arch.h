@@ -28,3 +28,10 @@ void arch_ec_leave_cpu(struct ec *ec);
 void pd_arch_io_changed(struct pd *pd);
 /* Forget FPU state ownership of a dying EC. */
 void ec_arch_fpu_forget(struct ec *ec);
+/* May a dead EC be freed? Not while some CPU runs it or is asked for its
+ * FPU state; FPU ownership of it is forgotten. */
+bool ec_arch_in_use(struct ec *ec);
+/* May a dead PD be freed? Not while another CPU has its page table
+ * loaded (this CPU switches to the kernel's); ports loaded from its
+ * bitmap are forgotten. */
+bool pd_arch_in_use(struct pd *pd);

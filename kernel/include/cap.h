@@ -32,6 +32,8 @@ int cap_space_init(struct cap_space *cs, unsigned order);
 /* The slot of `sel`, or NULL if out of range (or its leaf does not exist
  * and `alloc` is false, or allocation failed). */
 struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc);
+/* Free the table and its leaves (every slot must be empty). */
+void cap_space_destroy(struct cap_space *cs);
 
 /* The object behind `sel` if it has `type` and all `rights`; else NULL
  * and *status set to ECAP, ETYPE or EPERM. Inline: on every call's path. */

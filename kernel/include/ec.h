@@ -32,6 +32,7 @@ struct ec {
     struct pd *space;        /* address space while it runs: its PD; for a
                                 vCPU the kernel's (the guest has the NPT)   */
     struct ec *pd_next;      /* list of the PD's ECs                        */
+    struct ec *all_next;     /* list of all ECs (ec_destroy)                */
     struct cairn_utcb *utcb; /* kernel view                                 */
     uint64_t utcb_addr, sp, evt_base;
     void (*cont)(struct ec *); /* what to do when next dispatched           */
@@ -64,6 +65,8 @@ _Noreturn void ec_sys_ret(struct ec *ec, int status);
 _Noreturn void ec_event(struct ec *ec, unsigned evt);
 /* Stop an EC for good (its PD died). */
 void ec_kill(struct ec *ec);
+/* Free an EC without references (kobj.c); false while it is in use. */
+bool ec_destroy(struct ec *ec);
 
 #include "ec_arch_inline.h"
 #include "sched.h"

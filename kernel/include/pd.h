@@ -32,6 +32,8 @@ struct pd {
     struct ec *ecs;    /* ECs of this PD, via ec->pd_next      */
     struct kmem own;
     struct kmem *acct; /* &own, or the creator's account        */
+    uint64_t kmem_tables; /* its account paid for page tables, capability
+                             leaves, I/O bitmap: back when it is freed */
 };
 
 /* Take `bytes` of pd's kernel memory account: CAIRN_OK or ENOMEM. */
@@ -65,6 +67,8 @@ int pd_create(struct pd **out, unsigned cap_order, uint64_t name, bool vm, struc
 uint64_t pd_kmem_size(unsigned cap_order);
 /* Kill a PD: log `why`, stop its ECs, revoke its mappings. */
 void pd_kill(struct pd *pd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Free a PD without references (kobj.c); false while a CPU has it loaded. */
+bool pd_destroy(struct pd *pd);
 
 /* Capability space shortcut */
 static inline __attribute__((always_inline)) struct kobj *pd_cap(struct pd *pd, uint64_t sel, unsigned type, unsigned rights, int *st)

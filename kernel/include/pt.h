@@ -15,3 +15,5 @@ struct pt {
 };
 
 int pt_create(struct pt **out, struct ec *ec, uint64_t ip, uint64_t badge, uint64_t mtd);
+/* Free a portal without references (kobj.c). */
+void pt_destroy(struct pt *pt);

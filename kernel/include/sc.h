@@ -38,3 +38,8 @@ int sc_create(struct sc **out, struct ec *ec, unsigned prio, uint64_t quantum);
  * period now. */
 void sc_set_budget(struct sc *sc, uint64_t budget, uint64_t period);
 uint64_t sc_consumed(struct sc *sc);
+/* `sc` draws from the budget of account `a` (which it keeps alive). */
+void sc_share(struct sc *sc, struct sc *a);
+/* Free an SC without references (kobj.c): false while its thread lives
+ * (it keeps running without capabilities) or some CPU consumes it. */
+bool sc_destroy(struct sc *sc);

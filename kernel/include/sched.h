@@ -18,6 +18,9 @@ struct ec;
 void sched_init_cpu(unsigned cpu);
 void sched_ready(struct sc *sc);
 void sched_remove(struct sc *sc);
+/* Take a dying SC off every list: run queue, parked or throttled, and
+ * its CPU's refill list if it is an account. */
+void sched_forget(struct sc *sc);
 /* Run the highest priority SC's EC (entry.S: on a fresh kernel stack). */
 _Noreturn void sched_dispatch(void);
 /* Timer interrupt: account, rotate an exhausted SC, fire timeouts. */

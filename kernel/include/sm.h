@@ -23,3 +23,5 @@ int sm_up(struct sm *sm);
 void sm_down(struct sm *sm, struct ec *ec, uint64_t deadline, int zero);
 /* Remove a blocked EC (timeout or death). */
 void sm_cancel(struct ec *ec);
+/* Free a semaphore without references (kobj.c): its waiters get EABORT. */
+void sm_destroy(struct sm *sm);

@@ -17,6 +17,11 @@ int space_revoke(struct pd *pd, uint64_t crd, bool self);
 uint64_t space_lookup(struct pd *pd, uint64_t crd);
 /* Revoke everything a dying PD holds (kernel mappings stay). */
 void space_revoke_all(struct pd *pd);
+/* Free a dead PD's spaces: mappings, page tables, I/O bitmap, capability
+ * table (what its account paid is pd->kmem_tables). */
+void space_destroy(struct pd *pd);
+/* Remove the kernel mapping at `page` (a freed EC's UTCB). */
+void space_unmap_kernel(struct pd *pd, uint64_t page);
 
 /* Kernel-made mappings (root image, UTCB, HIP): a root node of pd. */
 int space_map_kernel(struct pd *pd, uint64_t page, uint64_t frame, unsigned rights, unsigned flags);

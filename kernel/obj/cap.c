@@ -41,3 +41,12 @@ struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc)
     }
     return &(*leaf)[sel % CAP_LEAF_SLOTS];
 }
+
+void cap_space_destroy(struct cap_space *cs)
+{
+    for (uint64_t i = 0; i <= (1ull << cs->order) / CAP_LEAF_SLOTS; i++)
+        if (cs->leaf[i])
+            palloc_free(cs->leaf[i], 0);
+    palloc_free(cs->leaf, cap_top_order(cs->order));
+    cs->leaf = NULL;
+}

@@ -16,6 +16,17 @@
 #include "svm.h"
 
 static struct slab_cache ec_cache;
+static struct ec *ec_all; /* every EC, via all_next */
+
+/* A new EC joins its PD (which it keeps alive) and the list of all. */
+static void ec_link(struct ec *ec, struct pd *pd)
+{
+    ec->pd_next = pd->ecs;
+    pd->ecs = ec;
+    kobj_get(&pd->k);
+    ec->all_next = ec_all;
+    ec_all = ec;
+}
 
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global)
@@ -43,8 +54,7 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
     list_init(&ec->parked);
     list_init(&ec->sm_link);
     ec_arch_init(ec, ip, sp);
-    ec->pd_next = pd->ecs;
-    pd->ecs = ec;
+    ec_link(ec, pd);
     *out = ec;
     return CAIRN_OK;
 
@@ -78,8 +88,7 @@ int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_ba
     ec->cont = ec_cont_startup;
     list_init(&ec->parked);
     list_init(&ec->sm_link);
-    ec->pd_next = pd->ecs;
-    pd->ecs = ec;
+    ec_link(ec, pd);
     *out = ec;
     return CAIRN_OK;
 }
@@ -141,4 +150,39 @@ void ec_kill(struct ec *ec)
     ec->blocked = false;
     sched_wake(ec, CAIRN_EABORT); /* unpark SCs that wait on it */
     ec_arch_fpu_forget(ec);
+}
+
+static void ec_unlink(struct ec **list, struct ec *ec, size_t next_off)
+{
+    while (*list && *list != ec)
+        list = (struct ec **)((char *)*list + next_off);
+    if (*list)
+        *list = *(struct ec **)((char *)ec + next_off);
+}
+
+/* Free when nothing can reach it: no CPU runs it, no handler serves a
+ * call of it. Callers waiting for it as a busy handler look again. */
+bool ec_destroy(struct ec *ec)
+{
+    if (ec_arch_in_use(ec) || (ec->callee && ec->callee->caller == ec))
+        return false;
+    if (!ec->dead)
+        ec_kill(ec); /* no capability, SC or portal left: it can never run again */
+    for (struct ec *e = ec_all; e; e = e->all_next)
+        if (e->callee == ec) {
+            e->callee = NULL;
+            e->wait_handler = false;
+        }
+    sched_unpark(ec);
+    ec_unlink(&ec->pd->ecs, ec, offsetof(struct ec, pd_next));
+    ec_unlink(&ec_all, ec, offsetof(struct ec, all_next));
+    if (ec->vcpu) {
+        vcpu_arch_destroy(ec);
+    } else {
+        space_unmap_kernel(ec->pd, ec->utcb_addr >> 12);
+        palloc_free(ec->utcb, 0);
+    }
+    kobj_put(&ec->pd->k);
+    slab_free(&ec_cache, ec);
+    return true;
 }

@@ -2,9 +2,12 @@
 #include "pd.h"
 #include <stdarg.h>
 #include <cairn/abi.h>
+#include "arch.h"
 #include "console.h"
 #include "ec.h"
 #include "paging.h"
+#include "percpu.h"
+#include "smp.h"
 #include "palloc.h"
 #include "slab.h"
 #include "space.h"
@@ -70,4 +73,23 @@ void pd_kill(struct pd *pd, const char *fmt, ...)
     for (struct ec *ec = pd->ecs; ec; ec = ec->pd_next)
         ec_kill(ec);
     space_revoke_all(pd);
+    /* A CPU running one of its ECs stops now, not at its next tick, and
+     * so lets go of the EC and the page table (kobj_reclaim waits for it). */
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct ec *cur = percpu_of(i)->cur;
+        if (cur && cur->pd == pd)
+            smp_kick(i);
+    }
+}
+
+bool pd_destroy(struct pd *pd)
+{
+    if (pd_arch_in_use(pd))
+        return false;
+    pd->dead = true; /* it has no EC left: each held a reference */
+    space_destroy(pd);
+    if (pd->acct != &pd->own)
+        pd_kmem_give(pd, pd->kmem_tables); /* its own account goes with it */
+    slab_free(&pd_cache, pd);
+    return true;
 }

@@ -1,6 +1,7 @@
 /* Portal (PT). */
 #include "pt.h"
 #include <cairn/abi.h>
+#include "ec.h"
 #include "slab.h"
 
 static struct slab_cache pt_cache;
@@ -13,6 +14,14 @@ int pt_create(struct pt **out, struct ec *ec, uint64_t ip, uint64_t badge, uint6
     if (!pt)
         return CAIRN_ENOMEM;
     *pt = (struct pt){ .k = { KOBJ_PT }, .ec = ec, .ip = ip, .badge = badge, .mtd = mtd };
+    kobj_get(&ec->k);
     *out = pt;
     return CAIRN_OK;
+}
+
+/* A call through it holds no pointer to it once the handler runs. */
+void pt_destroy(struct pt *pt)
+{
+    kobj_put(&pt->ec->k);
+    slab_free(&pt_cache, pt);
 }

@@ -21,6 +21,7 @@ int sc_create(struct sc **out, struct ec *ec, unsigned prio, uint64_t quantum)
     list_init(&sc->link);
     list_init(&sc->waiting);
     ec->sc = sc;
+    kobj_get(&ec->k);
     sched_ready(sc);
     *out = sc;
     return CAIRN_OK;
@@ -42,4 +43,27 @@ uint64_t sc_consumed(struct sc *sc)
     if (p->cur_sc == sc)
         t += arch_time() - p->sc_start;
     return t;
+}
+
+void sc_share(struct sc *sc, struct sc *a)
+{
+    sc->acct = a;
+    kobj_get(&a->k);
+}
+
+bool sc_destroy(struct sc *sc)
+{
+    if (!sc->ec->dead)
+        return false;
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (percpu_of(i)->cur_sc == sc)
+            return false;
+    sched_forget(sc);
+    if (sc->acct && sc->acct != sc)
+        kobj_put(&sc->acct->k);
+    if (sc->ec->sc == sc)
+        sc->ec->sc = NULL;
+    kobj_put(&sc->ec->k);
+    slab_free(&sc_cache, sc);
+    return true;
 }

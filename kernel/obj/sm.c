@@ -59,3 +59,14 @@ void sm_cancel(struct ec *ec)
         ec->sm = NULL;
     }
 }
+
+void sm_destroy(struct sm *sm)
+{
+    while (!list_empty(&sm->waiters)) {
+        struct ec *ec = container_of(sm->waiters.next, struct ec, sm_link);
+        sm_cancel(ec);
+        timeout_del(ec);
+        sched_wake(ec, CAIRN_EABORT);
+    }
+    slab_free(&sm_cache, sm);
+}

@@ -87,6 +87,7 @@ static int mem_map(struct mdb *m)
         }
     if (m->pd->acct)
         m->pd->acct->used += (uint64_t)tables * PAGE_SIZE; /* room was checked before */
+    m->pd->kmem_tables += (uint64_t)tables * PAGE_SIZE;
     return st;
 }
 
@@ -201,6 +202,7 @@ static int io_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned o
             return CAIRN_ENOMEM;
         }
         memset(dst->iobm, 0xff, 8192);
+        dst->kmem_tables += 8192;
     }
     if (pd_kmem_take(dst, sizeof(struct mdb)) != CAIRN_OK)
         return CAIRN_ENOMEM;
@@ -225,6 +227,8 @@ static struct mdb *space_slot(struct pd *pd, uint64_t sel)
     d = cap_slot(&pd->caps, sel, 1);
     if (!d)
         pd_kmem_give(pd, PAGE_SIZE);
+    else
+        pd->kmem_tables += PAGE_SIZE;
     return d;
 }
 
@@ -232,6 +236,8 @@ static struct mdb *space_slot(struct pd *pd, uint64_t sel)
 
 static void obj_release(struct mdb *m)
 {
+    if (m->obj)
+        kobj_put(m->obj); /* the object goes with its last capability */
     m->obj = NULL;
     m->rights = 0;
 }
@@ -270,6 +276,7 @@ static int obj_delegate(struct pd *src, struct pd *dst, uint64_t base, unsigned 
             continue;
         *d = (struct mdb){ .pd = dst, .base = dst_base + i, .type = CAIRN_CRD_OBJ,
                            .rights = (uint8_t)(s->rights & *rights), .obj = s->obj };
+        kobj_get(s->obj);
         mdb_link(s, d);
     }
     *rights = got;
@@ -284,6 +291,7 @@ int space_install(struct pd *pd, uint64_t sel, struct kobj *obj, unsigned rights
     struct mdb *d = cap_slot(&pd->caps, sel, 0);
     *d = (struct mdb){ .pd = pd, .base = sel, .type = CAIRN_CRD_OBJ, .rights = (uint8_t)rights,
                        .obj = obj };
+    kobj_get(obj);
     return CAIRN_OK;
 }
 
@@ -389,6 +397,29 @@ void space_revoke_all(struct pd *pd)
     if (pd->iobm)
         space_revoke_list(&pd->io, 0, ~0ull, true, io_release);
     space_revoke_obj(pd, 0, ~0ull, true);
+}
+
+void space_unmap_kernel(struct pd *pd, uint64_t page)
+{
+    struct mdb *m = mdb_find(pd->mem, page);
+    if (m && (m->flags & MDB_KERNEL)) {
+        mdb_unlink(m);
+        mem_release(m);
+    }
+}
+
+void space_destroy(struct pd *pd)
+{
+    space_revoke_all(pd);
+    while (pd->mem) { /* kernel mappings: not delegable, so without children */
+        struct mdb *m = pd->mem;
+        mdb_unlink(m);
+        mem_release(m);
+    }
+    if (pd->iobm)
+        palloc_free(pd->iobm, 1);
+    cap_space_destroy(&pd->caps);
+    paging_free(pd->pml4);
 }
 
 uint64_t space_lookup(struct pd *pd, uint64_t crd)

@@ -539,3 +539,81 @@ TEST(kmem_quota)
     /* The root's own account is untouched by that. */
     KT_OK(cairn_create_sm(kt_sel(), CAIRN_ROOT_SEL_PD, 0));
 }
+
+/* A PD with its own account, an EC and a semaphore in it, a portal of the
+ * root's to that EC, a semaphore of the root's, a copy of the PD's
+ * capability (a child of the first in the MDB). The same
+ * selectors each time: a first use of a selector may take a capability
+ * leaf, which stays. */
+static uint64_t obj_sels[6];
+
+static void obj_set(void)
+{
+    uint64_t *sel = obj_sels;
+    for (unsigned i = 0; i < 6 && !sel[i]; i++)
+        sel[i] = kt_sel();
+    KT_OK(cairn_create_pd_kmem(sel[0], CAIRN_ROOT_SEL_PD, 4, "t-free", 64 * 1024));
+    KT_OK(cairn_create_sm(sel[1], sel[0], 0));
+    KT_OK(cairn_create_ec(sel[2], sel[0], 0, 0x10000, 0, 0, 0, 0));
+    KT_OK(cairn_create_pt(sel[3], CAIRN_ROOT_SEL_PD, sel[2], 0, 0x1000, 0));
+    KT_OK(cairn_create_sm(sel[4], CAIRN_ROOT_SEL_PD, 0));
+    KT_OK(cairn_obj_delegate(CAIRN_ROOT_SEL_PD, sel[0], sel[5], CAIRN_R_PD_CTRL));
+}
+
+static void obj_drop(uint64_t sel)
+{
+    KT_OK(cairn_revoke(CAIRN_ROOT_SEL_PD, OBJ_CRD(sel, 0, 0), CAIRN_REV_F_SELF));
+}
+
+/* The set once, dropped: the slab caches and capability leaves it needs
+ * are there; the root account's use after it. */
+static uint64_t obj_warm(void)
+{
+    uint64_t used = 0;
+    obj_set();
+    for (unsigned i = 0; i < 6; i++)
+        cairn_revoke(CAIRN_ROOT_SEL_PD, OBJ_CRD(obj_sels[i], 0, 0), CAIRN_REV_F_SELF);
+    cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used);
+    return used;
+}
+
+/* Objects go with their last capability, their bytes back to the account
+ * that paid, their memory back to the kernel's pool. */
+TEST(free_last_cap)
+{
+    uint64_t *sel = obj_sels, used0 = obj_warm(), pool0, used, pool;
+
+    KT_OK(cairn_pd_pool(CAIRN_ROOT_SEL_PD, &pool0));
+    obj_set();
+    KT_OK(cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used));
+    KT_CHECK(used >= used0 + 64 * 1024, "root account %lu, was %lu", used, used0);
+    /* The portal keeps the EC, the EC its PD: nothing goes yet. */
+    obj_drop(sel[0]);
+    obj_drop(sel[5]);
+    obj_drop(sel[2]);
+    KT_OK(cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used));
+    KT_CHECK(used >= used0 + 64 * 1024, "PD freed while a portal holds its EC");
+    obj_drop(sel[3]);
+    obj_drop(sel[1]);
+    obj_drop(sel[4]);
+    KT_OK(cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used));
+    KT_OK(cairn_pd_pool(CAIRN_ROOT_SEL_PD, &pool));
+    KT_EQ(used, used0);
+    KT_EQ(pool, pool0);
+}
+
+/* A killed PD goes once its last capability does, not before. */
+TEST(free_killed_pd)
+{
+    uint64_t *sel = obj_sels, used0 = obj_warm(), used;
+
+    obj_set();
+    KT_OK(cairn_pd_kill(sel[0]));
+    for (unsigned i = 1; i < 6; i++)
+        obj_drop(sel[i]);
+    KT_OK(cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used));
+    KT_CHECK(used >= used0 + 64 * 1024, "PD freed while a capability is left");
+    obj_drop(sel[0]);
+    KT_OK(cairn_pd_kmem(CAIRN_ROOT_SEL_PD, &used));
+    KT_EQ(used, used0);
+}

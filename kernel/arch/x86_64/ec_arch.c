@@ -122,6 +122,10 @@ _Noreturn void cpu_arch_idle(void)
 {
     struct cpu *c = cpu_this();
     c->pc.cur = NULL;
+    if (c->space != &pd_kernel_space) { /* a dead PD's table must not wait for our next EC */
+        c->space = &pd_kernel_space;
+        write_cr3(pd_kernel_space.cr3);
+    }
     idle_loop();
 }
 
@@ -281,4 +285,35 @@ _Noreturn void intr_kernel(struct regs *r)
     if (v != VEC_SPURIOUS)
         apic_eoi();
     sched_dispatch();
+}
+
+/* ---- freeing ECs and PDs (kobj.c) ------------------------------------------ */
+
+bool ec_arch_in_use(struct ec *ec)
+{
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *c = &cpus[i];
+        if (c->pc.cur == ec || c->fpu_give == ec)
+            return true;
+        if (c->fpu_owner == ec)
+            c->fpu_owner = NULL; /* as ec_arch_fpu_forget: its registers are nobody's now */
+    }
+    return false;
+}
+
+bool pd_arch_in_use(struct pd *pd)
+{
+    struct cpu *self = cpu_this();
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *c = &cpus[i];
+        if (c->io_owner == pd)
+            c->io_owner = NULL; /* a new PD at this address must not find its bitmap loaded */
+        if (c->space == pd && c != self)
+            return true; /* still in that CPU's CR3 until it switches */
+    }
+    if (self->space == pd) {
+        self->space = &pd_kernel_space;
+        write_cr3(pd_kernel_space.cr3);
+    }
+    return false;
 }

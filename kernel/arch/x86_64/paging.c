@@ -98,3 +98,25 @@ void paging_unmap(uint64_t *pml4, uint64_t va)
     if (pte)
         *pte = 0;
 }
+
+/* Free the table entry `e` points to and, above level 1, the tables below. */
+static unsigned paging_free_table(uint64_t e, int level)
+{
+    if (!(e & PTE_P))
+        return 0;
+    uint64_t *t = phys_to_virt(e & PTE_ADDR);
+    unsigned n = 1;
+    for (unsigned i = 0; level > 1 && i < 512; i++)
+        n += paging_free_table(t[i], level - 1);
+    palloc_free(t, 0);
+    return n;
+}
+
+unsigned paging_free(uint64_t *pml4)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < 256; i++) /* the kernel half is shared: not ours */
+        n += paging_free_table(pml4[i], 3);
+    palloc_free(pml4, 0);
+    return n;
+}

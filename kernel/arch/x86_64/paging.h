@@ -41,5 +41,8 @@ uint64_t *paging_new_root(void);
  * memory; *tables counts the page-table pages it allocated. */
 int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables);
 void paging_unmap(uint64_t *pml4, uint64_t va);
+/* Free a root from paging_new_root (or a nested one) with every table of
+ * its user half; returns the tables freed besides the root. */
+unsigned paging_free(uint64_t *pml4);
 /* Map a device page uncached into kernel space. */
 void *kmap_mmio(uint64_t pa);

@@ -489,3 +489,9 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         v->efer &= ~(uint64_t)EFER_LMA;
     return CAIRN_OK;
 }
+
+void vcpu_arch_destroy(struct ec *ec)
+{
+    palloc_free(ec->vmcb, 0);
+    ec->vmcb = NULL;
+}

@@ -66,6 +66,8 @@ void svm_smp_check(unsigned n);
 bool svm_cpu_ok(unsigned cpu);
 /* A vCPU's VMCB, in the reset state; ENOMEM / EFEAT. */
 int vcpu_arch_create(struct ec *ec);
+/* Free a dead vCPU's VMCB (no CPU runs it). */
+void vcpu_arch_destroy(struct ec *ec);
 /* Run the vCPU until an exit its VMM must see; never returns. */
 _Noreturn void vcpu_arch_run(struct ec *ec);
 void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);

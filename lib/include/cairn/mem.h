@@ -4,7 +4,7 @@
  * Page allocator: takes RAM from the HIP's AVAILABLE regions, delegates it
  * from the host to the root itself and maps frame `phys` at virtual
  * CAIRN_MEM_WINDOW + phys, so the physical address of an allocation is
- * always known. Bump allocation, nothing is freed.
+ * always known. Bump allocation; pages given back are reused first.
  *
  *   0x000000400000  program image (lib/user.ld)
  *   0x000100000000  CAIRN_MEM_WINDOW: RAM frames 0..4 GiB
@@ -40,6 +40,10 @@ static inline uint64_t cairn_page_phys(const void *va)
     return (uint64_t)(uintptr_t)va - CAIRN_MEM_WINDOW;
 }
 
+/* Give back pages of cairn_page_alloc (any part of what it returned):
+ * the next allocations take them first. Root task only; not thread-safe
+ * (core allocates from its one entrypoint). */
+void cairn_page_free(void *p, size_t pages);
 /* Bytes still available to cairn_page_alloc. */
 uint64_t cairn_page_avail(void);
 

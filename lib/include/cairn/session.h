@@ -79,6 +79,9 @@ enum cairn_pd_session_op {
     CAIRN_PD_NOTIFY  = 6,  /* typed item: semaphore core ups on a fault        */
     CAIRN_PD_CLOSE   = 7,  /* end the component (and its children and VMs): its
                               quota returns to the parent; the session is gone */
+    CAIRN_PD_USAGE   = 8,  /* -> bytes: kernel memory in use (the whole pool's
+                              account), kernel pool free, core's RAM free, this
+                              session's quota left (the component may ask) */
 };
 enum cairn_pd_session_state { CAIRN_PD_RUNNING = 0, CAIRN_PD_FAULTED = 1, CAIRN_PD_EXITED = 2 };
 enum cairn_cpu_op  { CAIRN_CPU_THREAD = 1 };        /* ip, sp, prio -> EC sel   */

@@ -185,3 +185,17 @@ static inline uint64_t cairn_pd_kill(uint64_t pd)
 {
     return cairn_syscall(CAIRN_SYS_PD_CTRL, 0, pd, CAIRN_PD_KILL, 0, 0, 0, 0);
 }
+
+/* *out = bytes in use of pd's kernel memory account. */
+static inline uint64_t cairn_pd_kmem(uint64_t pd, uint64_t *out)
+{
+    return cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_PD_CTRL, 0, 0), pd, CAIRN_PD_KMEM, 0, 0, 0, 0,
+                          out);
+}
+
+/* *out = bytes free in the kernel's page pool (any PD capability). */
+static inline uint64_t cairn_pd_pool(uint64_t pd, uint64_t *out)
+{
+    return cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_PD_CTRL, 0, 0), pd, CAIRN_PD_POOL, 0, 0, 0, 0,
+                          out);
+}
