@@ -539,6 +539,8 @@ static void vmm_stats(void)
 /* Stop this VM with a report: the guest is gone, the VMM stays. */
 static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
 {
+    vmm_line_flush(&vmm.uart_line); /* the guest's last words, even without their newline */
+    vmm_line_flush(&vmm.hvc_line);
     printf("VM stopped: %s at rip %#lx%s", what, x->rip, addr ? "" : "\n");
     if (addr)
         printf(", guest-physical %#lx\n", addr);
