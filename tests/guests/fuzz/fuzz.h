@@ -9,7 +9,7 @@
 
 /* The phases, each a letter of the command line's ops= (see guest.c). */
 enum fuzz_phase {
-    PH_PORT, PH_STR, PH_MMIO, PH_MSR, PH_CPUID, PH_CR, PH_LONG, PH_DESC, PH_VIRTIO, PH_COUNT
+    PH_PORT, PH_STR, PH_MMIO, PH_MSR, PH_CPUID, PH_CR, PH_LONG, PH_DESC, PH_VIRTIO, PH_TIMER, PH_COUNT
 };
 
 /* Guest-physical layout below 1 MiB (the guest itself is at 1 MiB). */
@@ -76,6 +76,7 @@ void fuzz_cr(void);
 void fuzz_long(void);
 void fuzz_desc(void);
 void fuzz_virtio(void);
+void fuzz_timer(void);
 void fuzz_virtio_init(void);
 void fuzz_paging_init(void);
 void fuzz_idt_load(void);

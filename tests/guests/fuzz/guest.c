@@ -25,6 +25,8 @@
  *               v  virtio (legacy PCI): random queue addresses, rings and
  *                  descriptors, notifies, status and config writes; PCI
  *                  configuration space writes
+ *               t  timers at their extremes: the PIT's channels and the
+ *                  local APIC's timer with tiny (or any) counts, periodic
  *   end=NAME    how it ends, after its summary line: halt (HLT with
  *               interrupts off), triple (a fault with an empty IDT), idt
  *               (an IDT outside RAM), gdt (a GDT outside RAM), unmapped
@@ -311,9 +313,10 @@ static _Noreturn void fuzz_finish(unsigned end)
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static const char fuzz_letters[PH_COUNT] = { 'p', 's', 'm', 'r', 'c', 'e', 'l', 'd', 'v' };
+static const char fuzz_letters[PH_COUNT] = { 'p', 's', 'm', 'r', 'c', 'e', 'l', 'd', 'v', 't' };
 static void (*const fuzz_ops[PH_COUNT])(void) = {
     fuzz_port, fuzz_string, fuzz_mmio, fuzz_msr, fuzz_cpuid, fuzz_cr, fuzz_long, fuzz_desc, fuzz_virtio,
+    fuzz_timer,
 };
 
 static void fuzz_summary(const char *end)
@@ -371,7 +374,7 @@ void fuzz_main(uint32_t magic, const struct fuzz_mbi *mbi)
         fuzz_trace = i >= fuzz_trace_from;
         if (fuzz_trace) {
             fuzz_uart_init();
-            fuzz_printf("fuzz %u: %c ", i, fuzz_letters[p]);
+            fuzz_printf("fuzz %u: %c\n", i, fuzz_letters[p]); /* whole: the operation may hang */
         }
         fuzz_stats.ops[p]++;
         fuzz_ops[p]();

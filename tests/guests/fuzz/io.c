@@ -39,9 +39,9 @@ void fuzz_port(void)
     unsigned size = 1u << fuzz_below(3);
     bool out = fuzz_below(2);
     uint32_t v = fuzz_value();
-    fuzz_port_tame(port, size, out, (uint8_t *)&v, 4);
     if (fuzz_trace)
         fuzz_printf("%s%u port %x value %x", out ? "out" : "in", size * 8, port, v);
+    fuzz_port_tame(port, size, out, (uint8_t *)&v, 4);
     if (out && size == 1)
         __asm__ volatile("outb %%al, %%dx" :: "a"(v), "d"(port));
     else if (out && size == 2)
@@ -63,7 +63,7 @@ void fuzz_port(void)
 #define FUZZ_STR(insn)                                                                 \
     __asm__ volatile("test %3, %3\n\tjz 2f\n\tstd\n2:\t" insn "\n\tcld"               \
                      : "+c"(r.ecx), "+S"(r.esi), "+D"(r.edi)                          \
-                     : "r"(down), "a"(r.eax), "d"(r.port) : "memory", "cc")
+                     : "r"((uint32_t)down), "a"(r.eax), "d"(r.port) : "memory", "cc")
 
 struct fuzz_str_regs { uint32_t ecx, esi, edi, eax, port; };
 
@@ -76,11 +76,11 @@ void fuzz_string(void)
     uint8_t *buf = (uint8_t *)(uintptr_t)(mid - 256);
     for (unsigned i = 0; i < 512; i++)
         buf[i] = (uint8_t)fuzz_rand();
-    fuzz_port_tame((uint16_t)r.port, size, out, buf, 512);
-    fuzz_port_tame((uint16_t)r.port, size, out, (uint8_t *)&r.eax, 4);
     if (fuzz_trace)
         fuzz_printf("%s%s%u port %x count %u%s", rep ? "rep " : "", out ? "outs" : "ins", size * 8,
                     r.port, count, down ? " down" : "");
+    fuzz_port_tame((uint16_t)r.port, size, out, buf, 512);
+    fuzz_port_tame((uint16_t)r.port, size, out, (uint8_t *)&r.eax, 4);
     unsigned kind = (out ? 6 : 0) + (rep ? 3 : 0) + (size == 1 ? 0 : size == 2 ? 1 : 2);
     switch (kind) {
     case 0: FUZZ_STR("insb"); break;
@@ -248,4 +248,33 @@ void fuzz_virtio(void)
         fuzz_virtio_queue(d, fuzz_below(8) ? fuzz_below(2) : fuzz_below(65536));
         break;
     }
+}
+
+/* ---- timers ------------------------------------------------------------------- */
+
+/* The PIT or the local APIC timer with a tiny period (or any): with
+ * interrupts off their interrupts stay pending, which must not stop this
+ * guest from running on. */
+void fuzz_timer(void)
+{
+    uint32_t count = fuzz_below(2) ? 1 + fuzz_below(4) : fuzz_value();
+    if (fuzz_below(2)) {
+        unsigned ch = fuzz_below(4) ? 0 : fuzz_below(3), mode = fuzz_below(6);
+        if (fuzz_trace)
+            fuzz_printf("PIT channel %u mode %u count %x", ch, mode, count & 0xffff);
+        fuzz_outb(0x43, (uint8_t)(ch << 6 | 3 << 4 | mode << 1)); /* lo/hi byte */
+        fuzz_outb((uint16_t)(0x40 + ch), (uint8_t)count);
+        fuzz_outb((uint16_t)(0x40 + ch), (uint8_t)(count >> 8));
+        if (ch == 2)
+            fuzz_outb(0x61, (uint8_t)fuzz_below(4)); /* its gate */
+        return;
+    }
+    volatile uint32_t *apic = (volatile uint32_t *)LAPIC_BASE;
+    uint32_t lvt = (0x20 + fuzz_below(0xe0)) | (fuzz_below(4) ? 1u << 17 : 0) | (fuzz_below(4) ? 0 : 1u << 16);
+    if (fuzz_trace)
+        fuzz_printf("APIC timer LVT %x divide %u count %x", lvt, count & 0xb, count);
+    apic[0xf0 / 4] = 0x1ff;            /* software enabled */
+    apic[0x3e0 / 4] = count & 0xb;     /* divide configuration */
+    apic[0x320 / 4] = lvt;             /* periodic (mostly), masked (sometimes) */
+    apic[0x380 / 4] = count;           /* initial count: starts it */
 }
