@@ -90,6 +90,8 @@ static struct vmm {
     uint64_t injected;
     uint64_t port80;
     bool stopped;
+    bool window;          /* an interrupt waits for the guest's interrupt window */
+    uint64_t window_floor; /* meanwhile no recall before this (vmm_publish_next) */
     uint64_t de_cfg, hwcr;
     uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
     bool input;                /* the console's input goes to the guest's UART */
@@ -608,10 +610,12 @@ static bool vmm_irq_pending(void)
  * raise, or one whose delivery an exit cut short) goes first. */
 static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
 {
+    vmm.window = false;
     if (!vmm_irq_pending())
         return mtd;
     if ((x->inj_info & 1u << 31) || (x->intr_state & 1)) {
         x->ctrl[0] = 1; /* exit when the event on its way (or the shadow) is done */
+        vmm.window = true;
         return mtd | CAIRN_MTD_CTRL;
     }
     if (vmm.apic && lapic_take_nmi(&vmm.lapic)) {
@@ -620,6 +624,7 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     }
     if (!(x->rflags & RFLAGS_IF)) {
         x->ctrl[0] = 1; /* exit at the interrupt window */
+        vmm.window = true;
         return mtd | CAIRN_MTD_CTRL;
     }
     int vector = -1;
@@ -635,10 +640,26 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     return mtd | CAIRN_MTD_INJ;
 }
 
-/* Tell the timer thread when the devices' next event is due. */
+/* Tell the timer thread when the devices' next event is due. While an
+ * interrupt waits for the guest's window (interrupts off), the exit at
+ * the window delivers it: more timer events cannot reach the guest
+ * before, so they need no recall, but for one every VMM_WINDOW_NS (an
+ * NMI a timer raises through the IO-APIC goes in regardless of IF).
+ * Without that, a periodic timer faster than an exit (a local APIC
+ * count of 3 at divide 16 is 48 ns) had the timer thread recall the
+ * vCPU at once after every exit, and a guest with interrupts off never
+ * ran again. */
+#define VMM_WINDOW_NS 1000000ull
+
 static void vmm_publish_next(void)
 {
     uint64_t next = vmm_next_event_ns();
+    if (vmm.window && next != UINT64_MAX) { /* (the floor moves once per period) */
+        uint64_t now = vmm_now_ns(0);
+        if (vmm.window_floor <= now)
+            vmm.window_floor = now + VMM_WINDOW_NS;
+        next = next > vmm.window_floor ? next : vmm.window_floor;
+    }
     if (next != vmm.next_ns) {
         vmm.next_ns = next;
         cairn_sm_up(vmm.timer_sm);
