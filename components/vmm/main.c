@@ -90,8 +90,7 @@ static struct vmm {
     uint64_t injected;
     uint64_t port80;
     bool stopped;
-    bool window;          /* an interrupt waits for the guest's interrupt window */
-    uint64_t window_floor; /* meanwhile no recall before this (vmm_publish_next) */
+    uint64_t quiet_until, quiet_injected; /* recalls held back (vmm_publish_next) */
     uint64_t de_cfg, hwcr;
     uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
     bool input;                /* the console's input goes to the guest's UART */
@@ -610,12 +609,10 @@ static bool vmm_irq_pending(void)
  * raise, or one whose delivery an exit cut short) goes first. */
 static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
 {
-    vmm.window = false;
     if (!vmm_irq_pending())
         return mtd;
     if ((x->inj_info & 1u << 31) || (x->intr_state & 1)) {
         x->ctrl[0] = 1; /* exit when the event on its way (or the shadow) is done */
-        vmm.window = true;
         return mtd | CAIRN_MTD_CTRL;
     }
     if (vmm.apic && lapic_take_nmi(&vmm.lapic)) {
@@ -624,7 +621,6 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     }
     if (!(x->rflags & RFLAGS_IF)) {
         x->ctrl[0] = 1; /* exit at the interrupt window */
-        vmm.window = true;
         return mtd | CAIRN_MTD_CTRL;
     }
     int vector = -1;
@@ -640,26 +636,27 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     return mtd | CAIRN_MTD_INJ;
 }
 
-/* Tell the timer thread when the devices' next event is due. While an
- * interrupt waits for the guest's window (interrupts off), the exit at
- * the window delivers it: more timer events cannot reach the guest
- * before, so they need no recall, but for one every VMM_WINDOW_NS (an
- * NMI a timer raises through the IO-APIC goes in regardless of IF).
- * Without that, a periodic timer faster than an exit (a local APIC
- * count of 3 at divide 16 is 48 ns) had the timer thread recall the
- * vCPU at once after every exit, and a guest with interrupts off never
- * ran again. */
-#define VMM_WINDOW_NS 1000000ull
+/* Tell the timer thread when the devices' next event is due. A recall
+ * that injected nothing while the next event is due again already (a
+ * periodic timer faster than an exit whose interrupt the guest blocks:
+ * IF off, its TPR, a masked line) would have the vCPU recalled at once
+ * after every exit, and it never ran again: then recalls wait
+ * VMM_RECALL_GAP_NS until an interrupt goes in (what unblocks one exits
+ * anyway: STI at the window the handler asked for, the chips'
+ * registers). An event that is not yet due is never held back. */
+#define VMM_RECALL_GAP_NS 1000000ull
 
-static void vmm_publish_next(void)
+static void vmm_publish_next(bool idle_recall)
 {
-    uint64_t next = vmm_next_event_ns();
-    if (vmm.window && next != UINT64_MAX) { /* (the floor moves once per period) */
-        uint64_t now = vmm_now_ns(0);
-        if (vmm.window_floor <= now)
-            vmm.window_floor = now + VMM_WINDOW_NS;
-        next = next > vmm.window_floor ? next : vmm.window_floor;
+    uint64_t next = vmm_next_event_ns(), now = vmm_now_ns(0);
+    if (vmm.injected != vmm.quiet_injected)
+        vmm.quiet_until = 0;
+    if (idle_recall && next <= now && now >= vmm.quiet_until) {
+        vmm.quiet_until = now + VMM_RECALL_GAP_NS;
+        vmm.quiet_injected = vmm.injected;
     }
+    if (next <= now && now < vmm.quiet_until)
+        next = vmm.quiet_until;
     if (next != vmm.next_ns) {
         vmm.next_ns = next;
         cairn_sm_up(vmm.timer_sm);
@@ -755,7 +752,7 @@ static uint64_t vmm_hlt(struct cairn_exc *x)
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
-    uint64_t mtd = 0, e = x->event;
+    uint64_t mtd = 0, e = x->event, injected = vmm.injected;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
     if (e == CAIRN_VM_STARTUP)
         mtd = vmm_startup(x);
@@ -781,7 +778,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_inject(x, mtd);
     if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
         cairn_exit(vmm.reset ? 0 : 1);
-    vmm_publish_next();
+    vmm_publish_next(e == CAIRN_VM_RECALL && vmm.injected == injected);
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }
