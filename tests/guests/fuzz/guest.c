@@ -5,7 +5,7 @@
  *
  *   seed=N      the pseudo-random sequence (xorshift64*), default 1
  *   count=N     operations, default 2000
- *   ops=LETTERS the phases drawn from, default "pmrcdv":
+ *   ops=LETTERS the phases drawn from, default "pmrcdvt":
  *               p  port I/O: in/out of every size on the devices' ports,
  *                  near them and anywhere
  *               s  string port I/O: ins/outs of every size, with and
@@ -51,7 +51,7 @@ bool fuzz_trace;
 
 static uint64_t fuzz_state;
 static uint32_t fuzz_seed, fuzz_count = 2000, fuzz_trace_from = ~0u;
-static char fuzz_phases[16] = "pmrcdv";
+static char fuzz_phases[16] = "pmrcdvt";
 static char fuzz_end[16] = "random";
 
 struct fuzz_gate { uint16_t lo, sel, type, hi; };
