@@ -91,6 +91,21 @@ $(BUILD)/bin/guest_%: tests/guests/%.S
 	$(CC) -c -o $(BUILD)/guests/$*.o $<
 	$(OBJCOPY) -O binary -j .text $(BUILD)/guests/$*.o $@
 
+# The fuzzing guest: 32-bit C and assembly in tests/guests/fuzz/, linked
+# flat at 1 MiB (a multiboot kernel) -> build/bin/guest_fuzz
+GUEST_FUZZ_SRC := $(wildcard tests/guests/fuzz/*.c tests/guests/fuzz/*.S)
+GUEST_FUZZ_OBJ := $(patsubst %,$(BUILD)/%.o,$(GUEST_FUZZ_SRC))
+GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-stack-protector -fno-common \
+        -fno-builtin -mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables $(WARN) -MMD -MP
+$(BUILD)/tests/guests/fuzz/%.o: tests/guests/fuzz/%
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(BUILD)/bin/guest_fuzz: $(GUEST_FUZZ_OBJ) tests/guests/fuzz/fuzz.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -nostdlib --no-warn-rwx-segments -T tests/guests/fuzz/fuzz.ld -o $(BUILD)/guests/fuzz.elf $(GUEST_FUZZ_OBJ)
+	$(OBJCOPY) -O binary $(BUILD)/guests/fuzz.elf $@
+GUEST_BINS += $(BUILD)/bin/guest_fuzz
+
 # --- host unit tests (cmocka) ---------------------------------------------------
 HOST_CC     ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -iquote kernel/include -idirafter lib/include -Itests/host \

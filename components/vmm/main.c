@@ -93,6 +93,7 @@ static struct vmm {
     uint64_t injected;
     uint64_t port80;
     bool stopped;
+    uint64_t quiet_until, quiet_injected; /* recalls held back (vmm_publish_next) */
     uint64_t de_cfg, hwcr;
     uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
     bool input;                /* the console's input goes to the guest's UART */
@@ -569,6 +570,8 @@ static void vmm_stats(void)
 /* Stop this VM with a report: the guest is gone, the VMM stays. */
 static void vmm_stop(const struct cairn_exc *x, const char *what, uint64_t addr)
 {
+    vmm_line_flush(&vmm.uart_line); /* the guest's last words, even without their newline */
+    vmm_line_flush(&vmm.hvc_line);
     printf("VM stopped: %s at rip %#lx%s", what, x->rip, addr ? "" : "\n");
     if (addr)
         printf(", guest-physical %#lx\n", addr);
@@ -663,10 +666,27 @@ static uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd)
     return mtd | CAIRN_MTD_INJ;
 }
 
-/* Tell the timer thread when the devices' next event is due. */
-static void vmm_publish_next(void)
+/* Tell the timer thread when the devices' next event is due. A recall
+ * that injected nothing while the next event is due again already (a
+ * periodic timer faster than an exit whose interrupt the guest blocks:
+ * IF off, its TPR, a masked line) would have the vCPU recalled at once
+ * after every exit, and it never ran again: then recalls wait
+ * VMM_RECALL_GAP_NS until an interrupt goes in (what unblocks one exits
+ * anyway: STI at the window the handler asked for, the chips'
+ * registers). An event that is not yet due is never held back. */
+#define VMM_RECALL_GAP_NS 1000000ull
+
+static void vmm_publish_next(bool idle_recall)
 {
-    uint64_t next = vmm_next_event_ns();
+    uint64_t next = vmm_next_event_ns(), now = vmm_now_ns(0);
+    if (vmm.injected != vmm.quiet_injected)
+        vmm.quiet_until = 0;
+    if (idle_recall && next <= now && now >= vmm.quiet_until) {
+        vmm.quiet_until = now + VMM_RECALL_GAP_NS;
+        vmm.quiet_injected = vmm.injected;
+    }
+    if (next <= now && now < vmm.quiet_until)
+        next = vmm.quiet_until;
     if (next != vmm.next_ns) {
         vmm.next_ns = next;
         cairn_sm_up(vmm.timer_sm);
@@ -855,7 +875,7 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
-    uint64_t mtd = 0, e = x->event;
+    uint64_t mtd = 0, e = x->event, injected = vmm.injected;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
     if (e == CAIRN_VM_STARTUP)
         mtd = vmm_startup(x);
@@ -886,7 +906,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
     if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
         cairn_exit(vmm.reset ? 0 : 1);
     vmm.last = vmm_cr_state(x), vmm.last_rip = x->rip; /* as it resumes (vmm_invalid) */
-    vmm_publish_next();
+    vmm_publish_next(e == CAIRN_VM_RECALL && vmm.injected == injected);
     u->untyped = u->typed = 0;
     cairn_reply(mtd);
 }

@@ -199,6 +199,19 @@ static void test_out2_gates_irq(void **state)
 }
 
 /* Any access sequence is safe, and the state stays sane. */
+/* A wide access at the UART's last ports goes on to the ports after
+ * them, which are not the UART's: a dword written at 0x3fe does not wrap
+ * around into the transmitter at 0x3f8, and reads there float high. */
+static void test_wide_access_at_the_end(void **state)
+{
+    uart16550_write(&u, COM1 + 6, 4, 0x41424344); /* MSR, SCR, then 0x400, 0x401 */
+    assert_int_equal(nout, 0);
+    assert_int_equal(in8(7), 0x43);
+    assert_int_equal(in8(1), 0); /* IER untouched */
+    assert_int_equal(uart16550_read(&u, COM1 + 7, 2), 0xff43);
+    assert_int_equal(uart16550_read(&u, COM1 + 6, 4) >> 8, 0xffff43);
+}
+
 static void test_random(void **state)
 {
     uint64_t seed = 0x1234567;
@@ -231,6 +244,7 @@ int main(void)
         cmocka_unit_test_setup(test_rx_fifo, setup),
         cmocka_unit_test_setup(test_iir_priority, setup),
         cmocka_unit_test_setup(test_out2_gates_irq, setup),
+        cmocka_unit_test_setup(test_wide_access_at_the_end, setup),
         cmocka_unit_test_setup(test_random, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,8 +251,8 @@ uint32_t uart16550_read(struct uart16550 *d, uint16_t port, unsigned size)
 {
     uint32_t v = 0;
     size = vmm_io_size(size);
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint32_t)read_byte(d, (port + i) & 7) << (8 * i);
+    for (unsigned i = 0; i < size; i++) /* bytes past the UART's 8 ports are not its own */
+        v |= (uint32_t)((port & 7) + i < 8 ? read_byte(d, (port + i) & 7) : 0xff) << (8 * i);
     update_irq(d);
     return v;
 }
@@ -260,7 +260,7 @@ uint32_t uart16550_read(struct uart16550 *d, uint16_t port, unsigned size)
 void uart16550_write(struct uart16550 *d, uint16_t port, unsigned size, uint32_t value)
 {
     size = vmm_io_size(size);
-    for (unsigned i = 0; i < size; i++) {
+    for (unsigned i = 0; i < size && (port & 7) + i < 8; i++) { /* not past its 8 ports */
         write_byte(d, (port + i) & 7, (uint8_t)(value >> (8 * i)));
         update_irq(d);
     }
