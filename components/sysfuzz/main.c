@@ -79,7 +79,9 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
         cairn_pd_kill(fz.v_pd);
     }
     if (sh->in_hostile) {
-        if (sh->first_evt == ~0ull && badge != CAIRN_EVT_RECALL) { /* a recall may be pending */
+        /* a recall may be pending; a #PF means the garbage revoked the
+         * text (or the stack) the sequence runs from */
+        if (sh->first_evt == ~0ull && badge != CAIRN_EVT_RECALL && badge != CAIRN_EVT_PF) {
             sh->first_evt = badge;
             if (sh->expect_evt != ~0ull && sh->expect_evt != badge)
                 sh->mismatch_kinds |= 1ull << (sh->hostile_kind & 63);

@@ -407,7 +407,6 @@ static uint64_t fz_expect(unsigned kind, uint64_t sub)
     case K_DIV0: return CAIRN_EVT_DE;
     case K_TF: return CAIRN_EVT_DB; /* not icebp: QEMU gives #UD */
     case K_INT: sub %= 256; return sub == 3 ? CAIRN_EVT_BP : sub == 4 ? CAIRN_EVT_OF : CAIRN_EVT_GP;
-    case K_X87: return CAIRN_EVT_MF;
     default: return ~0ull;
     }
 }
@@ -485,7 +484,7 @@ static void fz_hostile_op(void)
 /* H: fuzz until the batch's target, then answer the fuzzer. */
 void fz_victim_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    SH->in_hostile = 0;
+    SH->in_hostile = SH->mode32 = 0; /* a call starts in 64-bit C code */
     while (SH->calls < SH->target) {
         if (fz_rand() % 32 == 0)
             fz_hostile_op();
