@@ -33,6 +33,7 @@
 #define FZ_RECYCLE    125000u  /* calls after which a victim is made anew */
 #define FZ_PROGRESS   50000u   /* calls between progress lines         */
 #define FZ_V_KMEM     (80u << 10) /* kernel memory of one victim        */
+#define FZ_STRAYS     20000u   /* strays in one victim: make a new one */
 #define FZ_EVT_LOOP   64u      /* events without a call: kill the victim */
 #define FZ_WD_US      250000u  /* watchdog period                      */
 #define FZ_WD_QUIET   4u       /* periods without progress: kill       */
@@ -99,6 +100,10 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS;
     } else if (badge != CAIRN_EVT_RECALL) {
         sh->stray++;
+        sh->stray_rip = x->rip;
+        sh->stray_addr = x->qual[1];
+        sh->stray_rsp = x->rsp;
+        sh->stray_evt = badge;
         x->rip = x->rsp - FZ_V_STACK < FZ_STACK ? (uintptr_t)fz_bail_h : (uintptr_t)fz_bail;
         mtd = CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS;
     }
@@ -346,11 +351,19 @@ static void fz_summary(uint64_t seed)
     n += snprintf(line + n, sizeof(line) - (size_t)n, " undefined %lu", sh->hist[CAIRN_STATUS_COUNT]);
     printf("%s\n", line);
     uint64_t events = 0;
-    for (unsigned e = 0; e < 64; e++)
+    n = snprintf(line, sizeof(line), "seed %lu: events by number:", seed);
+    for (unsigned e = 0; e < 64; e++) {
         events += sh->events[e];
+        if (sh->events[e])
+            n += snprintf(line + n, sizeof(line) - (size_t)n, " %u:%lu", e, sh->events[e]);
+    }
+    printf("%s\n", line);
     printf("seed %lu: %lu hostile sequences, %lu events, %lu strays, %lu victims (%lu died, "
            "%lu killed by the watchdog, %lu for looping)\n",
            seed, sh->hostile, events, sh->stray, fz.lives, fz.deaths, fz.wd_kills, fz.e_kills);
+    if (sh->stray)
+        printf("seed %lu: last stray: event %lu at rip=%#lx rsp=%#lx addr=%#lx\n", seed,
+               sh->stray_evt, sh->stray_rip, sh->stray_rsp, sh->stray_addr);
 }
 
 /* Report what must not happen; returns the number of problems. */
@@ -387,7 +400,7 @@ static unsigned fz_check(uint64_t seed)
 static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs)
 {
     struct fz_shared *sh = fz.sh;
-    uint64_t next_progress = FZ_PROGRESS, since = 0;
+    uint64_t next_progress = FZ_PROGRESS, since = 0, life_strays = 0;
 
     memset(sh, 0, sizeof(*sh));
     sh->seed = seed;
@@ -419,12 +432,16 @@ static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs)
             fz.v_pd = 0;
             fz.deaths++;
             since = 0;
+            life_strays = sh->stray;
         } else if (st != CAIRN_OK) {
             printf("FAILED: seed %lu: the call into the victim returned %s\n", seed,
                    cairn_status_name(st));
             return;
         }
-        if (since >= FZ_RECYCLE) {
+        /* Garbage can livelock in the victim (a thread whose fault goes
+         * to a portal whose handler faults, on and on): a new victim. */
+        if (since >= FZ_RECYCLE || sh->stray - life_strays > FZ_STRAYS) {
+            life_strays = sh->stray;
             fz_victim_kill();
             since = 0;
         }

@@ -100,6 +100,7 @@ struct fz_shared {
     volatile uint64_t events[64];      /* by event number                */
     volatile uint64_t mismatch, mismatch_kind, mismatch_evt, mismatch_want, mismatch_kinds;
     volatile uint64_t stray;           /* faults outside hostile sequences */
+    volatile uint64_t stray_rip, stray_addr, stray_rsp, stray_evt; /* the last one */
     volatile uint64_t evt_since_call;  /* events since the last call (loops) */
 };
 

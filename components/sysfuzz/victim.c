@@ -132,7 +132,11 @@ static uint64_t fz_deadline(void)
     return cairn_rdtsc() + SH->tsc_khz * v / 32; /* up to 0.2 ms */
 }
 
-/* Entry points the garbage may give new ECs and portals. */
+static uint64_t fz_wild(void);
+
+/* Entry points the garbage may give new ECs and portals: never the
+ * middle of the text, which would run the fuzzer's code with garbage
+ * (a second fuzz loop in the victim, say). */
 static uint64_t fz_ip(void)
 {
     uint64_t v = fz_rand();
@@ -141,8 +145,8 @@ static uint64_t fz_ip(void)
     case 0: case 1: case 2: return (uintptr_t)cairn_portal_entry;
     case 3: case 4: return (uintptr_t)fz_bail;
     case 5: return 0;
-    case 6: return fz_addr();
-    default: return v;
+    case 6: return fz_wild();
+    default: return v | 0x8000000000000000ull;
     }
 }
 
