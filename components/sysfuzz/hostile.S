@@ -17,6 +17,8 @@
 #define SH_RSP      (SH + 0)
 #define SH_RAX      (SH + 8)
 #define SH_MODE32   (SH + 32)
+#define SH_REGS     (SH + 40)
+#define SH_REGBAD   (SH + 48)
 #define USER_CS64   0x2b
 #define USER_DS     0x23
 #define KINDS       32
@@ -42,6 +44,7 @@ GLOBAL fz_hostile
     push    %r14
     push    %r15
     mov     %rsp, SH_RSP
+    mov     %rdx, SH_REGS
     mov     %rdx, %r8
     cmp     $KINDS, %rdi
     jae     fz_hostile_resume
@@ -234,6 +237,37 @@ k_movss:    mov     %ebx, %ss               /* a syscall in the MOV SS shadow */
             mov     %rax, SH_RAX
             ud2
 
+/* A system call must keep every register but rax, rcx, r11 and rsi (a
+ * result word): compare them with regs[] after it. */
+k_regs:     syscall
+            mov     %rax, SH_RAX
+            mov     SH_REGS, %rax
+            cmp     8(%rax), %rbx
+            jne     1f
+            cmp     24(%rax), %rdx
+            jne     1f
+            cmp     40(%rax), %rdi
+            jne     1f
+            cmp     48(%rax), %rbp
+            jne     1f
+            cmp     56(%rax), %r8
+            jne     1f
+            cmp     64(%rax), %r9
+            jne     1f
+            cmp     72(%rax), %r10
+            jne     1f
+            cmp     88(%rax), %r12
+            jne     1f
+            cmp     96(%rax), %r13
+            jne     1f
+            cmp     104(%rax), %r14
+            jne     1f
+            cmp     112(%rax), %r15
+            jne     1f
+            ud2
+1:          incq    SH_REGBAD
+            ud2
+
 /* int $n for every n */
     .balign 16
 k_int:
@@ -398,7 +432,7 @@ fz_kinds:                               /* { address, variants (0: none) } */
     .quad k_lcall, 0                    /* 26 */
     .quad k_leak, 0                     /* 27 */
     .quad k_movss, 0                    /* 28 */
-    .quad k_ud2, 0                      /* 29 */
+    .quad k_regs, 0                     /* 29 */
     .quad k_ud2, 0                      /* 30 */
     .quad k_ud2, 0                      /* 31 */
 

@@ -79,7 +79,9 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
         fz.e_kills++;
         cairn_pd_kill(fz.v_pd);
     }
-    if (sh->in_hostile) {
+    if (badge == CAIRN_EVT_RECALL) {
+        /* resume as it is: an event must keep every register */
+    } else if (sh->in_hostile) {
         /* a recall may be pending; a #PF means the garbage revoked the
          * text (or the stack) the sequence runs from */
         if (sh->first_evt == ~0ull && badge != CAIRN_EVT_RECALL && badge != CAIRN_EVT_PF) {
@@ -98,7 +100,11 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
                                                               : (uintptr_t)fz_hostile_resume;
         x->rsp = sh->resume_sp;
         mtd = CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS;
-    } else if (badge != CAIRN_EVT_RECALL) {
+        if (sh->retry) { /* resume the EC as it is: it retries, whatever its RIP and RSP */
+            sh->retry = 0;
+            mtd = 0;
+        }
+    } else {
         sh->stray++;
         sh->stray_rip = x->rip;
         sh->stray_addr = x->qual[1];
@@ -381,6 +387,11 @@ static unsigned fz_check(uint64_t seed)
     if (sh->hostile_bad) {
         printf("FAILED: seed %lu: %lu hostile system calls returned an undefined status\n", seed,
                sh->hostile_bad);
+        bad++;
+    }
+    if (sh->regs_bad) {
+        printf("FAILED: seed %lu: %lu system calls changed registers they must keep\n", seed,
+               sh->regs_bad);
         bad++;
     }
     if (sh->mismatch) {

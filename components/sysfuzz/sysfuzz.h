@@ -79,6 +79,8 @@ struct fz_shared {
     uint64_t hostile_bad;    /* 16: undefined statuses from hostile calls */
     uint64_t known_bugs;     /* 24: run sequences that hit known kernel bugs */
     volatile uint64_t mode32; /* 32: H runs the 32-bit code (compatibility mode) */
+    uint64_t regs_ptr;       /* 40: fz_hostile's regs[] (for K_REGS)     */
+    volatile uint64_t regs_bad; /* 48: registers a system call changed   */
     /* set by the fuzzer */
     uint64_t seed;
     uint64_t target;         /* stop after this many calls (all batches) */
@@ -94,6 +96,7 @@ struct fz_shared {
     volatile uint64_t last_rax, last_args[6];        /* the call being made */
     /* E's view */
     volatile uint64_t in_hostile;      /* H is inside fz_hostile         */
+    volatile uint64_t retry;           /* E lets the first fault retry (reply MTD 0) */
     volatile uint64_t hostile_kind;
     volatile uint64_t expect_evt;      /* the first event it must give, or ~0 */
     volatile uint64_t first_evt;       /* the first event seen, or ~0    */

@@ -342,7 +342,7 @@ static void fz_syscall(struct cairn_utcb *u)
 enum fz_kind {
     K_INT3, K_UD2, K_DIV0, K_INT, K_PRIV, K_ICEBP, K_JMP, K_CALL, K_READ, K_WRITE,
     K_RSP_PUSH, K_RSP_INT3, K_RSP_SYS, K_POPF_SYS, K_LJMP, K_LRETL, K_LRETQ, K_IRETQ,
-    K_SEGS, K_X87, K_SSE, K_MXCSR, K_STD, K_SYS, K_TF, K_RSP_UD2, K_LCALL, K_LEAK, K_MOVSS,
+    K_SEGS, K_X87, K_SSE, K_MXCSR, K_STD, K_SYS, K_TF, K_RSP_UD2, K_LCALL, K_LEAK, K_MOVSS, K_REGS,
 };
 
 /* Segment selectors: every GDT slot with several RPLs, the LDT, noise. */
@@ -410,6 +410,7 @@ static uint64_t fz_expect(unsigned kind, uint64_t sub)
     case K_UD2: case K_RSP_UD2: return CAIRN_EVT_UD;
     case K_DIV0: return CAIRN_EVT_DE;
     case K_TF: return CAIRN_EVT_DB; /* not icebp: QEMU gives #UD */
+    case K_REGS: return CAIRN_EVT_UD;
     case K_INT: sub %= 256; return sub == 3 ? CAIRN_EVT_BP : sub == 4 ? CAIRN_EVT_OF : CAIRN_EVT_GP;
     default: return ~0ull;
     }
@@ -418,7 +419,7 @@ static uint64_t fz_expect(unsigned kind, uint64_t sub)
 static void fz_hostile_op(void)
 {
     uint64_t regs[16], v = fz_rand(), sel;
-    unsigned kind = (unsigned)(v % 29);
+    unsigned kind = (unsigned)(v % 30);
     uint64_t sub = v >> 8;
 
     if (kind == K_STD && !SH->known_bugs)
@@ -466,7 +467,7 @@ static void fz_hostile_op(void)
     case K_MXCSR:
         regs[1] |= 0xffff0000ull;
         break;
-    case K_SYS:
+    case K_SYS: case K_REGS:
         regs[0] = fz_safe_rax();
         break;
     }
@@ -475,6 +476,7 @@ static void fz_hostile_op(void)
     SH->expect_evt = fz_expect(kind, sub);
     SH->first_evt = ~0ull;
     SH->hostile_rax = 0;
+    SH->retry = (v >> 50) % 4 == 0;
     SH->in_hostile = 1;
     fz_hostile(kind, sub, regs);
     SH->in_hostile = 0;
