@@ -411,6 +411,7 @@ static uint64_t fz_expect(unsigned kind, uint64_t sub)
     case K_DIV0: return CAIRN_EVT_DE;
     case K_TF: return CAIRN_EVT_DB; /* not icebp: QEMU gives #UD */
     case K_REGS: return CAIRN_EVT_UD;
+    case K_X87: return CAIRN_EVT_MF;
     case K_INT: sub %= 256; return sub == 3 ? CAIRN_EVT_BP : sub == 4 ? CAIRN_EVT_OF : CAIRN_EVT_GP;
     default: return ~0ull;
     }
