@@ -254,8 +254,9 @@ static uint64_t fz_victim(void)
     if (st == CAIRN_OK && (step = "capabilities"))
         st = fz_caps(pd);
     if (st != CAIRN_OK) {
-        printf("error: cannot make a victim (life %lu): %s: %s\n", fz.lives, step,
-               cairn_status_name(st));
+        printf("error: cannot make a victim (life %lu): %s: %s%s\n", fz.lives, step,
+               cairn_status_name(st), st == CAIRN_ENOMEM ? " (each victim takes "
+               "kernel memory for good: give sysfuzz more RAM, or fewer seeds)" : "");
         return st;
     }
     fz.lives++;
@@ -400,6 +401,10 @@ static unsigned fz_check(uint64_t seed)
                sh->mismatch_evt, sh->mismatch_want, sh->mismatch_kinds);
         bad++;
     }
+    if (sh->calls < sh->target) {
+        printf("FAILED: seed %lu: stopped after %lu calls\n", seed, sh->calls);
+        return bad + 1;
+    }
     for (unsigned nr = 0; nr < CAIRN_SYS_COUNT; nr++)
         if (!sh->per_sys[nr]) {
             printf("FAILED: seed %lu: system call %u never made\n", seed, nr);
@@ -424,8 +429,10 @@ static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs)
     sh->rodata_hi = (uintptr_t)__rodata_end;
     fz.lives = fz.deaths = fz.wd_kills = fz.e_kills = 0;
     while (sh->calls < calls) {
-        if (!fz.v_pd && fz_victim() != CAIRN_OK)
+        if (!fz.v_pd && fz_victim() != CAIRN_OK) {
+            sh->target = calls; /* fz_check reports the stop */
             return;
+        }
         uint64_t before = sh->calls, wd = fz.wd_kills;
         sh->target = sh->calls + FZ_BATCH < calls ? sh->calls + FZ_BATCH : calls;
         cairn_utcb_main->untyped = cairn_utcb_main->typed = 0;
