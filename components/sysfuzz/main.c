@@ -103,6 +103,10 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
         if (sh->retry) { /* resume the EC as it is: it retries, whatever its RIP and RSP */
             sh->retry = 0;
             mtd = 0;
+            if (sh->known_bugs) { /* and with DF set: a known kernel bug */
+                x->rflags = 0x602;
+                mtd = CAIRN_MTD_RFLAGS;
+            }
         }
     } else {
         sh->stray++;
@@ -113,7 +117,8 @@ static void fz_event(void *arg, struct cairn_utcb *u, uint64_t badge)
         x->rip = x->rsp - FZ_V_STACK < FZ_STACK ? (uintptr_t)fz_bail_h : (uintptr_t)fz_bail;
         mtd = CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS;
     }
-    x->rflags = 0x202;
+    if (mtd != CAIRN_MTD_RFLAGS)
+        x->rflags = 0x202;
     u->typed = 0;
     cairn_reply(mtd);
 }
