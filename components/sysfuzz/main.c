@@ -254,6 +254,9 @@ static uint64_t fz_victim(void)
         st = fz_map(pd, (uintptr_t)fz.scratch, FZ_SCRATCH_PAGES * 4096, CAIRN_MEM_R | CAIRN_MEM_W,
                     FZ_V_SCRATCH);
     const char *step = "memory";
+    if (st == CAIRN_OK && fz.sh->ports && (step = "ports"))
+        st = cairn_delegate(CAIRN_SEL_PD, pd, CAIRN_CRD(CAIRN_CRD_IO, FZ_PORT_BASE, FZ_PORT_ORDER,
+                                                        CAIRN_IO_A), FZ_PORT_BASE, 0);
     if (st == CAIRN_OK && (step = "objects"))
         st = fz_objects(pd);
     if (st == CAIRN_OK && (step = "capabilities"))
@@ -308,6 +311,24 @@ static uint64_t fz_setup(void)
     if (st == CAIRN_OK)
         st = cairn_thread_start(&fz.wd, fz_watchdog, 0, 0);
     return st;
+}
+
+/* Ports for the victims, if init routes an IO_PORT session to core. */
+static int fz_ports(void)
+{
+    struct cairn_utcb *u = cairn_utcb_main;
+    uint64_t io, st;
+    char args[48];
+
+    snprintf(args, sizeof(args), "base=%#x, size=%u", FZ_PORT_BASE, 1u << FZ_PORT_ORDER);
+    if (cairn_session("IO_PORT", args, &io) != CAIRN_OK)
+        return 0;
+    u->rcv_io = CAIRN_CRD(CAIRN_CRD_IO, 0, 16, 0);
+    struct cairn_msg m;
+    cairn_msg_begin(&m, u, CAIRN_IO_ATTACH);
+    st = cairn_rpc_call(io, u);
+    u->rcv_io = 0;
+    return st == CAIRN_OK;
 }
 
 /* ---- config ----------------------------------------------------------------- */
@@ -418,7 +439,7 @@ static unsigned fz_check(uint64_t seed)
     return bad;
 }
 
-static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs)
+static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs, int ports)
 {
     struct fz_shared *sh = fz.sh;
     uint64_t next_progress = FZ_PROGRESS, since = 0, life_strays = 0;
@@ -432,6 +453,7 @@ static void fz_seed(uint64_t seed, uint64_t calls, uint64_t known_bugs)
     sh->text_hi = (uintptr_t)__text_end;
     sh->rodata_lo = (uintptr_t)__rodata_start;
     sh->rodata_hi = (uintptr_t)__rodata_end;
+    sh->ports = ports;
     fz.lives = fz.deaths = fz.wd_kills = fz.e_kills = 0;
     while (sh->calls < calls) {
         if (!fz.v_pd && fz_victim() != CAIRN_OK) {
@@ -507,11 +529,12 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         printf("error: setup failed: %s\n", cairn_status_name(st));
         return 1;
     }
-    printf("seeds %lu..%lu, %lu calls each%s\n", c.seed, c.seed + c.seeds - 1, c.calls,
-           c.known_bugs ? ", known kernel bugs included" : "");
+    int ports = fz_ports();
+    printf("seeds %lu..%lu, %lu calls each%s%s\n", c.seed, c.seed + c.seeds - 1, c.calls,
+           ports ? ", with I/O ports" : "", c.known_bugs ? ", known kernel bugs included" : "");
     uint64_t t0 = cairn_rdtsc();
     for (uint64_t s = c.seed; s < c.seed + c.seeds; s++) {
-        fz_seed(s, c.calls, c.known_bugs);
+        fz_seed(s, c.calls, c.known_bugs, ports);
         fz_summary(s);
         bad += fz_check(s);
         total += fz.sh->calls;

@@ -64,6 +64,12 @@
 
 #define FZ_BADGE_DIRECT 0xfffu /* E's portal 72: a plain call */
 
+/* I/O ports the fuzzer asks core for (unused on a PC: COM4) and hands
+ * to each victim, so that port delegation, revocation and the TSS's
+ * permission bitmap get fuzzed too. */
+#define FZ_PORT_BASE 0x2e8u
+#define FZ_PORT_ORDER 3u
+
 /* What E does with an event of the victim. */
 enum fz_evt_mode {
     FZ_EVT_BAIL = 0,   /* not in a hostile sequence: to fz_bail        */
@@ -86,6 +92,7 @@ struct fz_shared {
     uint64_t target;         /* stop after this many calls (all batches) */
     uint64_t tsc_khz;
     uint64_t text_lo, text_hi, rodata_lo, rodata_hi;
+    uint64_t ports;          /* the victim holds FZ_PORT_BASE.. (else 0) */
     /* the victim's progress */
     uint64_t rng;            /* PRNG state: saved after every draw        */
     volatile uint64_t calls; /* system calls made                          */

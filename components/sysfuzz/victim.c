@@ -101,6 +101,8 @@ static uint64_t fz_crd(void)
         base = fz_sel();
     else if (type == CAIRN_CRD_MEM)
         base = fz_addr() >> 12;
+    else if ((v >> 16) & 1)
+        base = FZ_PORT_BASE + ((v >> 17) & 7); /* the victim's ports */
     else
         base = (v >> 16) & 0xffff;
     if ((v >> 40) & 3)
@@ -467,6 +469,10 @@ static void fz_hostile_op(void)
         break;
     case K_MXCSR:
         regs[1] |= 0xffff0000ull;
+        break;
+    case K_PRIV:
+        if (v & 1 << 20)
+            regs[3] = FZ_PORT_BASE + (v >> 21) % 10; /* dx: the victim's ports and beyond */
         break;
     case K_SYS: case K_REGS:
         regs[0] = fz_safe_rax();
