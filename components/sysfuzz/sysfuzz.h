@@ -70,12 +70,6 @@
 #define FZ_PORT_BASE 0x2e8u
 #define FZ_PORT_ORDER 3u
 
-/* What E does with an event of the victim. */
-enum fz_evt_mode {
-    FZ_EVT_BAIL = 0,   /* not in a hostile sequence: to fz_bail        */
-    FZ_EVT_HOSTILE = 1 /* in one: to fz_hostile_resume (or its 32-bit way) */
-};
-
 /* Shared between the fuzzer (main.c, E) and the victim (victim.c,
  * hostile.S: offsets below). */
 struct fz_shared {
@@ -114,12 +108,19 @@ struct fz_shared {
     volatile uint64_t evt_since_call;  /* events since the last call (loops) */
 };
 
+/* What hostile.S assumes. */
+_Static_assert(FZ_V_SHARED == 0x10000000 && FZ_V_UTCB == 0x10200000, "hostile.S: addresses");
+_Static_assert(__builtin_offsetof(struct fz_shared, hostile_rax) == 8 &&
+                   __builtin_offsetof(struct fz_shared, mode32) == 32 &&
+                   __builtin_offsetof(struct fz_shared, regs_ptr) == 40 &&
+                   __builtin_offsetof(struct fz_shared, regs_bad) == 48,
+               "hostile.S: offsets");
+
 /* The victim side (victim.c): H's and H2's portal functions. */
 void fz_victim_serve(void *arg, struct cairn_utcb *u, uint64_t badge);
 void fz_victim_echo(void *arg, struct cairn_utcb *u, uint64_t badge);
 
 /* hostile.S */
-#define FZ_HOSTILE_KINDS 48u
 /* Run hostile sequence `kind` (index `sub` where it has variants) with
  * the general registers from regs[16] (rax rbx rcx rdx rsi rdi rbp r8..r15,
  * one spare). Returns once E has resumed it. */
