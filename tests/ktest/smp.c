@@ -197,3 +197,50 @@ TEST(smp_call_follows_caller)
     KT_EQ(c.wrong, 0);
     KT_CHECK(keep == 1.5, "the root's FPU state changed");
 }
+
+#define SMP_PORT 0x2e8u /* COM4: nothing there */
+
+struct smp_port_state {
+    volatile uint64_t reads, stop;
+};
+
+static void smp_port_reader(void *arg, struct cairn_utcb *u)
+{
+    struct smp_port_state *s = arg;
+    while (!s->stop) {
+        uint8_t v;
+        __asm__ volatile("inb %w1, %b0" : "=a"(v) : "d"(SMP_PORT));
+        s->reads++;
+    }
+    kt_park();
+}
+
+/* A port revoked from a PD whose thread runs on another CPU is gone
+ * there too: that CPU's TSS must not keep the PD's old port bitmap. The
+ * thread's next inb faults (its PD, without a handler, dies). */
+TEST(smp_port_revoke_other_cpu)
+{
+    unsigned n = smp_cpus();
+    if (n < 2)
+        return;
+    static struct cairn_ec t;
+    uint64_t pd, st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD,
+                                     CAIRN_CRD(CAIRN_CRD_IO, SMP_PORT, 0, CAIRN_IO_A), SMP_PORT,
+                                     CAIRN_DEL_F_HOST);
+    KT_CHECK(st == CAIRN_OK || st == CAIRN_EEXIST, "port to root: %s", kt_st(st));
+    KT_OK(kt_child_create(&pd, "ports", 0));
+    struct smp_port_state *s = kt_share(pd, 1);
+    KT_CHECK(s, "no shared page");
+    KT_OK(cairn_delegate(CAIRN_ROOT_SEL_PD, pd, CAIRN_CRD(CAIRN_CRD_IO, SMP_PORT, 0, CAIRN_IO_A),
+                         SMP_PORT, 0));
+    KT_OK(cairn_thread_create_cpu(&t, n - 1, pd, 0, smp_port_reader, s, 2, KT_QUANTUM_US));
+    KT_CHECK(KT_WAIT(s->reads > 1000, 1000), "the reader on CPU %u does not read", n - 1);
+    KT_OK(cairn_revoke(CAIRN_ROOT_SEL_PD, CAIRN_CRD(CAIRN_CRD_IO, SMP_PORT, 0, 0), 0));
+    uint64_t after = s->reads;
+    cairn_sleep_us(20000);
+    uint64_t later = s->reads;
+    s->stop = 1;
+    kt_child_kill(pd);
+    KT_CHECK(later - after <= 1, "CPU %u still let the PD read a revoked port %lu times", n - 1,
+             later - after);
+}

@@ -38,13 +38,25 @@ void ec_arch_switch_io(struct cpu *c, struct pd *pd)
     c->io_owner = pd;
 }
 
+/* pd's port bitmap changed. Every CPU whose TSS holds the old copy
+ * drops it at once (no port there until its next switch copies the new
+ * one); one that runs an EC of pd right now is kicked, so that it
+ * dispatches again and the EC gets the ports it still has. Without
+ * this, a thread of pd on another CPU went on using a revoked port. */
 void pd_arch_io_changed(struct pd *pd)
 {
-    struct cpu *c = cpu_this();
-    if (c->io_owner == pd)
+    struct cpu *me = cpu_this();
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *c = &cpus[i];
+        if (c->io_owner != pd)
+            continue;
         c->io_owner = NULL;
-    if (c->pc.cur && c->pc.cur->pd == pd)
-        ec_arch_switch(c->pc.cur);
+        c->tss.iomap_base = 0xffff;
+        if (c != me && c->pc.cur && c->pc.cur->pd == pd)
+            smp_kick(i);
+    }
+    if (me->pc.cur && me->pc.cur->pd == pd)
+        ec_arch_switch(me->pc.cur);
 }
 
 void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size)
