@@ -296,8 +296,10 @@ class _Matcher:
         self.scanned = 0      # text before this was searched for fail patterns
         self.fail = None      # the fail pattern that appeared ...
         self.fail_at = 0      # ... and where
-        self.anywhere = list(sc.anywhere)  # not seen yet, in any order
-        self.any_scanned = 0
+        # expect_anywhere: one ordered chain per component tag (see
+        # _anywhere_chains); [patterns not seen yet, where the next one's
+        # search starts, text before this was searched for it already]
+        self.chains = [[chain, 0, 0] for chain in _anywhere_chains(sc.anywhere)]
 
     def feed(self, chunk):
         self.text += chunk
@@ -307,11 +309,8 @@ class _Matcher:
             if hits:
                 self.fail_at, self.fail = min(hits)
             self.scanned = len(self.text)
-        if self.anywhere:
-            longest = max(len(p) for p in self.anywhere)
-            start = max(0, self.any_scanned - longest + 1)
-            self.anywhere = [p for p in self.anywhere if self.text.find(p, start) < 0]
-            self.any_scanned = len(self.text)
+        for chain in self.chains:
+            self._follow(chain)
         while self.fail is None and self.next < len(self.expects):
             want = self.expects[self.next]
             i = self.text.find(want, max(self.pos, self.searched - len(want) + 1))
@@ -320,6 +319,23 @@ class _Matcher:
                 break
             self.pos = self.searched = i + len(want)
             self.next += 1
+
+    def _follow(self, chain):
+        """Match what text allows of one expect_anywhere chain, in order."""
+        patterns = chain[0]
+        while patterns:
+            want = patterns[0]
+            i = self.text.find(want, max(chain[1], chain[2] - len(want) + 1))
+            if i < 0:
+                chain[2] = len(self.text)
+                return
+            chain[1] = chain[2] = i + len(want)
+            patterns.pop(0)
+
+    @property
+    def anywhere(self):
+        """The expect_anywhere patterns not matched yet."""
+        return [p for chain in self.chains for p in chain[0]]
 
     def fail_line(self):
         """The whole output line in which the fail pattern appeared."""
@@ -335,6 +351,28 @@ class _Matcher:
         if self.next < len(self.expects):
             return self.expects[self.next]
         return self.anywhere[0] if self.anywhere else None
+
+
+COMPONENT_TAG = re.compile(r"\[[^\]]*\]")
+
+
+def _anywhere_chains(patterns):
+    """expect_anywhere patterns in chains that must match in file order:
+    one chain per leading component tag ("[init -> vm_hello]": the lines
+    of one component come in the order it prints them), one chain per
+    pattern without a tag. Lines of different components may interleave
+    in any way (VMs and components running at once)."""
+    chains, by_tag = [], {}
+    for p in patterns:
+        m = COMPONENT_TAG.match(p)
+        if m is None:
+            chains.append([p])
+        elif m.group() in by_tag:
+            by_tag[m.group()].append(p)
+        else:
+            by_tag[m.group()] = [p]
+            chains.append(by_tag[m.group()])
+    return chains
 
 
 def _stop(proc):
