@@ -46,6 +46,11 @@ FAIL_GRACE = 1.0
 # After the last expect matched, wait at most this long for the end of its line.
 LINE_GRACE = 0.2
 HOST_TEST_TIMEOUT = 300.0
+# make test's closing summary lists this many of the slowest scenarios,
+# and every scenario that used more than TIGHT of its time limit: a limit
+# must hold on a machine several times slower or busier (docs/scenarios.md).
+SLOWEST = 5
+TIGHT = 1 / 3
 # QEMU warns once per CPUID feature of -cpu EPYC that TCG lacks: expected noise.
 QEMU_NOISE = re.compile(r"warning: TCG doesn't support requested feature")
 # An in-guest test result line, possibly behind a component tag "[init -> x] ".
@@ -291,8 +296,10 @@ class _Matcher:
         self.scanned = 0      # text before this was searched for fail patterns
         self.fail = None      # the fail pattern that appeared ...
         self.fail_at = 0      # ... and where
-        self.anywhere = list(sc.anywhere)  # not seen yet, in any order
-        self.any_scanned = 0
+        # expect_anywhere: one ordered chain per component tag (see
+        # _anywhere_chains); [patterns not seen yet, where the next one's
+        # search starts, text before this was searched for it already]
+        self.chains = [[chain, 0, 0] for chain in _anywhere_chains(sc.anywhere)]
 
     def feed(self, chunk):
         self.text += chunk
@@ -302,11 +309,8 @@ class _Matcher:
             if hits:
                 self.fail_at, self.fail = min(hits)
             self.scanned = len(self.text)
-        if self.anywhere:
-            longest = max(len(p) for p in self.anywhere)
-            start = max(0, self.any_scanned - longest + 1)
-            self.anywhere = [p for p in self.anywhere if self.text.find(p, start) < 0]
-            self.any_scanned = len(self.text)
+        for chain in self.chains:
+            self._follow(chain)
         while self.fail is None and self.next < len(self.expects):
             want = self.expects[self.next]
             i = self.text.find(want, max(self.pos, self.searched - len(want) + 1))
@@ -315,6 +319,23 @@ class _Matcher:
                 break
             self.pos = self.searched = i + len(want)
             self.next += 1
+
+    def _follow(self, chain):
+        """Match what text allows of one expect_anywhere chain, in order."""
+        patterns = chain[0]
+        while patterns:
+            want = patterns[0]
+            i = self.text.find(want, max(chain[1], chain[2] - len(want) + 1))
+            if i < 0:
+                chain[2] = len(self.text)
+                return
+            chain[1] = chain[2] = i + len(want)
+            patterns.pop(0)
+
+    @property
+    def anywhere(self):
+        """The expect_anywhere patterns not matched yet."""
+        return [p for chain in self.chains for p in chain[0]]
 
     def fail_line(self):
         """The whole output line in which the fail pattern appeared."""
@@ -330,6 +351,28 @@ class _Matcher:
         if self.next < len(self.expects):
             return self.expects[self.next]
         return self.anywhere[0] if self.anywhere else None
+
+
+COMPONENT_TAG = re.compile(r"\[[^\]]*\]")
+
+
+def _anywhere_chains(patterns):
+    """expect_anywhere patterns in chains that must match in file order:
+    one chain per leading component tag ("[init -> vm_hello]": the lines
+    of one component come in the order it prints them), one chain per
+    pattern without a tag. Lines of different components may interleave
+    in any way (VMs and components running at once)."""
+    chains, by_tag = [], {}
+    for p in patterns:
+        m = COMPONENT_TAG.match(p)
+        if m is None:
+            chains.append([p])
+        elif m.group() in by_tag:
+            by_tag[m.group()].append(p)
+        else:
+            by_tag[m.group()] = [p]
+            chains.append(by_tag[m.group()])
+    return chains
 
 
 def _stop(proc):
@@ -486,7 +529,7 @@ def tail(text, n=TAIL_LINES):
 def report_failure(result, log_name=None):
     """What a CI log needs to understand a failed scenario."""
     log_name = log_name or result.name
-    out = [f"FAIL {result.name}: {result.reason}"]
+    out = [f"FAIL {result.name} ({result.elapsed:.1f}s): {result.reason}"]
     lines = tail(result.output)
     if lines:
         out.append(f"  last {len(lines)} lines of serial output "
@@ -611,15 +654,20 @@ def cmd_test(args):
         except OSError as e:
             print(f"FAIL {args.suite}: cannot read the suite: {e.strerror}")
             scen[1] += 1
+    times = []                          # (name, seconds, limit) per scenario
     for path in paths:
-        result = _test_one(path, args.verbose)
+        result, limit = _test_one(path, args.verbose)
         scen[0 if result.ok else 1] += 1
         guest[0] += result.guest_passed
         guest[1] += result.guest_failed
+        if limit is not None:
+            times.append((result.name, result.elapsed, limit))
         if result.ok:
             print(f"PASS {result.name} ({result.elapsed:.1f}s)", flush=True)
         else:
             print(report_failure(result), flush=True)
+    for line in slowest_report(times):
+        print(line)
     passed = host[0] + scen[0] + guest[0]
     failed = host[1] + scen[1] + guest[1]
     print(f"(host unit tests: {host[0]} passed, {host[1]} failed; "
@@ -630,12 +678,33 @@ def cmd_test(args):
 
 
 def _test_one(path, verbose):
+    """Run one scenario: (its Result, its time limit or None if unread)."""
     name = os.path.splitext(os.path.basename(path))[0]
     try:
         sc = parse_scenario(path)
     except ScenarioError as e:
-        return Result(name, False, str(e))
-    return run_scenario(sc, echo=verbose)
+        return Result(name, False, str(e)), None
+    return run_scenario(sc, echo=verbose), sc.timeout
+
+
+def slowest_report(times):
+    """Lines naming the SLOWEST longest-running scenarios and every one
+    that used more than TIGHT of its limit, longest first, with the share
+    of its limit it used; then the scenarios' total time."""
+    if not times:
+        return []
+    ranked = sorted(times, key=lambda t: t[1], reverse=True)
+    shown = [t for i, t in enumerate(ranked) if i < SLOWEST or t[1] > TIGHT * t[2]]
+    width = max(len(t[0]) for t in shown)
+    lines = [f"slowest scenarios (time, limit, time/limit; a limit should be "
+             f"{1 / TIGHT:g}x the time or more):"]
+    for name, seconds, limit in shown:
+        ratio = seconds / limit
+        mark = "  TIGHT" if ratio > TIGHT else ""
+        lines.append(f"  {name:<{width}} {seconds:6.1f}s of {limit:4g}s  {ratio:.2f}{mark}")
+    total = sum(t[1] for t in times)
+    lines.append(f"scenarios took {total:.0f}s ({total / 60:.1f} min) in all")
+    return lines
 
 
 def cmd_boot(args):
