@@ -12,6 +12,8 @@ CC            ?= gcc
 LD            ?= ld
 OBJCOPY       ?= objcopy
 PYTHON        ?= python3
+# make test runs each libFuzzer target for this long (make fuzz: longer)
+TEST_FUZZ_SECONDS ?= 10
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wundef -Wvla -Wwrite-strings -Wno-unused-parameter
@@ -145,7 +147,8 @@ run/%: setup
 
 test: setup
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/run.py --build $(BUILD) test --suite run/suite --host $(HOST_TESTS)
+	$(PYTHON) tools/run.py --build $(BUILD) test --suite run/suite --fuzz $(TEST_FUZZ_SECONDS) \
+		--host $(HOST_TESTS)
 
 bench: setup
 	@$(MAKE) --no-print-directory all

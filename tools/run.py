@@ -3,7 +3,7 @@
 
     run.py boot run/NAME.run
         Boot a scenario with the serial console on this terminal.
-    run.py test [--suite run/suite] [--host BIN...] [run/NAME.run...]
+    run.py test [--suite run/suite] [--host BIN...] [--fuzz SECONDS] [run/NAME.run...]
         Run host unit tests (cmocka binaries) and scenarios as tests; the
         last line of output is "N passed, M failed".
 
@@ -636,6 +636,36 @@ def _status_text(status):
     return f"exit status {status}"
 
 
+def run_fuzz_target(target, seconds):
+    """Build and run one libFuzzer target for `seconds` (tools/fuzz.sh):
+    (passed, failed, printed report)."""
+    name = "fuzz/" + target
+    start = time.monotonic()
+    env = dict(os.environ, FUZZ_TARGETS=target, FUZZ_SECONDS=str(seconds), BUILD=BUILD)
+    try:
+        p = subprocess.run(["sh", os.path.join(ROOT, "tools", "fuzz.sh")], cwd=ROOT, env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=seconds * 10 + 300)
+        output, status = p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b"").decode("utf-8", "replace")
+        status = f"timeout after {seconds * 10 + 300}s"
+    except OSError as e:
+        return 0, 1, f"FAIL {name}: cannot run tools/fuzz.sh: {e.strerror}"
+    elapsed = time.monotonic() - start
+    ok = re.search(r"^fuzz: \S+: ok, (\d+) runs", output, re.M)
+    if status == 0 and ok:
+        return 1, 0, f"PASS {name} ({elapsed:.1f}s, {ok.group(1)} inputs)"
+    lines = [f"FAIL {name}: {_status_text(status)}"]
+    lines += ["  | " + l for l in _host_excerpt(output)]
+    return 0, 1, "\n".join(lines)
+
+
+def fuzz_targets():
+    return sorted(os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "tests", "fuzz"))
+                  if f.startswith("fuzz_") and f.endswith(".c"))
+
+
 # --- modes --------------------------------------------------------------------------
 
 def cmd_test(args):
@@ -644,6 +674,12 @@ def cmd_test(args):
     host, scen, guest = [0, 0], [0, 0], [0, 0]
     for binary in args.host:
         p, f, text = run_host_test(binary)
+        host[0] += p
+        host[1] += f
+        print(text, flush=True)
+    # libFuzzer targets for a bounded time each: a crash found is a failure
+    for target in (fuzz_targets() if args.fuzz else []):
+        p, f, text = run_fuzz_target(target, args.fuzz)
         host[0] += p
         host[1] += f
         print(text, flush=True)
@@ -670,7 +706,7 @@ def cmd_test(args):
         print(line)
     passed = host[0] + scen[0] + guest[0]
     failed = host[1] + scen[1] + guest[1]
-    print(f"(host unit tests: {host[0]} passed, {host[1]} failed; "
+    print(f"(host unit tests and fuzz targets: {host[0]} passed, {host[1]} failed; "
           f"scenarios: {scen[0]} passed, {scen[1]} failed; "
           f"in-guest tests: {guest[0]} passed, {guest[1]} failed)")
     print(f"{passed} passed, {failed} failed")
@@ -758,6 +794,8 @@ def main(argv=None):
     t.add_argument("--suite", help="suite file: one scenario name per line")
     t.add_argument("--host", nargs="*", default=[], metavar="BIN",
                    help="host unit test binaries (cmocka)")
+    t.add_argument("--fuzz", type=int, default=0, metavar="SECONDS",
+                   help="also run each libFuzzer target (tests/fuzz) for SECONDS")
     t.add_argument("scenarios", nargs="*", default=[], metavar="run/NAME.run")
     args = ap.parse_args(argv)
     BUILD = args.build
