@@ -391,7 +391,11 @@ void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
  * vol. 2, 15.5.1), plus what makes no sense on any x86 (CR0.PG without
  * PE, RFLAGS.VM in long mode, an impossible event): 0 or why not.
  * RFLAGS' reserved bits are not refused but kept as the CPU keeps them. */
-static unsigned vcpu_state_check(const struct vmcb *v, const struct cairn_exc *x, uint64_t mtd)
+#define VCPU_MTD_CHECKED (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_DR | CAIRN_MTD_RFLAGS | \
+                          CAIRN_MTD_CS_SS | CAIRN_MTD_INJ)
+
+static __attribute__((noinline)) unsigned vcpu_state_check(const struct vmcb *v,
+                                                           const struct cairn_exc *x, uint64_t mtd)
 {
     bool cr = mtd & CAIRN_MTD_CR;
     uint64_t cr0 = cr ? x->cr0 : v->cr0, cr3 = cr ? x->cr3 : v->cr3, cr4 = cr ? x->cr4 : v->cr4;
@@ -431,8 +435,9 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
     struct regs *r = &ec->regs;
-    unsigned why = vcpu_state_check(v, x, mtd);
-    if (why) {
+    /* a reply that changes none of it leaves the state as it ran: no check */
+    unsigned why = unlikely(mtd & VCPU_MTD_CHECKED) ? vcpu_state_check(v, x, mtd) : 0;
+    if (unlikely(why)) {
         ec->refused = (uint8_t)why;
         return CAIRN_OK;
     }
@@ -483,10 +488,12 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         v->int_shadow = x->intr_state & 1;
     if (mtd & CAIRN_MTD_TSC)
         v->tsc_offset = x->tsc_off;
-    if ((v->efer & EFER_LME) && (v->cr0 & CR0_PG))
-        v->efer |= EFER_LMA;
-    else
-        v->efer &= ~(uint64_t)EFER_LMA;
+    if (mtd & (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT)) {
+        if ((v->efer & EFER_LME) && (v->cr0 & CR0_PG))
+            v->efer |= EFER_LMA;
+        else
+            v->efer &= ~(uint64_t)EFER_LMA;
+    }
     return CAIRN_OK;
 }
 
