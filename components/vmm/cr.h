@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #define CR0_PE   (1ull << 0)
+#define CR0_TS   (1ull << 3)
 #define CR0_NW   (1ull << 29)
 #define CR0_CD   (1ull << 30)
 #define CR0_PG   (1ull << 31)

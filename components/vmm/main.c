@@ -335,7 +335,8 @@ static uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *re
     return vmm_gp(x);
 }
 
-#define VMM_EXIT_CR4_WRITE 0x14u /* SVM exit code of a write to CR4 */
+#define VMM_EXIT_CR0_WRITE 0x10u /* SVM exit codes of writes to CR0 and CR4 */
+#define VMM_EXIT_CR4_WRITE 0x14u
 
 #define MSR_TSC        0x10u
 #define MSR_PAT        0x277u
@@ -808,10 +809,10 @@ static const char *vmm_refusal(uint64_t why)
  * event is still on its way (no instruction ran). Else stop, naming the
  * rule the state breaks.
  */
-/* The guest's MOV to CR4 at x->rip, decoded: true and *v, *len; false if
- * the instruction there is not one. */
-static bool vmm_cr4_mov(const struct cairn_exc *x, const struct cr_state *cs, uint64_t *v,
-                        unsigned *len)
+/* The guest's MOV to control register `want` at x->rip, decoded: true
+ * and *v, *len; false if the instruction there is not one. */
+static bool vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs, unsigned want,
+                       uint64_t *v, unsigned *len)
 {
     const uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi,
                               &x->rdi, &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13,
@@ -819,27 +820,40 @@ static bool vmm_cr4_mov(const struct cairn_exc *x, const struct cr_state *cs, ui
     uint8_t bytes[INSN_MAX_LEN];
     unsigned cr, gpr;
     bool lm = (x->efer & EFER_LMA) && cs->cs_l;
-    if (!cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) || cr != 4)
+    if (!cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) || cr != want)
         return false;
     *v = lm ? *g[gpr] : (uint32_t)*g[gpr];
     return true;
 }
 
-/* A write to CR4, which the kernel intercepts while EFER.LME is set and
- * paging off (docs/vmm.md): checked as a CPU checks it, then done. */
-static uint64_t vmm_cr4_write(struct cairn_exc *x)
+/*
+ * A write to CR0 or CR4, which the kernel intercepts while EFER.LME is set
+ * (CR0 in long mode, CR4 with paging off: docs/vmm.md): checked as a CPU
+ * checks it, then done (the kernel keeps EFER.LMA in step with CR0.PG).
+ * CLTS is a CR0 write too; LMSW in long mode is not emulated.
+ */
+static uint64_t vmm_cr_write(struct cairn_exc *x, unsigned want)
 {
     struct cr_state cs = vmm_cr_state(x);
+    uint8_t bytes[INSN_MAX_LEN];
     uint64_t v;
     unsigned len;
-    if (!vmm_cr4_mov(x, &cs, &v, &len)) {
-        vmm_stop(x, "a CR4 write the VMM cannot decode", 0);
+    if (want == 0 && vmm_fetch(x, bytes) >= 2 && bytes[0] == 0x0f && bytes[1] == 0x06) {
+        x->cr0 &= ~(uint64_t)CR0_TS; /* CLTS */
+        x->rip += 2;
+        return CAIRN_MTD_CR | CAIRN_MTD_RIP;
+    }
+    if (!vmm_cr_mov(x, &cs, want, &v, &len)) {
+        vmm_stop(x, want ? "a CR4 write the VMM cannot decode" : "a CR0 write the VMM cannot decode", 0);
         return 0;
     }
-    const char *bad = cr_cr4_write(&cs, v);
+    const char *bad = want ? cr_cr4_write(&cs, v) : cr_cr0_write(&cs, v);
     if (bad)
-        return vmm_refuse(x, "MOV", "CR4", v, bad);
-    x->cr4 = v;
+        return vmm_refuse(x, "MOV", want ? "CR4" : "CR0", v, bad);
+    if (want)
+        x->cr4 = v;
+    else
+        x->cr0 = v;
     x->rip += len;
     return CAIRN_MTD_CR | CAIRN_MTD_RIP;
 }
@@ -859,7 +873,7 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
     unsigned len;
     const char *why = cr_state_check(&vmm.last);
     if (x->qual[0] == CAIRN_VMREF_GUEST && !why && !cr_state_check(&cs) &&
-        !(x->inj_info & 1u << 31) && vmm_cr4_mov(x, &cs, &v, &len)) {
+        !(x->inj_info & 1u << 31) && vmm_cr_mov(x, &cs, 4, &v, &len)) {
         const char *bad = cr_cr4_write(&cs, v);
         if (bad)
             return vmm_refuse(x, "MOV", "CR4", v, bad);
@@ -893,8 +907,10 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_npf(x);
     else if (e == CAIRN_VM_INVALID)
         mtd = vmm_invalid(x);
+    else if (e == CAIRN_VM_OTHER && x->ctrl[1] == VMM_EXIT_CR0_WRITE)
+        mtd = vmm_cr_write(x, 0);
     else if (e == CAIRN_VM_OTHER && x->ctrl[1] == VMM_EXIT_CR4_WRITE)
-        mtd = vmm_cr4_write(x);
+        mtd = vmm_cr_write(x, 4);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */

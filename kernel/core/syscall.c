@@ -237,8 +237,10 @@ static _Noreturn void sys_pd_ctrl(struct ec *ec, struct regs *r)
 {
     struct pd *pd = sys_cap(ec, SYS_A1(r), KOBJ_PD, CAIRN_R_PD_CTRL);
     if (SYS_A2(r) == CAIRN_PD_KMEM) { /* the account's bytes in use (after freeing what can be) */
+        kobj_get(&pd->k); /* the reclaim may free what held our capability to it */
         kobj_reclaim();
         SYS_RESULT(r, pd->acct ? pd->acct->used : 0);
+        kobj_put(&pd->k);
         ec_sys_ret(ec, CAIRN_OK);
     }
     if (SYS_A2(r) == CAIRN_PD_POOL) {

@@ -55,6 +55,10 @@ bool sc_destroy(struct sc *sc)
 {
     if (!sc->ec->dead)
         return false;
+    /* a handler still serving the dead EC's call runs on this SC until
+     * it replies */
+    if (sc->ec->callee && sc->ec->callee->caller == sc->ec)
+        return false;
     for (unsigned i = 0; i < cpu_count; i++)
         if (percpu_of(i)->cur_sc == sc)
             return false;

@@ -63,7 +63,8 @@
 void svm_vmrun(uint64_t vmcb_pa, struct regs *gprs, uint64_t host_save_pa);
 extern char svm_vmrun_insn[], svm_vmrun_next[];
 
-#define ICPT_CR4_WRITE (1u << 20) /* icpt_cr: writes to CR0-15 are bits 16-31 */
+#define ICPT_CR0_WRITE (1u << 16) /* icpt_cr: writes to CR0-15 are bits 16-31 */
+#define ICPT_CR4_WRITE (1u << 20)
 
 static uint64_t svm_iopm_pa, svm_msrpm_pa;
 static int svm_on;
@@ -107,16 +108,23 @@ static void svm_limits(void)
                       (r[1] & (1u << 0) ? 1ull << 16 : 0) |  /* FSGSBASE */
                       (r[1] & (1u << 7) ? 1ull << 20 : 0) |  /* SMEP */
                       (r[1] & (1u << 20) ? 1ull << 21 : 0) | /* SMAP */
-                      (r[2] & (1u << 3) ? 1ull << 22 : 0);   /* PKE */
+                      (r[2] & (1u << 3) ? 1ull << 22 : 0) |  /* PKE */
+                      (r[2] & (1u << 7) ? 1ull << 23 : 0);   /* CET */
     }
     cpuid(0x80000001, 0, r);
     svm_efer_ok = EFER_SCE | EFER_SVME | (r[3] & (1u << 29) ? EFER_LME | EFER_LMA : 0) |
-                  (r[3] & (1u << 20) ? EFER_NXE : 0) | (r[3] & (1u << 25) ? EFER_FFXSR : 0);
+                  (r[3] & (1u << 20) ? EFER_NXE : 0) | (r[3] & (1u << 25) ? EFER_FFXSR : 0) |
+                  (r[2] & (1u << 17) ? 1ull << 15 : 0); /* TCE */
     cpuid(0x80000000, 0, r);
+    uint32_t ext = r[0];
     svm_phys_bits = 36;
-    if (r[0] >= 0x80000008) {
+    if (ext >= 0x80000008) {
         cpuid(0x80000008, 0, r);
         svm_phys_bits = r[0] & 0xff;
+    }
+    if (ext >= 0x80000021) {
+        cpuid(0x80000021, 0, r);
+        svm_efer_ok |= r[0] & (1u << 8) ? 1ull << 21 : 0; /* AutoIBRS */
     }
 }
 
@@ -259,6 +267,7 @@ static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
     vcpu_reset(v);
     v->eventinj = 0;
     v->exitinfo1 = v->exitinfo2 = v->exitintinfo = 0;
+    v->cr2 = v->cr3 = v->cr4 = v->rsp = v->rax = 0; /* INIT leaves them to us: not the host's */
     ec->refused = CAIRN_VMREF_HW;
 }
 
@@ -287,10 +296,14 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
         v->efer |= EFER_SVME;
         v->vintr |= VINTR_MASKING;
-        /* With EFER.LME set and paging off, CR4 writes go to the VMM: a
-         * guest clearing PAE there made QEMU 7.2 stop the host at the next
-         * exit (it restores the host's paging before its PAE). */
-        v->icpt_cr = (v->efer & EFER_LME) && !(v->cr0 & CR0_PG) ? ICPT_CR4_WRITE : 0;
+        /* A guest with EFER.LME set, paging off and CR4.PAE clear made
+         * QEMU 7.2 stop the host at its next exit (it restores the host's
+         * paging before its PAE). So that a guest cannot get there unseen,
+         * CR4 writes go to the VMM while LME is set and paging off, and
+         * CR0 writes in long mode (turning paging off leads there). */
+        v->icpt_cr = !(v->efer & EFER_LME) ? 0
+                     : (v->cr0 & CR0_PG)   ? ICPT_CR0_WRITE
+                                           : ICPT_CR4_WRITE;
         v->rax = ec->regs.rax;
         kernel_unlock();
         svm_vmrun(virt_to_phys(v), &ec->regs, cpu_this()->svm_host_pa);
@@ -407,11 +420,13 @@ static __attribute__((noinline)) unsigned vcpu_state_check(const struct vmcb *v,
     bool lm = (efer & EFER_LME) && (cr0 & CR0_PG);
     if ((cr0 >> 32) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)) || ((cr0 & CR0_PG) && !(cr0 & CR0_PE)))
         return CAIRN_VMREF_CR0;
-    if (cr3 >> svm_phys_bits)
+    /* bits the CPU may lack: only in what the reply sets (the guest's own
+     * MOV to CR4 does not exit, and the CPU checked that) */
+    if (cr && (cr3 >> svm_phys_bits))
         return CAIRN_VMREF_CR3;
-    if (cr4 & ~svm_cr4_ok)
+    if (cr && (cr4 & ~svm_cr4_ok))
         return CAIRN_VMREF_CR4;
-    if (efer & ~svm_efer_ok)
+    if ((mtd & CAIRN_MTD_EFER_PAT) && (efer & ~svm_efer_ok))
         return CAIRN_VMREF_EFER;
     if (((efer & EFER_LME) && !(cr4 & CR4_PAE)) || (lm && !(cr0 & CR0_PE)))
         return CAIRN_VMREF_LONG; /* LME without PAE: a CPU allows it with paging off; QEMU
