@@ -573,19 +573,24 @@ def count_cmocka(text):
     return passed, failed
 
 
+def _run_captured(cmd, env, timeout):
+    """Run cmd from the repository root with its output captured:
+    (output, exit status or a timeout text); OSError if it cannot run."""
+    try:
+        p = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        return p.stdout.decode("utf-8", "replace"), p.returncode
+    except subprocess.TimeoutExpired as e:
+        return (e.stdout or b"").decode("utf-8", "replace"), f"timeout after {timeout:g}s"
+
+
 def run_host_test(binary):
     """Run one cmocka binary; return (passed, failed, printed report)."""
     name = "host/" + os.path.basename(binary)
     start = time.monotonic()
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
     try:
-        p = subprocess.run([os.path.abspath(binary)], cwd=ROOT, env=env,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=HOST_TEST_TIMEOUT)
-        output, status = p.stdout.decode("utf-8", "replace"), p.returncode
-    except subprocess.TimeoutExpired as e:
-        output = (e.stdout or b"").decode("utf-8", "replace")
-        status = f"timeout after {HOST_TEST_TIMEOUT:g}s"
+        output, status = _run_captured([os.path.abspath(binary)], env, HOST_TEST_TIMEOUT)
     except OSError as e:
         return 0, 1, f"FAIL {name}: cannot run: {e.strerror}"
     elapsed = time.monotonic() - start
@@ -643,13 +648,8 @@ def run_fuzz_target(target, seconds):
     start = time.monotonic()
     env = dict(os.environ, FUZZ_TARGETS=target, FUZZ_SECONDS=str(seconds), BUILD=BUILD)
     try:
-        p = subprocess.run(["sh", os.path.join(ROOT, "tools", "fuzz.sh")], cwd=ROOT, env=env,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=seconds * 10 + 300)
-        output, status = p.stdout.decode("utf-8", "replace"), p.returncode
-    except subprocess.TimeoutExpired as e:
-        output = (e.stdout or b"").decode("utf-8", "replace")
-        status = f"timeout after {seconds * 10 + 300}s"
+        output, status = _run_captured(["sh", os.path.join(ROOT, "tools", "fuzz.sh")], env,
+                                       seconds * 10 + 300)
     except OSError as e:
         return 0, 1, f"FAIL {name}: cannot run tools/fuzz.sh: {e.strerror}"
     elapsed = time.monotonic() - start
