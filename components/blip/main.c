@@ -1,7 +1,8 @@
 /*
  * blip: a small component that uses a little of everything and ends at
  * once, for restart loops: a LOG session, heap RAM paged in on demand, a
- * semaphore, a second thread (a CPU session), then exit 0.
+ * semaphore, a second thread (a CPU session), a Timer session at a
+ * sibling server with a timeout that fires, then exit 0.
  */
 #include <cairn/cpu.h>
 #include <cairn/fmt.h>
@@ -11,6 +12,7 @@
 #include <cairn/sel.h>
 #include <cairn/session.h>
 #include <cairn/sys.h>
+#include <cairn/timer.h>
 #include <string.h>
 
 #define BLIP_HEAP (64u << 10)
@@ -26,6 +28,7 @@ static void blip_thread(void *arg, struct cairn_utcb *u)
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
 {
     static struct cairn_ec t;
+    struct cairn_timer timer;
     uint64_t st;
 
     cairn_log_init("blip");
@@ -38,7 +41,10 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     blip_sm = cairn_sel_alloc(0);
     if ((st = cairn_create_sm(blip_sm, CAIRN_SEL_PD, 0)) != CAIRN_OK ||
         (st = cairn_thread_start(&t, blip_thread, 0, 0)) != CAIRN_OK ||
-        (st = cairn_sm_down(blip_sm, 0)) != CAIRN_OK) {
+        (st = cairn_sm_down(blip_sm, 0)) != CAIRN_OK ||
+        (st = cairn_timer_open(&timer)) != CAIRN_OK ||
+        (st = cairn_timer_oneshot(&timer, 1000)) != CAIRN_OK ||
+        (st = cairn_timer_wait(&timer)) != CAIRN_OK) {
         printf("error: %s\n", cairn_status_name(st));
         return 1;
     }

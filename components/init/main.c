@@ -30,21 +30,43 @@
 #define INIT_ROMCFG  1u           /* badge kind: a child's "config" ROM session */
 #define INIT_MAX_FWD 16u          /* sessions from our parent a child holds */
 
-/* A session request for a child's service, per client (a client asks for
- * one session at a time and repeats the request until it is answered). */
-enum { REQ_EMPTY, REQ_QUEUED, REQ_BUSY, REQ_DONE };
+/* A session request for a child's service. A client asks for one session
+ * at a time and repeats the request until it is answered; a sub-init asks
+ * on behalf of its children, for several at once. So a client has a few
+ * request slots, one per (service, args) it waits for. */
+enum { REQ_EMPTY, REQ_QUEUED, REQ_BUSY, REQ_DONE, REQ_ORPHAN /* busy, its client gone */ };
+#define INIT_MAX_REQ 4u
 struct request {
     unsigned state;
-    unsigned server;                           /* child index of the server   */
+    unsigned server, k;                        /* the server and its service index */
     uint64_t portal;                           /* the server's service portal */
     char service[CONFIG_NAME_MAX], label[CONFIG_NAME_MAX * 2 + 8], args[256];
-    uint64_t status, cap;                      /* REQ_DONE: the answer        */
+    uint64_t status, cap, id;                  /* REQ_DONE: the answer        */
+    uint32_t instance;                         /* the server's, when queued   */
 };
+
+/* A session a child holds at a sibling's service: closed there when the
+ * child is closed, unless the server has been restarted since (its
+ * sessions went with it). */
+#define INIT_MAX_SESS 16u
+struct session {
+    unsigned server, k;
+    uint32_t instance;
+    uint64_t id, sel;                          /* the server's id; our selector */
+};
+
+/* Sessions at a server to close, for its worker. */
+#define INIT_MAX_CLOSE 16u
 
 struct child {
     uint64_t pd_session;                       /* at our parent (core)         */
     uint64_t spare;                            /* selector for the next session from our parent */
-    struct request req;
+    struct request req[INIT_MAX_REQ];
+    struct session sess[INIT_MAX_SESS];        /* it holds at siblings' services */
+    unsigned nsess;
+    struct { uint64_t id; unsigned k; } closing[INIT_MAX_CLOSE]; /* a server's: to close */
+    unsigned nclosing;
+    uint32_t instance;                         /* counts its starts            */
     uint64_t parent_pt;                        /* its parent interface, here   */
     uint64_t service[CONFIG_MAX_PROVIDES];     /* announced portals, 0 if not  */
     uint64_t rom_pt;                           /* its "config" ROM session     */
@@ -84,6 +106,14 @@ static uint64_t init_take_item(void)
         return 0;
     ep_inbox = next;
     return sel;
+}
+
+static void init_drop_sel(uint64_t sel)
+{
+    if (!sel)
+        return;
+    cairn_revoke(CAIRN_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, 0), CAIRN_REV_F_SELF);
+    cairn_sel_free(sel);
 }
 
 /* ---- the "config" ROM of a child: its <config> node ---------------------- */
@@ -126,9 +156,10 @@ static const char *event_name(unsigned e)
     return e < sizeof(names) / sizeof(names[0]) ? names[e] : "exception";
 }
 
-/* Ask the server behind `pt` (a child's service portal) for a session. */
+/* Ask the server behind `pt` (a child's service portal) for a session;
+ * the server names it by `id` for SERVICE_CLOSE. */
 static uint64_t init_service_create(struct cairn_utcb *u, uint64_t pt, const char *label,
-                                    const char *args, uint64_t *cap)
+                                    const char *args, uint64_t *cap, uint64_t *id)
 {
     struct cairn_msg m;
     uint64_t sel = cairn_sel_alloc(0), st;
@@ -140,62 +171,152 @@ static uint64_t init_service_create(struct cairn_utcb *u, uint64_t pt, const cha
     cairn_msg_str(&m, args);
     st = cairn_rpc_call(pt, u);
     u->rcv_obj = 0;
-    if (st == CAIRN_OK && !cairn_msg_item_crd(u, 0))
+    if (st == CAIRN_OK && (!cairn_msg_item_crd(u, 0) || u->untyped < 2))
         st = CAIRN_EABORT;
+    *id = st == CAIRN_OK ? u->mr[1] : 0;
+    if (st != CAIRN_OK) {
+        init_drop_sel(sel);
+        sel = 0;
+    }
     *cap = sel;
     return st;
 }
 
+/* Close the session `id` at the server behind `pt`. */
+static void init_service_close(struct cairn_utcb *u, uint64_t pt, uint64_t id)
+{
+    struct cairn_msg m;
+    cairn_msg_begin(&m, u, CAIRN_SERVICE_CLOSE);
+    cairn_msg_word(&m, id);
+    cairn_rpc_call(pt, u); /* a server gone since has closed it itself */
+}
+
+/* Drop our selector `sel` for session `id` at service k of `server` and
+ * have the server's worker close the session; under req_lock. */
+static void init_close_later(unsigned server, unsigned k, uint32_t instance, uint64_t id,
+                             uint64_t sel)
+{
+    struct child *s = &children[server];
+    init_drop_sel(sel);
+    if (s->instance != instance || !s->started || s->gone)
+        return; /* the session went with that instance of the server */
+    if (s->nclosing < INIT_MAX_CLOSE) {
+        s->closing[s->nclosing].id = id;
+        s->closing[s->nclosing++].k = k;
+    }
+    else
+        printf("child '%s': too many sessions to close at once, one stays open\n",
+               cfg.children[server].name);
+    cairn_sm_up(s->work_sm);
+}
+
 /* A client's request for a child's service: answered once the worker has
  * opened the session; until then the client is told to ask again. */
-static uint64_t init_defer(struct request *q, unsigned server, uint64_t portal, const char *service,
+static uint64_t init_defer(unsigned client, unsigned server, unsigned k, const char *service,
                            const char *label, const char *args, uint64_t *cap)
 {
+    struct child *c = &children[client], *s = &children[server];
+    struct request *q, *slot = 0, *done = 0;
     uint64_t st = CAIRN_ERETRY;
     cairn_lock_take(&req_lock);
-    int same = !strcmp(q->service, service) && !strcmp(q->args, args);
-    if (q->state == REQ_DONE && same) {
-        st = q->status;
-        *cap = q->cap;
-        q->state = REQ_EMPTY;
-    } else if (q->state == REQ_EMPTY || (q->state == REQ_DONE && !same)) {
-        q->portal = portal;
-        q->server = server;
-        snprintf(q->service, sizeof(q->service), "%s", service);
-        snprintf(q->label, sizeof(q->label), "%s", label);
-        snprintf(q->args, sizeof(q->args), "%s", args);
-        q->state = REQ_QUEUED;
-        cairn_sm_up(children[server].work_sm);
+    for (q = c->req; q < c->req + INIT_MAX_REQ; q++) {
+        if (q->state == REQ_EMPTY && !slot)
+            slot = q;
+        if (q->state == REQ_DONE && !done)
+            done = q;
+        if ((q->state == REQ_QUEUED || q->state == REQ_BUSY || q->state == REQ_DONE) &&
+            q->server == server && !strcmp(q->service, service) && !strcmp(q->args, args))
+            break;
+    }
+    if (q < c->req + INIT_MAX_REQ) {
+        if (q->state == REQ_DONE) { /* the answer to this very request */
+            st = q->status;
+            q->state = REQ_EMPTY;
+            if (q->instance != s->instance || s->gone) {
+                init_drop_sel(q->cap); /* from an instance gone since: ask the next */
+                st = CAIRN_ERETRY;
+            } else if (st == CAIRN_OK && c->nsess == INIT_MAX_SESS) {
+                printf("child '%s': more than %u sessions at children's services\n",
+                       cfg.children[client].name, INIT_MAX_SESS);
+                init_close_later(server, q->k, q->instance, q->id, q->cap);
+                st = CAIRN_EQUOTA;
+            } else if (st == CAIRN_OK) {
+                c->sess[c->nsess++] = (struct session){ server, q->k, q->instance, q->id, q->cap };
+                *cap = q->cap;
+            }
+        }
+    } else {
+        /* A new request; with every slot taken, one whose client never
+         * came back for its answer gives way (its session is closed). */
+        if (!slot && done) {
+            if (done->status == CAIRN_OK)
+                init_close_later(done->server, done->k, done->instance, done->id, done->cap);
+            done->state = REQ_EMPTY;
+            slot = done;
+        }
+        if (slot) {
+            *slot = (struct request){ .state = REQ_QUEUED, .server = server, .k = k,
+                                      .portal = s->service[k], .instance = s->instance };
+            snprintf(slot->service, sizeof(slot->service), "%s", service);
+            snprintf(slot->label, sizeof(slot->label), "%s", label);
+            snprintf(slot->args, sizeof(slot->args), "%s", args);
+            cairn_sm_up(s->work_sm);
+        }
     }
     cairn_lock_give(&req_lock);
     return st;
 }
 
-/* A server's worker: opens sessions at its services. A server that does
- * not answer stalls only this thread, never the entrypoint. */
+/* A server's worker: closes and opens sessions at its services. A server
+ * that does not answer stalls only this thread, never the entrypoint. */
 static void init_worker(void *arg, struct cairn_utcb *u)
 {
     unsigned server = (unsigned)(uintptr_t)arg;
+    struct child *s = &children[server];
     for (;;) {
-        cairn_sm_down(children[server].work_sm, 0);
-        for (unsigned i = 0; i < cfg.child_count; i++) {
-            struct request *q = &children[i].req, r;
+        cairn_sm_down(s->work_sm, 0);
+        for (;;) { /* closes first: they free what the opens may need */
+            uint64_t id = 0, pt = 0;
             cairn_lock_take(&req_lock);
-            int mine = q->state == REQ_QUEUED && q->server == server;
-            if (mine) {
-                q->state = REQ_BUSY;
-                r = *q;
+            bool any = s->nclosing;
+            if (any) {
+                s->nclosing--;
+                id = s->closing[s->nclosing].id;
+                pt = s->service[s->closing[s->nclosing].k];
             }
             cairn_lock_give(&req_lock);
-            if (!mine)
-                continue;
-            uint64_t cap = 0, st = init_service_create(u, r.portal, r.label, r.args, &cap);
-            cairn_lock_take(&req_lock);
-            q->status = st;
-            q->cap = cap;
-            q->state = REQ_DONE;
-            cairn_lock_give(&req_lock);
+            if (!any)
+                break;
+            if (pt) /* 0: the server has ended since, and its sessions with it */
+                init_service_close(u, pt, id);
         }
+        for (unsigned i = 0; i < cfg.child_count; i++)
+            for (struct request *q = children[i].req; q < children[i].req + INIT_MAX_REQ; q++) {
+                struct request r;
+                cairn_lock_take(&req_lock);
+                int mine = q->state == REQ_QUEUED && q->server == server;
+                if (mine) {
+                    q->state = REQ_BUSY;
+                    r = *q;
+                }
+                cairn_lock_give(&req_lock);
+                if (!mine)
+                    continue;
+                uint64_t cap = 0, id = 0;
+                uint64_t st = init_service_create(u, r.portal, r.label, r.args, &cap, &id);
+                cairn_lock_take(&req_lock);
+                if (q->state == REQ_ORPHAN) {
+                    q->state = REQ_EMPTY;
+                    if (st == CAIRN_OK)
+                        init_close_later(server, r.k, r.instance, id, cap);
+                } else {
+                    q->status = st;
+                    q->cap = cap;
+                    q->id = id;
+                    q->state = REQ_DONE;
+                }
+                cairn_lock_give(&req_lock);
+            }
     }
 }
 
@@ -236,8 +357,7 @@ static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *servi
     const struct config_child *sc = &cfg.children[r.child];
     for (unsigned k = 0; k < sc->provides_count; k++)
         if (!strcmp(sc->provides[k], service))
-            return s->service[k] ? init_defer(&children[i].req, r.child, s->service[k], service, label,
-                                              args, cap)
+            return s->service[k] ? init_defer(i, r.child, k, service, label, args, cap)
                                  : s->gone ? CAIRN_EABORT : CAIRN_ERETRY;
     return CAIRN_EDENIED;
 }
@@ -356,14 +476,6 @@ static uint64_t init_start(unsigned i)
     return st;
 }
 
-static void init_drop_sel(uint64_t sel)
-{
-    if (!sel)
-        return;
-    cairn_revoke(CAIRN_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, 0), CAIRN_REV_F_SELF);
-    cairn_sel_free(sel);
-}
-
 /* Close a child that is gone: core takes back its PD session (its
  * threads, VMs, pages, sessions, quota); we drop our selectors for it
  * (its PD session, its parent portal, the sessions we got it). */
@@ -382,6 +494,25 @@ static uint64_t init_close(unsigned i)
     for (unsigned k = 0; k < ch->nfwd; k++)
         init_drop_sel(ch->fwd[k]);
     ch->nfwd = 0;
+    /* As a client: its sessions at siblings' services are closed there,
+     * and its requests dropped (one being opened is closed when done). */
+    for (unsigned k = 0; k < ch->nsess; k++)
+        init_close_later(ch->sess[k].server, ch->sess[k].k, ch->sess[k].instance, ch->sess[k].id,
+                         ch->sess[k].sel);
+    ch->nsess = 0;
+    for (struct request *q = ch->req; q < ch->req + INIT_MAX_REQ; q++) {
+        if (q->state == REQ_DONE && q->status == CAIRN_OK)
+            init_close_later(q->server, q->k, q->instance, q->id, q->cap);
+        q->state = q->state == REQ_BUSY ? REQ_ORPHAN : q->state == REQ_ORPHAN ? REQ_ORPHAN : REQ_EMPTY;
+    }
+    /* As a server: its sessions went with it; requests wait for the next
+     * instance (one being opened now fails and is asked again). */
+    ch->instance++;
+    ch->nclosing = 0;
+    for (unsigned c = 0; c < cfg.child_count; c++)
+        for (struct request *q = children[c].req; q < children[c].req + INIT_MAX_REQ; q++)
+            if (q->state == REQ_QUEUED && q->server == i)
+                q->state = REQ_EMPTY;
     memset(ch->service, 0, sizeof(ch->service)); /* announced anew by the new instance */
     ch->started = ch->gone = false;
     cairn_lock_give(&req_lock);
@@ -481,8 +612,11 @@ static void init_round(void)
     static struct init_usage first;
     bool closed[CONFIG_MAX_CHILDREN] = { 0 }, any = false;
     struct init_usage now;
+    /* The rounds are of the children that restart; the others (servers
+     * the restarted use) run on, and must give back what the restarted
+     * took from them when those close their sessions. */
     for (unsigned i = 0; i < cfg.child_count; i++)
-        if (children[i].started && !children[i].gone)
+        if (children[i].started && !children[i].gone && cfg.children[i].restarts)
             return; /* some still runs */
     for (unsigned i = 0; i < cfg.child_count; i++)
         if (children[i].started && children[i].gone)

@@ -26,7 +26,9 @@ _Static_assert(TIMER_MAX_SESSIONS == 64, "selector blocks below are sized for 64
 static struct cairn_ec timer_ep;
 static uint64_t timer_pt_base;  /* portal selectors, one per session  */
 static uint64_t timer_sm_pool;  /* inbox selectors: one per session + a spare */
-static unsigned timer_sm_used;  /* pool selectors that hold a session's SM    */
+static unsigned timer_sm_used;  /* pool selectors handed out as inboxes so far */
+static uint64_t timer_sm_free[TIMER_MAX_SESSIONS]; /* given back by closed sessions */
+static unsigned timer_sm_nfree;
 static uint64_t timer_inbox;
 
 static uint64_t timer_inbox_crd(void)
@@ -34,7 +36,7 @@ static uint64_t timer_inbox_crd(void)
     return CAIRN_CRD(CAIRN_CRD_OBJ, timer_inbox, 0, 0);
 }
 
-/* CAIRN_SERVICE_CREATE: label, args -> session portal. */
+/* CAIRN_SERVICE_CREATE: label, args -> id, session portal. */
 static void timer_create(struct cairn_msg *in, struct cairn_utcb *u)
 {
     char label[TIMER_LABEL], args[TIMER_LABEL];
@@ -62,6 +64,7 @@ static void timer_create(struct cairn_msg *in, struct cairn_utcb *u)
     }
     *s = (struct timer_session){ .used = true, .pt = pt };
     cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, i + 1); /* its id for CAIRN_SERVICE_CLOSE */
     cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
 }
 
@@ -73,7 +76,29 @@ static void timer_take_sm(struct timer_session *s, const struct cairn_utcb *u)
     if (s->sm || CAIRN_CRD_TYPE(crd) != CAIRN_CRD_OBJ || CAIRN_CRD_BASE(crd) != timer_inbox)
         return;
     s->sm = timer_inbox;
-    timer_inbox = timer_sm_pool + ++timer_sm_used; /* at most TIMER_MAX_SESSIONS */
+    /* at most TIMER_MAX_SESSIONS hold one: a spare is left for the inbox */
+    timer_inbox = timer_sm_nfree ? timer_sm_free[--timer_sm_nfree] : timer_sm_pool + ++timer_sm_used;
+}
+
+/* CAIRN_SERVICE_CLOSE: id. Once disarmed, the timer's worker no longer
+ * touches the session; its portal and semaphore go, with every copy. */
+static void timer_close(struct cairn_msg *in, struct cairn_utcb *u)
+{
+    uint64_t id = cairn_msg_get(in);
+
+    if (in->bad || !id || id > TIMER_MAX_SESSIONS || !timer_sessions[id - 1].used) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
+    struct timer_session *s = &timer_sessions[id - 1];
+    timer_disarm(s);
+    cairn_revoke(CAIRN_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, s->pt, 0, 0), CAIRN_REV_F_SELF);
+    if (s->sm) {
+        cairn_revoke(CAIRN_SEL_PD, CAIRN_CRD(CAIRN_CRD_OBJ, s->sm, 0, 0), CAIRN_REV_F_SELF);
+        timer_sm_free[timer_sm_nfree++] = s->sm;
+    }
+    *s = (struct timer_session){ 0 };
+    cairn_rpc_status(u, CAIRN_OK);
 }
 
 /* ONESHOT / PERIODIC: us; optional typed item: the semaphore. */
@@ -124,6 +149,8 @@ static void timer_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
         cairn_rpc_status(u, CAIRN_EINVAL);
     else if (!badge && u->mr[0] == CAIRN_SERVICE_CREATE)
         timer_create(&in, u);
+    else if (!badge && u->mr[0] == CAIRN_SERVICE_CLOSE)
+        timer_close(&in, u);
     else if (badge && badge <= TIMER_MAX_SESSIONS && timer_sessions[badge - 1].used)
         timer_session_op(&timer_sessions[badge - 1], &in, u);
     else

@@ -58,8 +58,8 @@ enum cairn_parent_op {
 
 /* ---- service interface (a server's service portal) ------------------------ */
 enum cairn_service_op {
-    CAIRN_SERVICE_CREATE = 1,  /* label, args -> session portal (typed item)  */
-    CAIRN_SERVICE_CLOSE  = 2,  /* session badge                               */
+    CAIRN_SERVICE_CREATE = 1,  /* label, args -> id (not 0), session portal (typed item) */
+    CAIRN_SERVICE_CLOSE  = 2,  /* id: the session and its portal go           */
 };
 
 /* ---- sessions ----------------------------------------------------------- */
