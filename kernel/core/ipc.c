@@ -203,7 +203,7 @@ static void ec_event_retry(struct ec *ec)
 
 static _Noreturn void ec_event_fail(struct ec *ec, unsigned evt, const char *why)
 {
-    if (evt == (ec->vcpu ? CAIRN_VM_RECALL : CAIRN_EVT_RECALL))
+    if (evt == ec_recall_event(ec))
         ec_ret_user(ec); /* nobody listens for recalls: drop it */
     pd_kill(ec->pd, "EC %p %s at rip=%lx addr=%lx err=%lx: %s", (void *)ec,
             ec_arch_event_name(ec, evt), ec_arch_ip(ec), ec->qual[1], ec->qual[0], why);

@@ -11,7 +11,7 @@
 #include "ec.h"
 #include "ipc.h"
 #include "irq.h"
-#include "svm.h"
+#include "vcpu.h"
 #include "palloc.h"
 #include "pd.h"
 #include "pt.h"
@@ -93,7 +93,7 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     REFUSE_IF(SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))), CAIRN_EPAR);
     struct pd *pd;
-    REFUSE_IF(vm && !svm_available(), CAIRN_EFEAT);
+    REFUSE_IF(vm && !vcpu_arch_available(), CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
             pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem), &pd->k);
@@ -112,7 +112,7 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     REFUSE_IF(SYS_CPU(r) >= cpu_count, CAIRN_ECPU);
     /* a VM PD holds vCPUs only; a vCPU has no UTCB (its state goes to its VMM) */
     REFUSE_IF(vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead, CAIRN_EPAR);
-    REFUSE_IF(vcpu && !svm_cpu_ok(SYS_CPU(r)), CAIRN_ECPU); /* svm.c: a QEMU TCG bug */
+    REFUSE_IF(vcpu && !vcpu_arch_cpu_ok(SYS_CPU(r)), CAIRN_ECPU); /* a CPU the backend refuses */
     REFUSE_IF(!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)), CAIRN_EPAR);
     struct ec *n;
     CHARGED(pd, sizeof(struct ec) + 4096, /* + its UTCB or VMCB */

@@ -8,6 +8,21 @@
 struct ec;
 struct pd;
 
+/* Start-up, in this order around the generic steps (core/main.c):
+ * arch_boot_cpu: the boot CPU's paging, descriptor tables and FPU, before
+ * the memory allocator; arch_boot_platform: timers, the virtualization
+ * extension, the other CPUs and interrupt routing, after it. */
+struct arch_boot {
+    unsigned cpus_found;
+    uint64_t tsc_khz;
+    uint32_t features, asids;  /* the HIP's CAIRN_HIP_F_* and svm_asids */
+    uint8_t isa_gsi[16];       /* the GSI of each ISA IRQ               */
+};
+void arch_boot_cpu(void);
+void arch_boot_platform(struct arch_boot *b);
+/* The arch's lines of the boot report. */
+void arch_boot_report(const struct arch_boot *b);
+
 _Noreturn void arch_halt(void);
 uint64_t arch_time(void);              /* monotonic ticks (TSC)          */
 void arch_timer_set(uint64_t deadline); /* one-shot interrupt at deadline */

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <cairn/abi.h>
 #include <cairn/utcb.h>
 #include "kobj.h"
 #include "list.h"
@@ -53,6 +54,11 @@ struct ec {
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global);
 /* A virtual CPU of VM PD `pd`: its first dispatch is a STARTUP event. */
+/* The RECALL event of the EC's event space (a vCPU's has its own numbers). */
+static inline unsigned ec_recall_event(const struct ec *ec)
+{
+    return ec->vcpu ? CAIRN_VM_RECALL : CAIRN_EVT_RECALL;
+}
 int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_base);
 /* Continuation: return to user mode (ec_ret_user as a function). */
 void ec_cont_user(struct ec *ec);

@@ -13,7 +13,7 @@
 #include "slab.h"
 #include "sm.h"
 #include "space.h"
-#include "svm.h"
+#include "vcpu.h"
 
 static struct slab_cache ec_cache;
 static struct ec *ec_all; /* every EC, via all_next */
@@ -106,7 +106,7 @@ _Noreturn void ec_recall(struct ec *ec)
 {
     if (!ec->in_event) {
         ec->recall = false;
-        ec_event(ec, ec->vcpu ? CAIRN_VM_RECALL : CAIRN_EVT_RECALL);
+        ec_event(ec, ec_recall_event(ec));
     }
     sched_check_preempt();
     ec_arch_ret_user(ec);

@@ -7,7 +7,7 @@
 #include "cpu.h"
 #include "pd.h"
 #include "smp.h"
-#include "svm.h"
+#include "vcpu.h"
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);

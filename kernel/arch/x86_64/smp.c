@@ -26,7 +26,7 @@
 #include "paging.h"
 #include "sched.h"
 #include "string.h"
-#include "svm.h"
+#include "vcpu.h"
 #include "x86.h"
 
 #define SMP_TRAMPOLINE 0x1000u /* ap.S AP_BASE; the boot page tables follow */
@@ -111,7 +111,7 @@ _Noreturn void ap_main(void)
     write_cr3(paging_master_cr3);
     cpu_init(id);
     apic_init_local();
-    svm_init_cpu(id);
+    vcpu_arch_init_cpu(id);
     __atomic_store_n(&ap_up, id, __ATOMIC_RELEASE);
     kernel_lock();
     sched_dispatch();

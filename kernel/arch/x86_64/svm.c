@@ -14,6 +14,7 @@
  */
 #include "svm.h"
 #include <cairn/abi.h>
+#include <cairn/hip.h>
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
@@ -128,14 +129,20 @@ static void svm_limits(void)
     }
 }
 
-int svm_init(void)
+uint32_t vcpu_arch_init(uint32_t *asids)
 {
-    uint32_t r[4];
+    uint32_t r[4], features = CAIRN_HIP_F_SVM;
+    *asids = 0;
+    cpuid(0x80000000, 0, r);
+    if (r[0] < 0x8000000a)
+        return 0;
     cpuid(0x80000001, 0, r);
     if (!(r[2] & (1u << 2)))
         return 0;
     cpuid(0x8000000a, 0, r);
     svm_asids = r[1];
+    if (r[3] & 1)
+        features |= CAIRN_HIP_F_NPT;
     uint8_t *iopm = palloc_alloc(2), *msrpm = palloc_alloc(1);
     if (!iopm || !msrpm || svm_asids < 2)
         return 0;
@@ -146,27 +153,28 @@ int svm_init(void)
     svm_iopm_pa = virt_to_phys(iopm);
     svm_msrpm_pa = virt_to_phys(msrpm);
     svm_limits();
-    if (!svm_init_cpu(0))
+    if (!vcpu_arch_init_cpu(0))
         return 0;
     svm_on = 1;
-    return 1;
+    *asids = svm_asids;
+    return features;
 }
 
 /* This CPU's part: EFER.SVME and its host save areas. */
-int svm_init_cpu(unsigned id)
+bool vcpu_arch_init_cpu(unsigned id)
 {
     if (!svm_iopm_pa)
-        return 0;
+        return false;
     void *hsave = palloc_alloc(0), *host = palloc_alloc(0);
     if (!hsave || !host)
-        return 0;
+        return false;
     cpus[id].svm_host_pa = virt_to_phys(host);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
-    return 1;
+    return true;
 }
 
-int svm_available(void) { return svm_on; }
+bool vcpu_arch_available(void) { return svm_on; }
 
 /*
  * A QEMU TCG bug worked around. Under QEMU's multi-threaded TCG (7.2, as
@@ -184,17 +192,20 @@ int svm_available(void) { return svm_on; }
  */
 static bool svm_cpu0_off;
 
-void svm_smp_check(unsigned n)
+uint32_t vcpu_arch_smp_check(unsigned n)
 {
     uint32_t r[4];
     cpuid(1, 0, r);
-    if (!svm_on || n < 2 || !(r[2] & (1u << 31))) /* CPUID.1:ECX.hypervisor */
-        return;
-    cpuid(0x40000000, 0, r);
-    svm_cpu0_off = r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447; /* "TCGTCGTCGTCG" */
+    if (svm_on && n >= 2 && (r[2] & (1u << 31))) { /* CPUID.1:ECX.hypervisor */
+        cpuid(0x40000000, 0, r);
+        svm_cpu0_off = r[1] == 0x54474354 && r[2] == 0x43544743 && r[3] == 0x47435447; /* "TCGTCGTCGTCG" */
+    }
+    return svm_cpu0_off ? CAIRN_HIP_F_VCPU_CPU0_OFF : 0;
 }
 
-bool svm_cpu_ok(unsigned cpu) { return cpu != 0 || !svm_cpu0_off; }
+bool vcpu_arch_cpu_ok(unsigned cpu) { return cpu != 0 || !svm_cpu0_off; }
+
+uint64_t vcpu_arch_ip(const struct ec *ec) { return ((const struct vmcb *)ec->vmcb)->rip; }
 
 static void vcpu_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
 {

@@ -1,11 +1,10 @@
 /* SVM (x86_64): the virtual machine control block and the vCPU run loop. */
 #pragma once
 
-#include <stdbool.h>
 #include <stdint.h>
-#include <cairn/utcb.h>
-
-struct ec;
+/* The vCPU hooks (vcpu.h) are svm.c's; this header is the VMCB's layout,
+ * for svm.c and the arch's own files. */
+#include "vcpu.h"
 
 /* The VMCB: control area, then the state save area at 0x400 (AMD APM
  * vol. 2, appendix B). Only the fields Cairn uses are named. */
@@ -53,22 +52,3 @@ _Static_assert(__builtin_offsetof(struct vmcb, cr4) == 0x548, "vmcb layout");
 _Static_assert(__builtin_offsetof(struct vmcb, rsp) == 0x5d8, "vmcb layout");
 _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "vmcb layout");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "vmcb layout");
-
-/* Enable SVM on this CPU; 0 if the CPU has none. */
-int svm_init(void);
-/* An AP's part of it (the boot CPU's is in svm_init); 0 without SVM. */
-int svm_init_cpu(unsigned id);
-/* SVM is enabled: VM PDs may be made. */
-int svm_available(void);
-/* After the APs are up: whether vCPUs may run on `cpu` (svm.c: a QEMU
- * TCG bug). */
-void svm_smp_check(unsigned n);
-bool svm_cpu_ok(unsigned cpu);
-/* A vCPU's VMCB, in the reset state; ENOMEM / EFEAT. */
-int vcpu_arch_create(struct ec *ec);
-/* Free a dead vCPU's VMCB (no CPU runs it). */
-void vcpu_arch_destroy(struct ec *ec);
-/* Run the vCPU until an exit its VMM must see; never returns. */
-_Noreturn void vcpu_arch_run(struct ec *ec);
-void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
-int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);

@@ -1,0 +1,69 @@
+/* Lazy FPU switching (x86_64): an EC's FPU registers stay in the CPU
+ * until another EC uses the FPU there (#NM, CR0.TS); an EC moving to
+ * another CPU, or dying, first gets them back from the CPU that holds
+ * them. */
+#include "ec_arch.h"
+#include "arch.h"
+#include "cpu.h"
+#include "ec.h"
+#include "smp.h"
+#include "x86.h"
+
+static struct fpu_state fpu_initial;
+
+void ec_arch_fpu_forget(struct ec *ec)
+{
+    struct cpu *c = &cpus[ec->cpu];
+    if (c->fpu_owner == ec)
+        c->fpu_owner = NULL;
+}
+
+/* This CPU's FPU registers back to their owner's memory; the next FPU
+ * use here traps (#NM) and loads whoever uses it. */
+void fpu_release(struct cpu *c)
+{
+    if (!c->fpu_owner)
+        return;
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
+    write_cr0(read_cr0() | CR0_TS);
+    c->fpu_trap = true;
+    c->fpu_owner = NULL;
+}
+
+void arch_ec_leave_cpu(struct ec *ec)
+{
+    if (cpus[ec->cpu].fpu_owner != ec)
+        return;
+    if (ec->cpu == percpu()->id)
+        fpu_release(&cpus[ec->cpu]);
+    else
+        smp_fpu_release(ec->cpu, ec);
+}
+
+/* #NM: hand the FPU to the current EC. */
+void ec_arch_fpu_take(struct ec *ec)
+{
+    struct cpu *c = cpu_this();
+    if (c->fpu_owner == ec && !c->fpu_trap)
+        return;
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    c->fpu_trap = false;
+    if (c->fpu_owner == ec)
+        return;
+    if (c->fpu_owner)
+        __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
+    if (!ec->fpu_used) {
+        ec->fpu = fpu_initial;
+        ec->fpu_used = true;
+    }
+    __asm__ volatile("fxrstor64 %0" ::"m"(ec->fpu));
+    c->fpu_owner = ec;
+}
+
+void fpu_init(void)
+{
+    write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+    __asm__ volatile("fninit; fxsave64 %0" : "=m"(fpu_initial));
+    write_cr0(read_cr0() | CR0_TS);
+}

@@ -1,0 +1,79 @@
+/* State transfer (x86_64): the registers an event message carries, to
+ * and from a thread's frame; a vCPU's go through its backend (vcpu.h). */
+#include "ec_arch.h"
+#include <cairn/abi.h>
+#include "ec.h"
+#include "vcpu.h"
+#include "x86.h"
+
+#define RFLAGS_USER   0xdd5ull /* CF PF AF ZF SF TF DF OF */
+
+static inline int canonical_user(uint64_t a) { return a < CAIRN_USER_END; }
+
+/* The general-purpose registers, for threads and vCPUs alike. */
+void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
+        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+}
+
+void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
+        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+}
+
+void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    if (ec->vcpu) {
+        vcpu_arch_get_state(ec, x, mtd);
+        return;
+    }
+    const struct regs *r = &ec->regs;
+    x->mtd = mtd & CAIRN_MTD_EC_ALL;
+    x->event = ec->event;
+    ec_arch_gprs_get(r, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = r->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = r->rip, x->inst_len = 0;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        x->rflags = r->rflags;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (mtd & CAIRN_MTD_FS_GS) {
+        x->fs = (struct cairn_seg){ .sel = 0, .base = 0 };
+        x->gs = (struct cairn_seg){ .sel = 0, .base = 0 };
+    }
+}
+
+int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (ec->vcpu)
+        return vcpu_arch_set_state(ec, x, mtd);
+    struct regs *r = &ec->regs;
+    /* check first: nothing changes unless all of it is acceptable */
+    if ((mtd & CAIRN_MTD_RIP) && !canonical_user(x->rip))
+        return CAIRN_EPAR;
+    if ((mtd & CAIRN_MTD_RSP) && !canonical_user(x->rsp) && x->rsp != CAIRN_USER_END)
+        return CAIRN_EPAR;
+    ec_arch_gprs_set(r, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        r->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        r->rip = x->rip;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        r->rflags = (x->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
+    r->vec = VEC_EVENT; /* every register as set: return by iret */
+    return CAIRN_OK;
+}
