@@ -10,8 +10,9 @@ struct cpu cpus[MAX_CPUS];
 unsigned cpu_count = 1;
 uint8_t cpu0_stack[KSTACK_SIZE] __attribute__((aligned(16)));
 static uint8_t cpu0_fault_stack[4096] __attribute__((aligned(16)));
+static uint8_t cpu0_db_stack[4096] __attribute__((aligned(16)));
 
-extern char intr_stubs[];
+extern char intr_stubs[], intr_db[];
 extern char syscall_entry[], syscall_entry_smp[], syscall_entry_compat[];
 uint8_t cpu_smap; /* entry.S: clac on interrupts from user mode */
 
@@ -30,11 +31,13 @@ struct percpu *percpu_of(unsigned cpu) { return &cpus[cpu].pc; }
 void idt_init(void)
 {
     for (unsigned v = 0; v < 256; v++) {
-        uint64_t a = (uint64_t)intr_stubs + 16 * v;
+        uint64_t a = v == 1 ? (uint64_t)intr_db : (uint64_t)intr_stubs + 16 * v;
         unsigned dpl = (v == 3 || v == 4) ? 3 : 0; /* int3/into from user: #BP/#OF */
-        /* NMI and #DF run on their own stack: the kernel stack may be the problem */
+        /* NMI and #DF run on their own stack: the kernel stack may be the
+         * problem; #DB on another (entry.S, intr_db: it may come with a
+         * user RSP) */
         idt[v] = (struct idt_gate){ .off0 = (uint16_t)a, .sel = SEL_KCODE,
-                                    .ist = (v == 2 || v == 8) ? 1 : 0,
+                                    .ist = (v == 2 || v == 8) ? 1 : v == 1 ? 2 : 0,
                                     .type = (uint8_t)(0x8e | dpl << 5),
                                     .off1 = (uint16_t)(a >> 16), .off2 = (uint32_t)(a >> 32) };
     }
@@ -79,9 +82,11 @@ void cpu_init(unsigned id)
     if (id == 0) { /* the APs' stacks come from smp_boot */
         c->kstack_top = (uint64_t)cpu0_stack + KSTACK_SIZE;
         c->fault_stack_top = (uint64_t)cpu0_fault_stack + sizeof(cpu0_fault_stack);
+        c->db_stack_top = (uint64_t)cpu0_db_stack + sizeof(cpu0_db_stack);
     }
     c->tss.rsp[0] = c->kstack_top;
     c->tss.ist[0] = c->fault_stack_top;
+    c->tss.ist[1] = c->db_stack_top;
     c->tss.iomap_base = 0xffff; /* beyond the limit: no ports */
     memset(c->tss.iomap, 0xff, sizeof(c->tss.iomap));
     cpu_load_gdt(c);

@@ -32,6 +32,7 @@ struct cpu {
     struct ec *volatile fpu_give; /* another CPU asks for this EC's FPU state (smp.c) */
     unsigned apic_id;
     uint64_t fault_stack_top; /* NMI and #DF (IST 1) */
+    uint64_t db_stack_top;    /* #DB (IST 2): entry.S, intr_db */
     uint64_t svm_host_pa; /* SVM: where VMRUN saves this CPU's host state */
     uint64_t gdt[8];
     struct tss tss __attribute__((aligned(16)));

@@ -125,6 +125,49 @@ intr_stubs:
     vec = vec + 1
     .endr
 
+/* #DB, on its own stack (IST 2). A #DB from user mode moves the CPU's
+ * frame to where TSS.rsp0 would have put it (the EC's register frame)
+ * and goes on as any other exception. From the kernel: an emulator that
+ * takes TF from before SYSCALL instead of after SFMASK cleared it (Bochs
+ * 2.7; the CPU does not, see Xen's XSA-204) traps at a syscall entry's
+ * first instruction with the user's RSP still loaded. That trap is
+ * dropped (the entry runs on with TF clear; SYSRET restores the user's
+ * TF from R11). A #DB anywhere else in the kernel goes to intr_kernel. */
+    .global intr_db
+intr_db:
+    testb   $3, 8(%rsp)                 /* CS of the interrupted code */
+    jz      5f
+    swapgs
+    mov     %rax, %gs:CPU_USER_RSP      /* a scratch word here */
+    mov     %rsp, %rax                  /* the CPU's frame, on this stack */
+    mov     %gs:CPU_FRAME_TOP, %rsp
+    pushq   32(%rax)                    /* ss     */
+    pushq   24(%rax)                    /* rsp    */
+    pushq   16(%rax)                    /* rflags */
+    pushq   8(%rax)                     /* cs     */
+    pushq   (%rax)                      /* rip    */
+    mov     %gs:CPU_USER_RSP, %rax
+    swapgs
+    pushq   $0
+    pushq   $1
+    jmp     intr_common
+5:  push    %rax
+    lea     syscall_entry(%rip), %rax
+    cmp     %rax, 8(%rsp)
+    je      6f
+    lea     syscall_entry_smp(%rip), %rax
+    cmp     %rax, 8(%rsp)
+    je      6f
+    lea     syscall_entry_compat(%rip), %rax
+    cmp     %rax, 8(%rsp)
+    je      6f
+    pop     %rax
+    pushq   $0
+    pushq   $1
+    jmp     intr_common
+6:  pop     %rax
+    iretq
+
 /* User code may have set DF or AC: the kernel's string copies need DF
  * clear, and with SMAP an AC left set would open user memory to it. */
 intr_common:

@@ -150,11 +150,12 @@ void smp_boot(const struct acpi_madt_info *madt)
         unsigned apic = madt->apic_ids[i], id = cpu_count;
         if (apic == self || apic == 0xff)
             continue;
-        uint8_t *stack = palloc_alloc(2), *fault = palloc_alloc(0);
+        uint8_t *stack = palloc_alloc(2), *fault = palloc_alloc(1);
         if (!stack || !fault)
             break;
         cpus[id].kstack_top = (uint64_t)stack + KSTACK_SIZE;
         cpus[id].fault_stack_top = (uint64_t)fault + PAGE_SIZE;
+        cpus[id].db_stack_top = (uint64_t)fault + 2 * PAGE_SIZE;
         cpus[id].apic_id = apic;
         sched_init_cpu(id);
         *(uint64_t *)(tramp + (ap_stack - ap_start)) = cpus[id].kstack_top;
