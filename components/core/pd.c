@@ -123,14 +123,13 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
 static uint64_t pd_give(struct core_pd *s, uint64_t va, const uint8_t *p, uint64_t pages,
                         unsigned rights)
 {
-    uint64_t f = cairn_page_phys(p) >> 12, d = va >> 12;
-    while (pages) {
-        unsigned o = cairn_mem_chunk_order(f, d, pages);
-        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, rights),
-                                     d, CAIRN_DEL_F_HOST);
+    struct cairn_mem_chunk c = cairn_mem_chunks(cairn_page_phys(p) >> 12, va >> 12, pages, 20);
+    while (cairn_mem_chunk_next(&c)) {
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
+                                     CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b,
+                                     CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)
             return st;
-        f += 1ull << o, d += 1ull << o, pages -= 1ull << o;
     }
     return CAIRN_OK;
 }

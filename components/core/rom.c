@@ -14,12 +14,9 @@
 static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights,
                           uint64_t off)
 {
-    uint64_t p = va >> 12, n = (bytes + 4095) >> 12;
-    while (n && !out->bad) {
-        unsigned o = cairn_mem_chunk_order(p, off, n);
-        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), off);
-        p += 1ull << o, off += 1ull << o, n -= 1ull << o;
-    }
+    struct cairn_mem_chunk c = cairn_mem_chunks(va >> 12, off, (bytes + 4095) >> 12, 20);
+    while (!out->bad && cairn_mem_chunk_next(&c))
+        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b);
 }
 
 uint64_t core_rom_create(const char *args, uint64_t *pt)
@@ -88,16 +85,15 @@ void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         return;
     }
     cairn_msg_begin(&out, u, CAIRN_OK);
-    for (uint64_t p = r->base, n = r->size; n && !out.bad;) {
-        unsigned o = cairn_mem_chunk_order(p, p, n);
-        uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, p, o, CAIRN_IO_A), st;
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, p, CAIRN_DEL_F_HOST);
+    struct cairn_mem_chunk c = cairn_mem_chunks(r->base, r->base, r->size, 20);
+    while (!out.bad && cairn_mem_chunk_next(&c)) {
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, c.a, c.order, CAIRN_IO_A), st;
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, c.a, CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK && st != CAIRN_EEXIST) {
             cairn_rpc_status(u, st);
             return;
         }
-        cairn_msg_item(&out, crd, p); /* ports keep their numbers: window base 0 */
-        p += 1ull << o, n -= 1ull << o;
+        cairn_msg_item(&out, crd, c.a); /* ports keep their numbers: window base 0 */
     }
 }
 

@@ -114,13 +114,11 @@ static uint64_t vm_build(struct core_vm *v)
         return CAIRN_ENOMEM;
     st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,
                        cairn_name_pack(last), vm_kmem(v->ram), 0);
-    uint64_t f = cairn_page_phys(v->mem) >> 12, g = 0, n = v->ram / 4096;
-    while (st == CAIRN_OK && n) {
-        unsigned o = cairn_mem_chunk_order(f, g, n);
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, CAIRN_MEM_RWX), g,
+    struct cairn_mem_chunk c = cairn_mem_chunks(cairn_page_phys(v->mem) >> 12, 0, v->ram / 4096, 20);
+    while (st == CAIRN_OK && cairn_mem_chunk_next(&c))
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd,
+                            CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_RWX), c.b,
                             CAIRN_DEL_F_HOST);
-        f += 1ull << o, g += 1ull << o, n -= 1ull << o;
-    }
     if (st == CAIRN_OK)
         v->pd = pd;
     return st;
@@ -153,12 +151,11 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
             return;
         cairn_msg_word(&out, v->ram);
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
-        uint64_t p = (uint64_t)(uintptr_t)v->mem >> 12, off = 0;
-        for (uint64_t n = v->ram / 4096; n && !out.bad;) {
-            unsigned o = cairn_mem_chunk_order(p, off, n);
-            cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W), off);
-            p += 1ull << o, off += 1ull << o, n -= 1ull << o;
-        }
+        struct cairn_mem_chunk c =
+            cairn_mem_chunks((uint64_t)(uintptr_t)v->mem >> 12, 0, v->ram / 4096, 20);
+        while (!out.bad && cairn_mem_chunk_next(&c))
+            cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W),
+                           c.b);
         return;
     }
     if (op == CAIRN_VM_VCPU && v->pd && v->vcpus < 8) {

@@ -15,6 +15,7 @@
 #include <cairn/heap.h>
 #include <cairn/lock.h>
 #include <cairn/log.h>
+#include <cairn/mem.h>
 #include <cairn/parent.h>
 #include <cairn/rpc.h>
 #include <cairn/runtime.h>
@@ -137,14 +138,10 @@ static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, c->config_len);
     cairn_msg_word(&out, 0); /* at the start of the receive window */
-    uint64_t page = (uint64_t)(uintptr_t)p >> 12, off = 0;
-    for (uint64_t n = pages; n;) {
-        unsigned o = 0;
-        while (!((page | off) & ((2ull << o) - 1)) && (2ull << o) <= n)
-            o++;
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, page, o, CAIRN_MEM_R), off);
-        page += 1ull << o, off += 1ull << o, n -= 1ull << o;
-    }
+    /* no cap on the order: the pages left bound it */
+    struct cairn_mem_chunk ch = cairn_mem_chunks((uint64_t)(uintptr_t)p >> 12, 0, pages, 63);
+    while (cairn_mem_chunk_next(&ch))
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, ch.a, ch.order, CAIRN_MEM_R), ch.b);
 }
 
 /* ---- session requests ------------------------------------------------------ */
