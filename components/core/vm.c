@@ -137,28 +137,37 @@ void core_vm_close(int owner)
     }
 }
 
-void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_VM_CREATE (once) -> RAM size; items: the VM PD, its RAM. */
+static void core_vm_build(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                          struct cairn_utcb *u)
 {
-    struct core_vm *v = &core_vms[id];
+    struct core_vm *v = &core_vms[CORE_ID(badge)];
     struct cairn_msg out;
-    uint64_t op = u->mr[0], st = CAIRN_EINVAL, vcpu = 0, sc;
-    if (!v->used)
-        op = 0; /* closed */
-    if (op == CAIRN_VM_CREATE && !v->pd) {
-        st = vm_build(v);
-        cairn_msg_begin(&out, u, st);
-        if (st != CAIRN_OK)
-            return;
-        cairn_msg_word(&out, v->ram);
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
-        struct cairn_mem_chunk c =
-            cairn_mem_chunks((uint64_t)(uintptr_t)v->mem >> 12, 0, v->ram / 4096, 20);
-        while (!out.bad && cairn_mem_chunk_next(&c))
-            cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W),
-                           c.b);
+    if (v->pd) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
-    if (op == CAIRN_VM_VCPU && v->pd && v->vcpus < 8) {
+    uint64_t st = vm_build(v);
+    cairn_msg_begin(&out, u, st);
+    if (st != CAIRN_OK)
+        return;
+    cairn_msg_word(&out, v->ram);
+    cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
+    struct cairn_mem_chunk c =
+        cairn_mem_chunks((uint64_t)(uintptr_t)v->mem >> 12, 0, v->ram / 4096, 20);
+    while (!out.bad && cairn_mem_chunk_next(&c))
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W),
+                       c.b);
+}
+
+/* CAIRN_VM_VCPU (up to 8) -> CPU, priority; item: the vCPU. */
+static void core_vm_vcpu(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
+{
+    struct core_vm *v = &core_vms[CORE_ID(badge)];
+    struct cairn_msg out;
+    uint64_t st = CAIRN_EINVAL, vcpu = 0, sc;
+    if (v->pd && v->vcpus < 8) {
         vcpu = cairn_sel_alloc(0);
         sc = cairn_sel_alloc(0);
         core_own(v->owner, vcpu);
@@ -180,3 +189,13 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, vcpu, 0, CAIRN_R_EC_CTRL), 0);
     }
 }
+
+/* A closed session (its VM ended with its VMM) answers nothing. */
+static int core_vm_accept(struct cairn_rpc_server *s, uint64_t badge, uint64_t op)
+{
+    return core_vms[CORE_ID(badge)].used;
+}
+
+static const cairn_rpc_fn core_vm_ops[] = { [CAIRN_VM_CREATE] = core_vm_build,
+                                            [CAIRN_VM_VCPU] = core_vm_vcpu };
+struct cairn_rpc_server core_vm_server = { CAIRN_RPC_OPS(core_vm_ops), .accept = core_vm_accept };
