@@ -50,30 +50,18 @@ static void mem_region_range(unsigned i, uint64_t *lo, uint64_t *hi)
     *hi = e > b ? e : b;
 }
 
-/* Largest order o with both page numbers 2^o aligned and 2^o <= n. */
-unsigned cairn_mem_chunk_order(uint64_t a, uint64_t b, uint64_t n)
-{
-    unsigned o = 0;
-
-    while (o < 20 && !((a | b) & ((2ull << o) - 1)) && (2ull << o) <= n)
-        o++;
-    return o;
-}
-
 /* Map physical [phys, phys + pages) at the window, from the host. */
 static uint64_t mem_map_host(uint64_t phys, uint64_t pages)
 {
     uint64_t p = phys >> MEM_PAGE_SHIFT, win = CAIRN_MEM_WINDOW >> MEM_PAGE_SHIFT;
 
-    while (pages) {
-        unsigned o = cairn_mem_chunk_order(p, win + p, pages);
-        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W);
-        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, win + p,
-                                     CAIRN_DEL_F_HOST);
+    struct cairn_mem_chunk c = cairn_mem_chunks(p, win + p, pages, 20);
+
+    while (cairn_mem_chunk_next(&c)) {
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W);
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, c.b, CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)
             return st;
-        p += 1ull << o;
-        pages -= 1ull << o;
     }
     return CAIRN_OK;
 }
@@ -198,14 +186,17 @@ uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned
             return st;
         if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
             return CAIRN_EPAR; /* nothing mapped there */
-        /* The chunk must stay inside the one source mapping found. */
+        /* The chunks must stay inside the one source mapping found. */
         uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
-        unsigned o = cairn_mem_chunk_order(p, d, n < left ? n : left);
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, dst_pd, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), d,
-                            0);
-        if (st != CAIRN_OK)
-            return st;
-        p += 1ull << o, d += 1ull << o, n -= 1ull << o;
+        uint64_t len = n < left ? n : left;
+        struct cairn_mem_chunk c = cairn_mem_chunks(p, d, len, 20);
+        while (cairn_mem_chunk_next(&c)) {
+            st = cairn_delegate(CAIRN_ROOT_SEL_PD, dst_pd,
+                                CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b, 0);
+            if (st != CAIRN_OK)
+                return st;
+        }
+        p += len, d += len, n -= len;
     }
     return CAIRN_OK;
 }

@@ -1,5 +1,7 @@
 /* RPC over portals: messages in the UTCB, client call, server dispatch. */
 #include <cairn/rpc.h>
+#include <cairn/runtime.h>
+#include <cairn/sel.h>
 #include <cairn/session.h>
 #include <cairn/sys.h>
 #include <string.h>
@@ -99,15 +101,69 @@ void cairn_rpc_status(struct cairn_utcb *u, uint64_t status)
     cairn_msg_begin(&m, u, status);
 }
 
-void cairn_rpc_serve(struct cairn_rpc_server *s, struct cairn_utcb *u, uint64_t badge)
+/* Run the handler of the call in u (or reply CAIRN_EINVAL); s may be 0. */
+static void rpc_dispatch(struct cairn_rpc_server *s, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_msg in;
     uint64_t op = u->untyped ? u->mr[0] : 0;
+    cairn_rpc_fn fn = 0;
+
+    if (s)
+        fn = s->any ? s->any : op < s->nops ? s->ops[op] : 0;
     cairn_msg_read(&in, u);
-    if (op < s->nops && s->ops[op])
-        s->ops[op](s, badge, &in, u);
+    if (fn && (!s->accept || s->accept(s, badge, op)))
+        fn(s, badge, &in, u);
     else
         cairn_rpc_status(u, CAIRN_EINVAL);
+}
+
+void cairn_rpc_serve(struct cairn_rpc_server *s, struct cairn_utcb *u, uint64_t badge)
+{
+    rpc_dispatch(s, u, badge);
+    cairn_reply(0);
+    __builtin_unreachable();
+}
+
+/* Did the capability of the call in u arrive at the inbox? */
+static int inbox_got(const struct cairn_inbox *b, const struct cairn_utcb *u)
+{
+    uint64_t crd = cairn_msg_item_crd(u, 0);
+
+    return CAIRN_CRD_TYPE(crd) == CAIRN_CRD_OBJ && CAIRN_CRD_BASE(crd) == b->sel;
+}
+
+uint64_t cairn_inbox_take(struct cairn_inbox *b, const struct cairn_utcb *u)
+{
+    uint64_t sel = b->sel, next;
+
+    if (!inbox_got(b, u))
+        return 0;
+    next = b->fresh ? b->fresh() : cairn_sel_alloc(0);
+    if (!next)
+        return 0;
+    b->sel = next;
+    return sel;
+}
+
+uint64_t cairn_inbox_crd(const struct cairn_inbox *b)
+{
+    return CAIRN_CRD(CAIRN_CRD_OBJ, b->sel, 0, 0);
+}
+
+void cairn_rpc_ep_serve(struct cairn_rpc_ep *ep, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_inbox *b = ep->inbox;
+    uint64_t inbox = b ? b->sel : 0;
+    int got = b && inbox_got(b, u); /* read before the reply overwrites it */
+    unsigned kind = ep->kind ? ep->kind(badge) : (unsigned)(badge >> 32);
+
+    rpc_dispatch(kind < ep->nservers ? ep->servers[kind] : 0, u, badge);
+    if (b) {
+        /* An item no handler took must not block the inbox for the next. */
+        if (got && b->sel == inbox)
+            cairn_revoke(cairn_self_pd(), CAIRN_CRD(CAIRN_CRD_OBJ, inbox, 0, 0), CAIRN_REV_F_SELF);
+        u->rcv_obj = cairn_inbox_crd(b);
+    }
     cairn_reply(0);
     __builtin_unreachable();
 }

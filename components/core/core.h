@@ -83,15 +83,12 @@ extern struct core_rom core_roms[CORE_MAX_ROMS];
 extern unsigned core_nroms;
 extern struct core_pd core_pds[CORE_MAX_PDS];
 
-/* Selector where received capabilities arrive (the entrypoint's window). */
-#define CORE_INBOX core_inbox
-extern uint64_t core_inbox;
+/* Where received capabilities arrive (the entrypoint's window). */
+extern struct cairn_inbox core_inbox;
 
 const struct core_rom *core_rom_find(const char *name);
 /* "parent -> child" label of a session requested by PD session `from`. */
 void core_label(char *out, int from, const char *arg_label);
-/* Move the capability received in the inbox to `sel` of `pd`. */
-uint64_t core_take_item(uint64_t pd, uint64_t sel);
 
 /* Sessions: create returns a status and the session's portal. */
 uint64_t core_log_create(const char *label, uint64_t *pt);
@@ -103,15 +100,11 @@ uint64_t core_io_mem_create(const char *args, uint64_t *pt);
 uint64_t core_irq_create(const char *args, uint64_t *pt);
 uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t *pt);
 
-void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-/* `child`: the component itself calls (RAM and STATE only). */
-void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child);
-void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_irq_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
-void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
+/* The handlers of each kind of session's calls, by opcode (badge:
+ * CORE_BADGE(kind, id)); the entrypoint picks the table by kind. */
+extern struct cairn_rpc_server core_log_server, core_rom_server, core_pd_server,
+    core_pd_child_server, core_cpu_server, core_io_port_server, core_io_mem_server,
+    core_irq_server, core_vm_server, core_parent_server;
 /* The PD session that pays for a new session labelled `label`. */
 int core_payer(int from, const char *label);
 /* End the VMs whose VMM is PD session `owner` (their RAM stays with core
@@ -119,7 +112,6 @@ int core_payer(int from, const char *label);
 void core_vm_close(int owner);
 /* The PD session of the component labelled `label` itself, or -1. */
 int core_pd_of(const char *label);
-void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u);
 /* A component's event: back a page on demand (returns 1: resume it), or
  * stop it and tell its parent (returns 0). */
 int core_pd_fault(unsigned id, const struct cairn_exc *x);

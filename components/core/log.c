@@ -37,8 +37,13 @@ void core_log_close(int owner)
 
 /* Console input: whatever the serial port has received, for the session
  * that asks (a VMM configured to take the console's input). */
-static void core_log_read(struct cairn_utcb *u)
+static void core_log_read(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                          struct cairn_utcb *u)
 {
+    if (CORE_ID(badge) >= log_count) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
+        return;
+    }
     uint64_t words[CAIRN_LOG_READ_MAX / 8] = { 0 };
     unsigned n = 0;
     for (int c; n < CAIRN_LOG_READ_MAX && (c = cairn_uart_getc(CAIRN_UART_COM1)) >= 0; n++)
@@ -50,14 +55,12 @@ static void core_log_read(struct cairn_utcb *u)
         cairn_msg_word(&out, words[i]);
 }
 
-void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+static void core_log_write(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                           struct cairn_utcb *u)
 {
     char text[512], line[CORE_LABEL + 520];
-    if (id < log_count && u->mr[0] == CAIRN_LOG_READ) {
-        core_log_read(u);
-        return;
-    }
-    if (id >= log_count || !log_labels[id][0] || u->mr[0] != CAIRN_LOG_WRITE || !cairn_msg_get_str(in, text, sizeof(text))) {
+    unsigned id = CORE_ID(badge);
+    if (id >= log_count || !log_labels[id][0] || !cairn_msg_get_str(in, text, sizeof(text))) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
@@ -68,3 +71,7 @@ void core_log_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     cairn_uart_write(CAIRN_UART_COM1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
     cairn_rpc_status(u, CAIRN_OK);
 }
+
+static const cairn_rpc_fn core_log_ops[] = { [CAIRN_LOG_WRITE] = core_log_write,
+                                             [CAIRN_LOG_READ] = core_log_read };
+struct cairn_rpc_server core_log_server = { CAIRN_RPC_OPS(core_log_ops) };

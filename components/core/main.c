@@ -12,7 +12,7 @@
 
 struct core_rom core_roms[CORE_MAX_ROMS];
 unsigned core_nroms;
-uint64_t core_inbox;
+struct cairn_inbox core_inbox;
 
 static struct cairn_ec core_ep;
 
@@ -64,22 +64,6 @@ static void core_roms_init(const struct cairn_hip *hip)
     }
 }
 
-/* The received capability stays at the inbox selector (revoking it would
- * revoke every copy made from it); the next one arrives at a fresh one. */
-uint64_t core_take_item(uint64_t pd, uint64_t sel)
-{
-    uint64_t got = cairn_msg_item_crd(core_ep_utcb(), 0), st = CAIRN_OK, next;
-    if (!got)
-        return CAIRN_EINVAL;
-    if (pd != CAIRN_ROOT_SEL_PD || sel != core_inbox)
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd,
-                            CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, CAIRN_R_ALL), sel, 0);
-    next = cairn_sel_alloc(0);
-    if (next)
-        core_inbox = next;
-    return st;
-}
-
 struct cairn_utcb *core_ep_utcb(void) { return (struct cairn_utcb *)core_ep.utcb; }
 
 uint64_t core_portal(uint64_t badge)
@@ -125,40 +109,35 @@ int core_owner(int from, const char *label)
 }
 
 /* A component's event, on the same entrypoint as all else: core's state
- * is touched by one EC only. */
-static _Noreturn void core_fault(unsigned id, struct cairn_utcb *u)
+ * is touched by one EC only. Its message is the EC's state, no opcode. */
+static void core_fault(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                       struct cairn_utcb *u)
 {
     struct cairn_exc x = *(const struct cairn_exc *)u->mr;
-    core_pd_fault(id, &x);
+    core_pd_fault(CORE_ID(badge), &x);
     /* Resumed (mtd 0: state unchanged, the instruction is retried), or a
      * reply to a dead EC, which the kernel drops. */
     u->untyped = u->typed = 0;
-    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, 0);
-    cairn_reply(0);
 }
 
-/* The entrypoint: every session request and session call of components. */
+static struct cairn_rpc_server core_fault_server = { .any = core_fault };
+
+/* The entrypoint: every session request, session call and event of
+ * components, by the kind in the badge. */
+static struct cairn_rpc_server *const core_servers[] = {
+    [CORE_PARENT] = &core_parent_server,   [CORE_LOG] = &core_log_server,
+    [CORE_ROM] = &core_rom_server,         [CORE_PD] = &core_pd_server,
+    [CORE_PD_CHILD] = &core_pd_child_server, [CORE_FAULT] = &core_fault_server,
+    [CORE_CPU] = &core_cpu_server,         [CORE_IO_PORT] = &core_io_port_server,
+    [CORE_IO_MEM] = &core_io_mem_server,   [CORE_IRQ] = &core_irq_server,
+    [CORE_VM] = &core_vm_server,
+};
+static struct cairn_rpc_ep core_rpc = { core_servers, sizeof(core_servers) / sizeof(core_servers[0]),
+                                        0, &core_inbox };
+
 static void core_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    struct cairn_msg in;
-    cairn_msg_read(&in, u);
-    unsigned id = CORE_ID(badge);
-    switch (CORE_KIND(badge)) {
-    case CORE_PARENT:  core_parent_op(id, &in, u); break;
-    case CORE_LOG:     core_log_op(id, &in, u); break;
-    case CORE_ROM:     core_rom_op(id, &in, u); break;
-    case CORE_PD:      core_pd_op(id, &in, u, false); break;
-    case CORE_PD_CHILD: core_pd_op(id, &in, u, true); break;
-    case CORE_FAULT:   core_fault(id, u); return;
-    case CORE_CPU:     core_cpu_op(id, &in, u); break;
-    case CORE_IO_PORT: core_io_port_op(id, &in, u); break;
-    case CORE_IO_MEM:  core_io_mem_op(id, &in, u); break;
-    case CORE_IRQ:     core_irq_op(id, &in, u); break;
-    case CORE_VM:      core_vm_op(id, &in, u); break;
-    default:           cairn_rpc_status(u, CAIRN_EINVAL); break;
-    }
-    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, 0);
-    cairn_reply(0);
+    cairn_rpc_ep_serve(&core_rpc, u, badge);
 }
 
 uint64_t core_fault_portal(unsigned id)
@@ -175,12 +154,12 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     cairn_log_init("core");
     cairn_crash_install();
     core_roms_init(hip);
-    core_inbox = cairn_sel_alloc(0);
+    core_inbox.sel = cairn_sel_alloc(0);
     if (cairn_handler_create(&core_ep, CAIRN_ROOT_SEL_PD, 0, core_serve, 0) != CAIRN_OK) {
         printf("error: cannot create the entrypoint\n");
         return 1;
     }
-    core_ep_utcb()->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, core_inbox, 0, 0);
+    core_ep_utcb()->rcv_obj = cairn_inbox_crd(&core_inbox);
     printf("%u ROM modules, %lu MiB RAM\n", core_nroms, cairn_page_avail() >> 20);
     core_start_init(cairn_page_avail() - (4ull << 20));
     cairn_block_forever();

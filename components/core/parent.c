@@ -40,19 +40,24 @@ static uint64_t core_session(unsigned from, const char *service, const char *arg
     return CAIRN_ENOTFOUND;
 }
 
-void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_PARENT_EXIT: exit code. */
+static void core_parent_exit(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                             struct cairn_utcb *u)
+{
+    int64_t code = (int64_t)cairn_msg_get(in);
+    printf("%s exited with %ld\n", core_pds[CORE_ID(badge)].label, code);
+    cairn_rpc_status(u, CAIRN_OK);
+}
+
+/* CAIRN_PARENT_SESSION: service, args -> the session's portal. */
+static void core_parent_session(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                                struct cairn_utcb *u)
 {
     char service[32], args[256];
-    uint64_t op = u->mr[0], pt = 0, st;
+    unsigned id = CORE_ID(badge);
+    uint64_t pt = 0, st;
     struct cairn_msg out;
-    if (op == CAIRN_PARENT_EXIT) {
-        int64_t code = (int64_t)cairn_msg_get(in);
-        printf("%s exited with %ld\n", core_pds[id].label, code);
-        cairn_rpc_status(u, CAIRN_OK);
-        return;
-    }
-    if (op != CAIRN_PARENT_SESSION || !cairn_msg_get_str(in, service, sizeof(service)) ||
-        !cairn_msg_get_str(in, args, sizeof(args))) {
+    if (!cairn_msg_get_str(in, service, sizeof(service)) || !cairn_msg_get_str(in, args, sizeof(args))) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
@@ -67,3 +72,7 @@ void core_parent_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     if (st == CAIRN_OK)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
 }
+
+static const cairn_rpc_fn core_parent_ops[] = { [CAIRN_PARENT_SESSION] = core_parent_session,
+                                                [CAIRN_PARENT_EXIT] = core_parent_exit };
+struct cairn_rpc_server core_parent_server = { CAIRN_RPC_OPS(core_parent_ops) };

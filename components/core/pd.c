@@ -123,14 +123,13 @@ uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t 
 static uint64_t pd_give(struct core_pd *s, uint64_t va, const uint8_t *p, uint64_t pages,
                         unsigned rights)
 {
-    uint64_t f = cairn_page_phys(p) >> 12, d = va >> 12;
-    while (pages) {
-        unsigned o = cairn_mem_chunk_order(f, d, pages);
-        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, rights),
-                                     d, CAIRN_DEL_F_HOST);
+    struct cairn_mem_chunk c = cairn_mem_chunks(cairn_page_phys(p) >> 12, va >> 12, pages, 20);
+    while (cairn_mem_chunk_next(&c)) {
+        uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd,
+                                     CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b,
+                                     CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)
             return st;
-        f += 1ull << o, d += 1ull << o, pages -= 1ull << o;
     }
     return CAIRN_OK;
 }
@@ -379,58 +378,112 @@ static void pd_usage(struct core_pd *s, struct cairn_utcb *u)
     cairn_msg_word(&out, s->quota - s->ram);
 }
 
-void core_pd_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u, bool child)
+/* The calls on a PD session, by its parent (core_pd_server) or by the
+ * component itself (core_pd_child_server: RAM, STATE and USAGE only; it
+ * may not load, start, re-notify or close itself). Each replies a status,
+ * unless it says otherwise. */
+static struct core_pd *pd_of(uint64_t badge) { return &core_pds[CORE_ID(badge)]; }
+
+static void pd_op_close(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
 {
-    struct core_pd *s = &core_pds[id];
-    struct cairn_msg out;
+    pd_close((int)CORE_ID(badge));
+    cairn_rpc_status(u, CAIRN_OK);
+}
+
+static void pd_op_load(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                       struct cairn_utcb *u)
+{
     char name[64];
-    uint64_t st = CAIRN_EINVAL, va = 0, op = u->mr[0];
-    if (child && op != CAIRN_PD_RAM && op != CAIRN_PD_STATE && op != CAIRN_PD_USAGE)
-        op = 0; /* the component may not load, start, re-notify or close itself */
-    if (s->closed && op != CAIRN_PD_STATE)
-        op = 0;
-    switch (op) {
-    case CAIRN_PD_CLOSE:
-        pd_close((int)id);
-        st = CAIRN_OK;
-        break;
-    case CAIRN_PD_LOAD:
-        if (cairn_msg_get_str(in, name, sizeof(name)))
-            st = pd_load(s, id, name);
-        break;
-    case CAIRN_PD_PARENT:
-        core_own((int)id, s->pd ? core_inbox : 0); /* the received portal stays there */
-        st = s->pd ? core_take_item(s->pd, CAIRN_SEL_PARENT) : CAIRN_EINVAL;
-        break;
-    case CAIRN_PD_USAGE:
-        pd_usage(s, u);
-        return;
-    case CAIRN_PD_START:
-        st = pd_start(s);
-        break;
-    case CAIRN_PD_RAM:
-        st = pd_ram_op(s, cairn_msg_get(in), &va);
-        break;
-    case CAIRN_PD_NOTIFY:
-        if (s->notify)
-            break; /* set once, by the parent */
-        s->notify = core_inbox;
-        core_own((int)id, s->notify);
-        st = core_take_item(CAIRN_ROOT_SEL_PD, core_inbox);
-        break;
-    case CAIRN_PD_STATE:
-        cairn_msg_begin(&out, u, CAIRN_OK);
-        cairn_msg_word(&out, s->state);
-        cairn_msg_word(&out, s->event);
-        cairn_msg_word(&out, s->rip);
-        cairn_msg_word(&out, s->addr);
-        cairn_msg_word(&out, s->faults);
-        return;
+    uint64_t st = CAIRN_EINVAL;
+    if (cairn_msg_get_str(in, name, sizeof(name)))
+        st = pd_load(pd_of(badge), CORE_ID(badge), name);
+    cairn_rpc_status(u, st);
+}
+
+/* The received portal stays at the inbox selector it arrived at, owned
+ * by the session; the component gets a copy as its parent portal. */
+static void pd_op_parent(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
+{
+    struct core_pd *s = pd_of(badge);
+    uint64_t sel = s->pd ? cairn_inbox_take(&core_inbox, u) : 0, st = CAIRN_EINVAL;
+    if (sel) {
+        core_own((int)CORE_ID(badge), sel);
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, s->pd, CAIRN_CRD(CAIRN_CRD_OBJ, sel, 0, CAIRN_R_ALL),
+                            CAIRN_SEL_PARENT, 0);
     }
+    cairn_rpc_status(u, st);
+}
+
+/* Replies the usage (pd_usage). */
+static void pd_op_usage(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
+{
+    pd_usage(pd_of(badge), u);
+}
+
+static void pd_op_start(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
+{
+    cairn_rpc_status(u, pd_start(pd_of(badge)));
+}
+
+/* Replies the status and, on success, the RAM's address. */
+static void pd_op_ram(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                      struct cairn_utcb *u)
+{
+    struct cairn_msg out;
+    uint64_t va = 0, st = pd_ram_op(pd_of(badge), cairn_msg_get(in), &va);
     cairn_msg_begin(&out, u, st);
-    if (st == CAIRN_OK && op == CAIRN_PD_RAM)
+    if (st == CAIRN_OK)
         cairn_msg_word(&out, va);
 }
+
+/* The semaphore stays at the inbox selector it arrived at. */
+static void pd_op_notify(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
+{
+    struct core_pd *s = pd_of(badge);
+    uint64_t sel = s->notify ? 0 : cairn_inbox_take(&core_inbox, u); /* set once, by the parent */
+    if (sel) {
+        s->notify = sel;
+        core_own((int)CORE_ID(badge), sel);
+    }
+    cairn_rpc_status(u, sel ? CAIRN_OK : CAIRN_EINVAL);
+}
+
+/* Replies state, event, rip, addr and pages backed on demand. */
+static void pd_op_state(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
+{
+    struct core_pd *s = pd_of(badge);
+    struct cairn_msg out;
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, s->state);
+    cairn_msg_word(&out, s->event);
+    cairn_msg_word(&out, s->rip);
+    cairn_msg_word(&out, s->addr);
+    cairn_msg_word(&out, s->faults);
+}
+
+/* A closed session answers STATE only. */
+static int pd_accept(struct cairn_rpc_server *srv, uint64_t badge, uint64_t op)
+{
+    return !pd_of(badge)->closed || op == CAIRN_PD_STATE;
+}
+
+static const cairn_rpc_fn pd_ops[] = {
+    [CAIRN_PD_LOAD] = pd_op_load,     [CAIRN_PD_PARENT] = pd_op_parent,
+    [CAIRN_PD_START] = pd_op_start,   [CAIRN_PD_RAM] = pd_op_ram,
+    [CAIRN_PD_STATE] = pd_op_state,   [CAIRN_PD_NOTIFY] = pd_op_notify,
+    [CAIRN_PD_CLOSE] = pd_op_close,   [CAIRN_PD_USAGE] = pd_op_usage,
+};
+static const cairn_rpc_fn pd_child_ops[] = {
+    [CAIRN_PD_RAM] = pd_op_ram, [CAIRN_PD_STATE] = pd_op_state, [CAIRN_PD_USAGE] = pd_op_usage,
+};
+struct cairn_rpc_server core_pd_server = { CAIRN_RPC_OPS(pd_ops), .accept = pd_accept };
+struct cairn_rpc_server core_pd_child_server = { CAIRN_RPC_OPS(pd_child_ops), .accept = pd_accept };
 
 int core_pd_fault(unsigned id, const struct cairn_exc *x)
 {
@@ -484,8 +537,10 @@ void core_cpu_close(int owner)
 
 /* CAIRN_CPU_THREAD: ip, sp, priority (0: the most allowed), selector in
  * the component for the new EC. */
-void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+static void core_cpu_thread(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                            struct cairn_utcb *u)
 {
+    unsigned id = CORE_ID(badge);
     if (id >= cpu_count || cpu_pds[id] < 0) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
@@ -493,7 +548,7 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     struct core_pd *s = &core_pds[cpu_pds[id]];
     uint64_t ip = cairn_msg_get(in), sp = cairn_msg_get(in), prio = cairn_msg_get(in);
     uint64_t dst = cairn_msg_get(in), ec, sc, st;
-    if (in->bad || u->mr[0] != CAIRN_CPU_THREAD || !s->pd || s->state != CAIRN_PD_RUNNING || s->closed ||
+    if (in->bad || !s->pd || s->state != CAIRN_PD_RUNNING || s->closed ||
         s->threads >= 1024 || ip >= CAIRN_USER_END || dst >> CAIRN_COMPONENT_CAP_ORDER) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
@@ -516,6 +571,9 @@ void core_cpu_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_begin(&out, u, st);
     cairn_msg_word(&out, utcb);
 }
+
+static const cairn_rpc_fn core_cpu_ops[] = { [CAIRN_CPU_THREAD] = core_cpu_thread };
+struct cairn_rpc_server core_cpu_server = { CAIRN_RPC_OPS(core_cpu_ops) };
 
 /* ---- init ---------------------------------------------------------------- */
 

@@ -14,12 +14,9 @@
 static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights,
                           uint64_t off)
 {
-    uint64_t p = va >> 12, n = (bytes + 4095) >> 12;
-    while (n && !out->bad) {
-        unsigned o = cairn_mem_chunk_order(p, off, n);
-        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, rights), off);
-        p += 1ull << o, off += 1ull << o, n -= 1ull << o;
-    }
+    struct cairn_mem_chunk c = cairn_mem_chunks(va >> 12, off, (bytes + 4095) >> 12, 20);
+    while (!out->bad && cairn_mem_chunk_next(&c))
+        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b);
 }
 
 uint64_t core_rom_create(const char *args, uint64_t *pt)
@@ -32,11 +29,14 @@ uint64_t core_rom_create(const char *args, uint64_t *pt)
     return *pt ? CAIRN_OK : CAIRN_ENOMEM;
 }
 
-void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_ROM_ATTACH -> size, offset; the module's pages as items. */
+static void core_rom_attach(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                            struct cairn_utcb *u)
 {
     struct cairn_msg out;
+    unsigned id = CORE_ID(badge);
     const struct core_rom *r = &core_roms[id];
-    if (id >= core_nroms || u->mr[0] != CAIRN_ROM_ATTACH) {
+    if (id >= core_nroms) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
@@ -50,6 +50,9 @@ void core_rom_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     if (out.bad)
         cairn_rpc_status(u, CAIRN_ENOMEM);
 }
+
+static const cairn_rpc_fn core_rom_ops[] = { [CAIRN_ROM_ATTACH] = core_rom_attach };
+struct cairn_rpc_server core_rom_server = { CAIRN_RPC_OPS(core_rom_ops) };
 
 /* ---- I/O ports ------------------------------------------------------------ */
 
@@ -79,27 +82,27 @@ uint64_t core_io_port_create(const char *args, uint64_t *pt)
     return CAIRN_OK;
 }
 
-void core_io_port_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_IO_ATTACH -> the ports as items. */
+static void core_io_port_attach(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                                struct cairn_utcb *u)
 {
     struct cairn_msg out;
-    const struct core_io *r = &io_ports[id];
-    if (u->mr[0] != CAIRN_IO_ATTACH) {
-        cairn_rpc_status(u, CAIRN_EINVAL);
-        return;
-    }
+    const struct core_io *r = &io_ports[CORE_ID(badge)];
     cairn_msg_begin(&out, u, CAIRN_OK);
-    for (uint64_t p = r->base, n = r->size; n && !out.bad;) {
-        unsigned o = cairn_mem_chunk_order(p, p, n);
-        uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, p, o, CAIRN_IO_A), st;
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, p, CAIRN_DEL_F_HOST);
+    struct cairn_mem_chunk c = cairn_mem_chunks(r->base, r->base, r->size, 20);
+    while (!out.bad && cairn_mem_chunk_next(&c)) {
+        uint64_t crd = CAIRN_CRD(CAIRN_CRD_IO, c.a, c.order, CAIRN_IO_A), st;
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, CAIRN_ROOT_SEL_PD, crd, c.a, CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK && st != CAIRN_EEXIST) {
             cairn_rpc_status(u, st);
             return;
         }
-        cairn_msg_item(&out, crd, p); /* ports keep their numbers: window base 0 */
-        p += 1ull << o, n -= 1ull << o;
+        cairn_msg_item(&out, crd, c.a); /* ports keep their numbers: window base 0 */
     }
 }
+
+static const cairn_rpc_fn core_io_port_ops[] = { [CAIRN_IO_ATTACH] = core_io_port_attach };
+struct cairn_rpc_server core_io_port_server = { CAIRN_RPC_OPS(core_io_port_ops) };
 
 /* ---- device memory ------------------------------------------------------- */
 
@@ -131,14 +134,12 @@ uint64_t core_io_mem_create(const char *args, uint64_t *pt)
     return CAIRN_OK;
 }
 
-void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_IO_ATTACH -> size; the device memory as items. */
+static void core_io_mem_attach(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                               struct cairn_utcb *u)
 {
     struct cairn_msg out;
-    const struct core_io *r = &io_mems[id];
-    if (u->mr[0] != CAIRN_IO_ATTACH) {
-        cairn_rpc_status(u, CAIRN_EINVAL);
-        return;
-    }
+    const struct core_io *r = &io_mems[CORE_ID(badge)];
     void *va = cairn_mem_map_phys(r->base, r->size);
     if (!va) {
         cairn_rpc_status(u, CAIRN_ENOMEM);
@@ -148,6 +149,9 @@ void core_io_mem_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_word(&out, r->size);
     core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W, 0);
 }
+
+static const cairn_rpc_fn core_io_mem_ops[] = { [CAIRN_IO_ATTACH] = core_io_mem_attach };
+struct cairn_rpc_server core_io_mem_server = { CAIRN_RPC_OPS(core_io_mem_ops) };
 
 /* ---- interrupts ------------------------------------------------------------ */
 
@@ -173,13 +177,15 @@ uint64_t core_irq_create(const char *args, uint64_t *pt)
 
 /* CAIRN_IRQ_ATTACH: route the GSI to CPU 0 and hand over its semaphore
  * (DOWN only: the driver waits, it cannot fake interrupts). */
-void core_irq_op(unsigned gsi, struct cairn_msg *in, struct cairn_utcb *u)
+static void core_irq_attach(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                            struct cairn_utcb *u)
 {
     struct cairn_msg out;
-    uint64_t sm = CAIRN_ROOT_SEL_GSI + gsi, st = u->mr[0] == CAIRN_IRQ_ATTACH ? CAIRN_OK : CAIRN_EINVAL;
-    if (st == CAIRN_OK)
-        st = cairn_irq_ctrl(sm, 0);
+    uint64_t sm = CAIRN_ROOT_SEL_GSI + CORE_ID(badge), st = cairn_irq_ctrl(sm, 0);
     cairn_msg_begin(&out, u, st);
     if (st == CAIRN_OK)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, sm, 0, CAIRN_R_SM_DOWN), 0);
 }
+
+static const cairn_rpc_fn core_irq_ops[] = { [CAIRN_IRQ_ATTACH] = core_irq_attach };
+struct cairn_rpc_server core_irq_server = { CAIRN_RPC_OPS(core_irq_ops) };

@@ -114,13 +114,11 @@ static uint64_t vm_build(struct core_vm *v)
         return CAIRN_ENOMEM;
     st = cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, pd, CAIRN_ROOT_SEL_PD, 5,
                        cairn_name_pack(last), vm_kmem(v->ram), 0);
-    uint64_t f = cairn_page_phys(v->mem) >> 12, g = 0, n = v->ram / 4096;
-    while (st == CAIRN_OK && n) {
-        unsigned o = cairn_mem_chunk_order(f, g, n);
-        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd, CAIRN_CRD(CAIRN_CRD_MEM, f, o, CAIRN_MEM_RWX), g,
+    struct cairn_mem_chunk c = cairn_mem_chunks(cairn_page_phys(v->mem) >> 12, 0, v->ram / 4096, 20);
+    while (st == CAIRN_OK && cairn_mem_chunk_next(&c))
+        st = cairn_delegate(CAIRN_ROOT_SEL_PD, pd,
+                            CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_RWX), c.b,
                             CAIRN_DEL_F_HOST);
-        f += 1ull << o, g += 1ull << o, n -= 1ull << o;
-    }
     if (st == CAIRN_OK)
         v->pd = pd;
     return st;
@@ -139,29 +137,37 @@ void core_vm_close(int owner)
     }
 }
 
-void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
+/* CAIRN_VM_CREATE (once) -> RAM size; items: the VM PD, its RAM. */
+static void core_vm_build(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                          struct cairn_utcb *u)
 {
-    struct core_vm *v = &core_vms[id];
+    struct core_vm *v = &core_vms[CORE_ID(badge)];
     struct cairn_msg out;
-    uint64_t op = u->mr[0], st = CAIRN_EINVAL, vcpu = 0, sc;
-    if (!v->used)
-        op = 0; /* closed */
-    if (op == CAIRN_VM_CREATE && !v->pd) {
-        st = vm_build(v);
-        cairn_msg_begin(&out, u, st);
-        if (st != CAIRN_OK)
-            return;
-        cairn_msg_word(&out, v->ram);
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
-        uint64_t p = (uint64_t)(uintptr_t)v->mem >> 12, off = 0;
-        for (uint64_t n = v->ram / 4096; n && !out.bad;) {
-            unsigned o = cairn_mem_chunk_order(p, off, n);
-            cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, p, o, CAIRN_MEM_R | CAIRN_MEM_W), off);
-            p += 1ull << o, off += 1ull << o, n -= 1ull << o;
-        }
+    if (v->pd) {
+        cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
-    if (op == CAIRN_VM_VCPU && v->pd && v->vcpus < 8) {
+    uint64_t st = vm_build(v);
+    cairn_msg_begin(&out, u, st);
+    if (st != CAIRN_OK)
+        return;
+    cairn_msg_word(&out, v->ram);
+    cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
+    struct cairn_mem_chunk c =
+        cairn_mem_chunks((uint64_t)(uintptr_t)v->mem >> 12, 0, v->ram / 4096, 20);
+    while (!out.bad && cairn_mem_chunk_next(&c))
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W),
+                       c.b);
+}
+
+/* CAIRN_VM_VCPU (up to 8) -> CPU, priority; item: the vCPU. */
+static void core_vm_vcpu(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
+{
+    struct core_vm *v = &core_vms[CORE_ID(badge)];
+    struct cairn_msg out;
+    uint64_t st = CAIRN_EINVAL, vcpu = 0, sc;
+    if (v->pd && v->vcpus < 8) {
         vcpu = cairn_sel_alloc(0);
         sc = cairn_sel_alloc(0);
         core_own(v->owner, vcpu);
@@ -183,3 +189,13 @@ void core_vm_op(unsigned id, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, vcpu, 0, CAIRN_R_EC_CTRL), 0);
     }
 }
+
+/* A closed session (its VM ended with its VMM) answers nothing. */
+static int core_vm_accept(struct cairn_rpc_server *s, uint64_t badge, uint64_t op)
+{
+    return core_vms[CORE_ID(badge)].used;
+}
+
+static const cairn_rpc_fn core_vm_ops[] = { [CAIRN_VM_CREATE] = core_vm_build,
+                                            [CAIRN_VM_VCPU] = core_vm_vcpu };
+struct cairn_rpc_server core_vm_server = { CAIRN_RPC_OPS(core_vm_ops), .accept = core_vm_accept };

@@ -15,6 +15,7 @@
 #include <cairn/heap.h>
 #include <cairn/lock.h>
 #include <cairn/log.h>
+#include <cairn/mem.h>
 #include <cairn/parent.h>
 #include <cairn/rpc.h>
 #include <cairn/runtime.h>
@@ -90,23 +91,13 @@ struct child {
 static struct init_config cfg;
 static struct child children[CONFIG_MAX_CHILDREN];
 static struct cairn_ec ep;
-static uint64_t ep_inbox, fault_sm;
+static struct cairn_inbox ep_inbox; /* where the entrypoint receives capabilities */
+static uint64_t fault_sm;
 static struct cairn_lock req_lock;
 
 static void init_report(void *ctx, const char *msg) { printf("config: %s\n", msg); }
 
 static struct cairn_utcb *ep_utcb(void) { return (struct cairn_utcb *)ep.utcb; }
-
-/* Keep what arrived in the entrypoint's inbox; the next capability
- * arrives at a fresh selector. */
-static uint64_t init_take_item(void)
-{
-    uint64_t sel = ep_inbox, next = cairn_sel_alloc(0);
-    if (!cairn_msg_item_crd(ep_utcb(), 0) || !next)
-        return 0;
-    ep_inbox = next;
-    return sel;
-}
 
 static void init_drop_sel(uint64_t sel)
 {
@@ -118,8 +109,10 @@ static void init_drop_sel(uint64_t sel)
 
 /* ---- the "config" ROM of a child: its <config> node ---------------------- */
 
-static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
+static void init_romcfg_attach(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                               struct cairn_utcb *u)
 {
+    unsigned i = (unsigned)(uint32_t)badge;
     const struct config_child *c = &cfg.children[i];
     struct cairn_msg out;
     size_t pages = (c->config_len + 4095) / 4096;
@@ -137,14 +130,10 @@ static void init_romcfg_attach(unsigned i, struct cairn_utcb *u)
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, c->config_len);
     cairn_msg_word(&out, 0); /* at the start of the receive window */
-    uint64_t page = (uint64_t)(uintptr_t)p >> 12, off = 0;
-    for (uint64_t n = pages; n;) {
-        unsigned o = 0;
-        while (!((page | off) & ((2ull << o) - 1)) && (2ull << o) <= n)
-            o++;
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, page, o, CAIRN_MEM_R), off);
-        page += 1ull << o, off += 1ull << o, n -= 1ull << o;
-    }
+    /* no cap on the order: the pages left bound it */
+    struct cairn_mem_chunk ch = cairn_mem_chunks((uint64_t)(uintptr_t)p >> 12, 0, pages, 63);
+    while (cairn_mem_chunk_next(&ch))
+        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, ch.a, ch.order, CAIRN_MEM_R), ch.b);
 }
 
 /* ---- session requests ------------------------------------------------------ */
@@ -362,8 +351,10 @@ static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *servi
     return CAIRN_EDENIED;
 }
 
-static void init_session(unsigned i, struct cairn_msg *in, struct cairn_utcb *u)
+static void init_session(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
 {
+    unsigned i = (unsigned)(uint32_t)badge;
     char service[CONFIG_NAME_MAX], args[256], name[CONFIG_NAME_MAX];
     uint64_t cap = 0, st;
     struct cairn_msg out;
@@ -386,8 +377,10 @@ static void init_session(unsigned i, struct cairn_msg *in, struct cairn_utcb *u)
         cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, cap, 0, CAIRN_R_PT_CALL), 0);
 }
 
-static void init_announce(unsigned i, struct cairn_msg *in, struct cairn_utcb *u)
+static void init_announce(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                          struct cairn_utcb *u)
 {
+    unsigned i = (unsigned)(uint32_t)badge;
     const struct config_child *c = &cfg.children[i];
     char service[CONFIG_NAME_MAX];
     uint64_t st = CAIRN_EINVAL;
@@ -395,7 +388,7 @@ static void init_announce(unsigned i, struct cairn_msg *in, struct cairn_utcb *u
         st = CAIRN_EDENIED;
         for (unsigned k = 0; k < c->provides_count; k++)
             if (!strcmp(c->provides[k], service) && !children[i].service[k]) {
-                children[i].service[k] = init_take_item();
+                children[i].service[k] = cairn_inbox_take(&ep_inbox, u);
                 st = children[i].service[k] ? CAIRN_OK : CAIRN_EINVAL;
             }
         if (st == CAIRN_EDENIED)
@@ -404,32 +397,40 @@ static void init_announce(unsigned i, struct cairn_msg *in, struct cairn_utcb *u
     cairn_rpc_status(u, st);
 }
 
+static void init_exit(struct cairn_rpc_server *s, uint64_t badge, struct cairn_msg *in,
+                      struct cairn_utcb *u)
+{
+    unsigned i = (unsigned)(uint32_t)badge;
+    printf("child '%s' exited with %ld\n", cfg.children[i].name, (int64_t)cairn_msg_get(in));
+    children[i].gone = true;
+    cairn_sm_up(fault_sm); /* the main loop decides about a restart */
+    cairn_rpc_status(u, CAIRN_OK);
+}
+
+/* The badge's lower half is a child's index. */
+static int init_child_of(struct cairn_rpc_server *s, uint64_t badge, uint64_t op)
+{
+    return (uint32_t)badge < cfg.child_count;
+}
+
+/* The entrypoint: a child's parent portal (badge kind 0) and its
+ * "config" ROM session (INIT_ROMCFG). */
+static const cairn_rpc_fn init_parent_ops[] = { [CAIRN_PARENT_SESSION] = init_session,
+                                                [CAIRN_PARENT_ANNOUNCE] = init_announce,
+                                                [CAIRN_PARENT_EXIT] = init_exit };
+static const cairn_rpc_fn init_romcfg_ops[] = { [CAIRN_ROM_ATTACH] = init_romcfg_attach };
+static struct cairn_rpc_server init_parent = { CAIRN_RPC_OPS(init_parent_ops),
+                                               .accept = init_child_of };
+static struct cairn_rpc_server init_romcfg = { CAIRN_RPC_OPS(init_romcfg_ops),
+                                               .accept = init_child_of };
+static struct cairn_rpc_server *const init_servers[] = { [0] = &init_parent,
+                                                         [INIT_ROMCFG] = &init_romcfg };
+static struct cairn_rpc_ep init_rpc = { init_servers, sizeof(init_servers) / sizeof(init_servers[0]),
+                                        0, &ep_inbox };
+
 static void init_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    struct cairn_msg in;
-    unsigned i = (unsigned)(uint32_t)badge;
-    cairn_msg_read(&in, u);
-    if (i >= cfg.child_count) {
-        cairn_rpc_status(u, CAIRN_EINVAL);
-    } else if (badge >> 32 == INIT_ROMCFG) {
-        if (u->mr[0] == CAIRN_ROM_ATTACH)
-            init_romcfg_attach(i, u);
-        else
-            cairn_rpc_status(u, CAIRN_EINVAL);
-    } else if (u->mr[0] == CAIRN_PARENT_SESSION) {
-        init_session(i, &in, u);
-    } else if (u->mr[0] == CAIRN_PARENT_ANNOUNCE) {
-        init_announce(i, &in, u);
-    } else if (u->mr[0] == CAIRN_PARENT_EXIT) {
-        printf("child '%s' exited with %ld\n", cfg.children[i].name, (int64_t)cairn_msg_get(&in));
-        children[i].gone = true;
-        cairn_sm_up(fault_sm); /* the main loop decides about a restart */
-        cairn_rpc_status(u, CAIRN_OK);
-    } else {
-        cairn_rpc_status(u, CAIRN_EINVAL);
-    }
-    u->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, ep_inbox, 0, 0);
-    cairn_reply(0);
+    cairn_rpc_ep_serve(&init_rpc, u, badge);
 }
 
 /* ---- starting children -------------------------------------------------- */
@@ -703,7 +704,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         printf("config has %u error%s: starting nothing\n", errors, errors == 1 ? "" : "s");
         cairn_block_forever();
     }
-    ep_inbox = cairn_sel_alloc(0);
+    ep_inbox.sel = cairn_sel_alloc(0);
     fault_sm = cairn_sel_alloc(0);
     uint64_t st = cairn_create_sm(fault_sm, CAIRN_SEL_PD, 0);
     if (st == CAIRN_OK)
@@ -722,7 +723,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         printf("error: cannot create the entrypoint: %s\n", cairn_status_name(st));
         return 1;
     }
-    ep_utcb()->rcv_obj = CAIRN_CRD(CAIRN_CRD_OBJ, ep_inbox, 0, 0);
+    ep_utcb()->rcv_obj = cairn_inbox_crd(&ep_inbox);
     for (unsigned i = 0; i < cfg.child_count; i++)
         init_start(i);
     if (cfg.verbose || cairn_env->label[0] == 0 || !strcmp(cairn_env->label, "init"))

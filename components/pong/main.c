@@ -89,8 +89,8 @@ static void pong_inc(struct cairn_rpc_server *s, uint64_t badge, struct cairn_ms
 static const cairn_rpc_fn pong_service_ops[] = { [CAIRN_SERVICE_CREATE] = pong_create,
                                                   [CAIRN_SERVICE_CLOSE] = pong_close };
 static const cairn_rpc_fn pong_session_ops[] = { [PONG_INC] = pong_inc };
-static struct cairn_rpc_server pong_service = { pong_service_ops, CAIRN_SERVICE_CLOSE + 1, 0 };
-static struct cairn_rpc_server pong_session = { pong_session_ops, PONG_INC + 1, 0 };
+static struct cairn_rpc_server pong_service = { CAIRN_RPC_OPS(pong_service_ops) };
+static struct cairn_rpc_server pong_session = { CAIRN_RPC_OPS(pong_session_ops) };
 
 static void pong_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {

@@ -4,8 +4,7 @@
  *
  * A received capability lands in `timer_inbox`. The first semaphore a
  * session sends stays there and becomes the session's; the inbox moves
- * on to the next selector of a pool with one per session (a capability
- * cannot be moved: revoking the inbox would take its copies with it).
+ * on to the next selector of a pool with one per session (cairn/rpc.h).
  * Later items are dropped.
  */
 #include "timer.h"
@@ -29,15 +28,19 @@ static uint64_t timer_sm_pool;  /* inbox selectors: one per session + a spare */
 static unsigned timer_sm_used;  /* pool selectors handed out as inboxes so far */
 static uint64_t timer_sm_free[TIMER_MAX_SESSIONS]; /* given back by closed sessions */
 static unsigned timer_sm_nfree;
-static uint64_t timer_inbox;
 
-static uint64_t timer_inbox_crd(void)
+/* The next inbox: at most TIMER_MAX_SESSIONS selectors hold a session's
+ * semaphore, so a spare of the pool is always left. */
+static uint64_t timer_sm_next(void)
 {
-    return CAIRN_CRD(CAIRN_CRD_OBJ, timer_inbox, 0, 0);
+    return timer_sm_nfree ? timer_sm_free[--timer_sm_nfree] : timer_sm_pool + ++timer_sm_used;
 }
 
+static struct cairn_inbox timer_inbox = { .fresh = timer_sm_next };
+
 /* CAIRN_SERVICE_CREATE: label, args -> id, session portal. */
-static void timer_create(struct cairn_msg *in, struct cairn_utcb *u)
+static void timer_create(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                         struct cairn_utcb *u)
 {
     char label[TIMER_LABEL], args[TIMER_LABEL];
     struct cairn_msg out;
@@ -68,21 +71,10 @@ static void timer_create(struct cairn_msg *in, struct cairn_utcb *u)
     cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, pt, 0, CAIRN_R_PT_CALL), 0);
 }
 
-/* Keep a semaphore that came with this call as s's, if s has none yet. */
-static void timer_take_sm(struct timer_session *s, const struct cairn_utcb *u)
-{
-    uint64_t crd = cairn_msg_item_crd(u, 0);
-
-    if (s->sm || CAIRN_CRD_TYPE(crd) != CAIRN_CRD_OBJ || CAIRN_CRD_BASE(crd) != timer_inbox)
-        return;
-    s->sm = timer_inbox;
-    /* at most TIMER_MAX_SESSIONS hold one: a spare is left for the inbox */
-    timer_inbox = timer_sm_nfree ? timer_sm_free[--timer_sm_nfree] : timer_sm_pool + ++timer_sm_used;
-}
-
 /* CAIRN_SERVICE_CLOSE: id. Once disarmed, the timer's worker no longer
  * touches the session; its portal and semaphore go, with every copy. */
-static void timer_close(struct cairn_msg *in, struct cairn_utcb *u)
+static void timer_close(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                        struct cairn_utcb *u)
 {
     uint64_t id = cairn_msg_get(in);
 
@@ -101,65 +93,75 @@ static void timer_close(struct cairn_msg *in, struct cairn_utcb *u)
     cairn_rpc_status(u, CAIRN_OK);
 }
 
-/* ONESHOT / PERIODIC: us; optional typed item: the semaphore. */
-static uint64_t timer_set(struct timer_session *s, uint64_t op, struct cairn_msg *in,
+/* ONESHOT / PERIODIC: us; optional typed item: the semaphore, kept as
+ * the session's if it has none yet. */
+static uint64_t timer_set(struct timer_session *s, bool periodic, struct cairn_msg *in,
                           const struct cairn_utcb *u)
 {
     uint64_t us = cairn_msg_get(in);
-    bool periodic = op == CAIRN_TIMER_PERIODIC;
 
     if (in->bad || us > CAIRN_TIMER_MAX_US || (periodic && !us))
         return CAIRN_EINVAL;
-    timer_take_sm(s, u);
+    if (!s->sm)
+        s->sm = cairn_inbox_take(&timer_inbox, u);
     if (!s->sm)
         return CAIRN_EINVAL;
     timer_arm(s, cairn_deadline_us(us), periodic ? cairn_us_to_tsc(us) : 0);
     return CAIRN_OK;
 }
 
-static void timer_session_op(struct timer_session *s, struct cairn_msg *in, struct cairn_utcb *u)
+static void timer_now(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                      struct cairn_utcb *u)
 {
-    uint64_t op = u->mr[0], st = CAIRN_EINVAL;
     struct cairn_msg out;
 
-    switch (op) {
-    case CAIRN_TIMER_NOW:
-        cairn_msg_begin(&out, u, CAIRN_OK);
-        cairn_msg_word(&out, timer_now_us());
-        return;
-    case CAIRN_TIMER_ONESHOT:
-    case CAIRN_TIMER_PERIODIC:
-        st = timer_set(s, op, in, u);
-        break;
-    case CAIRN_TIMER_STOP:
-        timer_disarm(s);
-        st = CAIRN_OK;
-        break;
-    }
-    cairn_rpc_status(u, st);
+    cairn_msg_begin(&out, u, CAIRN_OK);
+    cairn_msg_word(&out, timer_now_us());
 }
+
+static void timer_oneshot(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                          struct cairn_utcb *u)
+{
+    cairn_rpc_status(u, timer_set(&timer_sessions[badge - 1], false, in, u));
+}
+
+static void timer_periodic(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                           struct cairn_utcb *u)
+{
+    cairn_rpc_status(u, timer_set(&timer_sessions[badge - 1], true, in, u));
+}
+
+static void timer_stop(struct cairn_rpc_server *srv, uint64_t badge, struct cairn_msg *in,
+                       struct cairn_utcb *u)
+{
+    timer_disarm(&timer_sessions[badge - 1]);
+    cairn_rpc_status(u, CAIRN_OK);
+}
+
+static int timer_session_open(struct cairn_rpc_server *srv, uint64_t badge, uint64_t op)
+{
+    return badge <= TIMER_MAX_SESSIONS && timer_sessions[badge - 1].used;
+}
+
+static const cairn_rpc_fn timer_service_ops[] = { [CAIRN_SERVICE_CREATE] = timer_create,
+                                                   [CAIRN_SERVICE_CLOSE] = timer_close };
+static const cairn_rpc_fn timer_session_ops[] = { [CAIRN_TIMER_NOW] = timer_now,
+                                                   [CAIRN_TIMER_ONESHOT] = timer_oneshot,
+                                                   [CAIRN_TIMER_PERIODIC] = timer_periodic,
+                                                   [CAIRN_TIMER_STOP] = timer_stop };
+static struct cairn_rpc_server timer_service = { CAIRN_RPC_OPS(timer_service_ops) };
+static struct cairn_rpc_server timer_session = { CAIRN_RPC_OPS(timer_session_ops),
+                                                 .accept = timer_session_open };
+static struct cairn_rpc_server *const timer_servers[] = { &timer_service, &timer_session };
+
+/* Kind 0: the service portal (badge 0); kind 1: a session's (id + 1). */
+static unsigned timer_kind(uint64_t badge) { return badge != 0; }
+
+static struct cairn_rpc_ep timer_rpc = { timer_servers, 2, timer_kind, &timer_inbox };
 
 static void timer_serve(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
-    bool got_item = cairn_msg_item_crd(u, 0) != 0;
-    struct cairn_msg in;
-
-    cairn_msg_read(&in, u);
-    if (!u->untyped)
-        cairn_rpc_status(u, CAIRN_EINVAL);
-    else if (!badge && u->mr[0] == CAIRN_SERVICE_CREATE)
-        timer_create(&in, u);
-    else if (!badge && u->mr[0] == CAIRN_SERVICE_CLOSE)
-        timer_close(&in, u);
-    else if (badge && badge <= TIMER_MAX_SESSIONS && timer_sessions[badge - 1].used)
-        timer_session_op(&timer_sessions[badge - 1], &in, u);
-    else
-        cairn_rpc_status(u, CAIRN_EINVAL);
-    /* An item we did not keep must not block the inbox for the next one. */
-    if (got_item)
-        cairn_revoke(CAIRN_SEL_PD, timer_inbox_crd(), CAIRN_REV_F_SELF);
-    u->rcv_obj = timer_inbox_crd();
-    cairn_reply(0);
+    cairn_rpc_ep_serve(&timer_rpc, u, badge);
 }
 
 uint64_t timer_service_start(void)
@@ -168,13 +170,13 @@ uint64_t timer_service_start(void)
 
     timer_pt_base = cairn_sel_alloc(6);
     timer_sm_pool = cairn_sel_alloc(7);
-    timer_inbox = timer_sm_pool;
+    timer_inbox.sel = timer_sm_pool;
     if (!service || !timer_pt_base || !timer_sm_pool)
         return CAIRN_ENOMEM;
     st = cairn_handler_start(&timer_ep, timer_serve, 0);
     if (st != CAIRN_OK)
         return st;
-    ((struct cairn_utcb *)timer_ep.utcb)->rcv_obj = timer_inbox_crd();
+    ((struct cairn_utcb *)timer_ep.utcb)->rcv_obj = cairn_inbox_crd(&timer_inbox);
     st = cairn_create_pt(service, CAIRN_SEL_PD, timer_ep.ec, 0, (uintptr_t)cairn_portal_entry, 0);
     if (st != CAIRN_OK)
         return st;

@@ -118,14 +118,14 @@ static uint64_t vm_ram(struct vm *vm, const char *code, size_t size)
     if (!p)
         return CAIRN_ENOMEM;
     memcpy(p + GUEST_LOAD, code, size);
-    uint64_t f = cairn_page_phys(p) >> 12, g = 0, n = GUEST_RAM / 4096;
-    while (n) { /* the guest executes it: delegate from the host frames, with X */
-        unsigned o = cairn_mem_chunk_order(f, g, n);
+    /* the guest executes it: delegate from the host frames, with X */
+    struct cairn_mem_chunk c = cairn_mem_chunks(cairn_page_phys(p) >> 12, 0, GUEST_RAM / 4096, 20);
+    while (cairn_mem_chunk_next(&c)) {
         uint64_t st = cairn_delegate(CAIRN_ROOT_SEL_PD, vm->pd,
-                                     CAIRN_CRD(CAIRN_CRD_MEM, f, o, CAIRN_MEM_RWX), g, CAIRN_DEL_F_HOST);
+                                     CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_RWX), c.b,
+                                     CAIRN_DEL_F_HOST);
         if (st != CAIRN_OK)
             return st;
-        f += 1ull << o, g += 1ull << o, n -= 1ull << o;
     }
     return CAIRN_OK;
 }

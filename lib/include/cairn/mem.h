@@ -30,9 +30,44 @@ void *cairn_page_alloc_aligned(size_t pages, size_t align);
  * (read-write) and return its address there; 0 on failure. */
 void *cairn_mem_map_phys(uint64_t phys, size_t bytes);
 
-/* Largest order o with page numbers a and b both 2^o aligned and 2^o <= n:
- * the next chunk of a delegation from a to b. */
-unsigned cairn_mem_chunk_order(uint64_t a, uint64_t b, uint64_t n);
+/*
+ * Splitting n pages that go from page a to page b (b = a where only one
+ * side counts) into naturally aligned power-of-two chunks, the pieces the
+ * kernel maps, delegates and sends as items: each chunk is the largest
+ * 2^order pages with a and b both 2^order aligned, 2^order <= the pages
+ * left and order <= max_order.
+ *
+ *   for (struct cairn_mem_chunk c = cairn_mem_chunks(a, b, n, 20); cairn_mem_chunk_next(&c);)
+ *       ... 2^c.order pages from c.a to c.b ...
+ */
+struct cairn_mem_chunk {
+    uint64_t a, b;      /* the chunk's first page on each side          */
+    uint64_t n;         /* pages left from a on, the chunk included     */
+    uint64_t step;      /* the chunk's pages, passed by the next call   */
+    unsigned order;     /* the chunk is 2^order pages                   */
+    unsigned max_order;
+};
+
+static inline struct cairn_mem_chunk cairn_mem_chunks(uint64_t a, uint64_t b, uint64_t n,
+                                                      unsigned max_order)
+{
+    return (struct cairn_mem_chunk){ .a = a, .b = b, .n = n, .max_order = max_order };
+}
+
+/* Move on to the next chunk; 0 when no pages are left. */
+static inline int cairn_mem_chunk_next(struct cairn_mem_chunk *c)
+{
+    unsigned o = 0;
+
+    c->a += c->step, c->b += c->step, c->n -= c->step;
+    if (!c->n)
+        return 0;
+    while (o < c->max_order && !((c->a | c->b) & ((2ull << o) - 1)) && (2ull << o) <= c->n)
+        o++;
+    c->order = o;
+    c->step = 1ull << o;
+    return 1;
+}
 
 /* Physical address of an address returned by cairn_page_alloc. */
 static inline uint64_t cairn_page_phys(const void *va)
