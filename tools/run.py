@@ -15,6 +15,7 @@ run_scenario() are its interface.
 import argparse
 import codecs
 import os
+import pty
 import re
 import selectors
 import shlex
@@ -29,6 +30,7 @@ from typing import List, Optional
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+BOCHS = os.environ.get("BOCHS", "bochs")
 BUILD = "build"
 
 QEMU_BASE = [
@@ -36,6 +38,13 @@ QEMU_BASE = [
     "-display", "none", "-vga", "none", "-serial", "stdio", "-monitor", "none",
     "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
 ]
+# Bochs (platform: bochs-intel / bochs-amd): the PC of QEMU_BASE, booted
+# from the GRUB image. Its clock follows the instruction count (ips: the
+# TSC runs at 200 MHz), like QEMU's -icount. PLATFORM_CPUS: its CPU models.
+PLATFORM_CPUS = {"bochs-intel": "corei7_skylake_x", "bochs-amd": "ryzen"}
+BOCHS_IPS = 200000000
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
 # Always active: a scenario fails the moment one of these appears.
 BUILTIN_FAILS = ["PANIC", "FAILED"]
 DEFAULT_TIMEOUT = 60.0
@@ -73,6 +82,9 @@ class Scenario:
     sends: List[tuple] = field(default_factory=list)  # (expects matched first, text)
     anywhere: List[str] = field(default_factory=list)  # expected in any order
     boot: str = "kernel"          # "kernel" (-kernel) or "grub" (ISO, -cdrom)
+    platform: str = "qemu"        # "qemu", or a Bochs CPU (PLATFORM_CPUS)
+    cmdline: str = ""             # the kernel's command line
+    bochs: List[str] = field(default_factory=list)  # more bochsrc lines
     exit: Optional[int] = None    # expected QEMU exit status
 
 
@@ -117,7 +129,24 @@ def parse_scenario(path):
         if not value:
             raise ScenarioError(f"{where}: '{key}:' needs a value")
         _parse_key(sc, key, value, where)
+    set_platform(sc, sc.platform, path)
     return sc
+
+
+def set_platform(sc, platform, where):
+    """Run sc on `platform` (its own `platform:`, or a suite's NAME@PLATFORM)."""
+    if platform != "qemu" and platform not in PLATFORM_CPUS:
+        raise ScenarioError(f"{where}: platform must be one of qemu, "
+                            + ", ".join(PLATFORM_CPUS) + f"; got '{platform}'")
+    if platform != "qemu":
+        for what, used in (("qemu:", sc.qemu), ("exit:", sc.exit is not None),
+                           ("send:", sc.sends)):
+            if used:
+                raise ScenarioError(f"{where}: '{what}' does not apply to platform "
+                                    f"{platform} (Bochs has no isa-debug-exit and "
+                                    "the harness gives it no serial input)")
+        sc.boot = "grub"  # Bochs boots through its BIOS: the GRUB image
+    sc.platform = platform
 
 
 def _parse_key(sc, key, value, where):
@@ -157,14 +186,21 @@ def _parse_key(sc, key, value, where):
         if value not in ("kernel", "grub"):
             raise ScenarioError(f"{where}: boot must be 'kernel' or 'grub', got '{value}'")
         sc.boot = value
+    elif key == "platform":
+        set_platform(sc, value, where)
+    elif key == "cmdline":
+        sc.cmdline = value
+    elif key == "bochs":
+        sc.bochs.append(value)
     elif key == "exit":
         try:
             sc.exit = int(value, 0)
         except ValueError:
             raise ScenarioError(f"{where}: exit must be a number, got '{value}'") from None
     else:
-        raise ScenarioError(f"{where}: unknown key '{key}' (modules, qemu, timeout, "
-                            "expect, fail, boot, exit)")
+        raise ScenarioError(f"{where}: unknown key '{key}' (modules, qemu, bochs, platform, "
+                            "cmdline, timeout, expect, expect_anywhere, expect_file, fail, "
+                            "send, boot, exit)")
 
 
 def _text_value(rest):
@@ -178,16 +214,18 @@ def _text_value(rest):
 
 
 def parse_suite(path):
-    """Scenario paths named in a suite file, one name per line."""
+    """Scenario paths named in a suite file, one name per line; NAME@PLATFORM
+    runs that scenario on another platform (path@platform)."""
     base = os.path.dirname(path)
     paths = []
     with open(path, encoding="utf-8") as f:
         for raw in f:
             name = raw.split("#", 1)[0].strip()
             if name:
+                name, at, platform = name.partition("@")
                 if not name.endswith(".run"):
                     name += ".run"
-                paths.append(name if os.sep in name else os.path.join(base, name))
+                paths.append((name if os.sep in name else os.path.join(base, name)) + at + platform)
     return paths
 
 
@@ -218,7 +256,7 @@ def _grub_word(word):
     return "'" + word.replace("'", "'\\''") + "'"
 
 
-def grub_config(modules):
+def grub_config(modules, cmdline=""):
     lines = [
         "set timeout=0",
         "set default=0",
@@ -227,7 +265,7 @@ def grub_config(modules):
         "terminal_input serial",
         "terminal_output serial",
         'menuentry "Cairn" {',
-        "\tmultiboot2 /boot/cairn",
+        "\tmultiboot2 /boot/cairn" + "".join(" " + _grub_word(w) for w in cmdline.split()),
     ]
     for m in modules:
         base = os.path.basename(m[0])
@@ -250,7 +288,7 @@ def build_iso(sc):
         shutil.copy(os.path.join(ROOT, module_path(m[0])),
                     os.path.join(tree, "boot", os.path.basename(m[0])))
     with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write(grub_config(sc.modules))
+        f.write(grub_config(sc.modules, sc.cmdline))
     iso = os.path.join(top, "cairn.iso")
     p = subprocess.run(["grub-mkrescue", "-o", os.path.join(ROOT, iso), tree],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -271,9 +309,43 @@ def qemu_command(sc, extra=(), interactive=False):
         cmd += ["-cdrom", build_iso(sc)]
     else:
         cmd += ["-kernel", os.path.join(BUILD, "cairn")]
+        if sc.cmdline:
+            cmd += ["-append", sc.cmdline]
         if sc.modules:
             cmd += ["-initrd", initrd_arg(sc.modules)]
     return cmd + sc.qemu + list(extra)
+
+
+def bochs_files(sc):
+    """Write build/bochs-NAME/{bochsrc,cmds} and make the serial FIFO; return
+    (command, fifo path). Bochs' debugger (Debian builds it in) waits for
+    a command: `c` continues. Its `term` display needs a terminal: the
+    harness gives it a pseudo-terminal and reads (and drops) what it draws."""
+    _check_files(sc)
+    iso = os.path.join(ROOT, build_iso(sc))
+    top = os.path.join(ROOT, BUILD, f"bochs-{sc.name}")
+    os.makedirs(top, exist_ok=True)
+    fifo = os.path.join(top, "serial")
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    rc = [
+        "megs: 256",
+        f"cpu: model={PLATFORM_CPUS[sc.platform]}, count=1, ips={BOCHS_IPS}, reset_on_triple_fault=0",
+        f"romimage: file={BOCHS_BIOS}",
+        f"vgaromimage: file={BOCHS_VGABIOS}",
+        f"ata0-master: type=cdrom, path={iso}, status=inserted",
+        "boot: cdrom",
+        f"com1: enabled=1, mode=file, dev={fifo}",
+        "display_library: term",
+        f"log: {os.path.join(top, 'bochs.log')}",
+        "panic: action=fatal",
+    ] + sc.bochs
+    with open(os.path.join(top, "bochsrc"), "w") as f:
+        f.write("\n".join(rc) + "\n")
+    with open(os.path.join(top, "cmds"), "w") as f:
+        f.write("c\n")
+    return [BOCHS, "-q", "-f", os.path.join(top, "bochsrc"), "-rc", os.path.join(top, "cmds")], fifo
 
 
 def shell_line(cmd):
@@ -375,13 +447,22 @@ def _anywhere_chains(patterns):
     return chains
 
 
-def _stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
+def _stop(proc, group=False):
+    """End the emulator; group: its whole process group (Bochs under script)."""
+    def send(sig):
+        try:
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+    if proc.poll() is None or group:
+        send(signal.SIGTERM)
         try:
             proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            send(signal.SIGKILL)
             proc.wait()
 
 
@@ -398,20 +479,51 @@ def run_scenario(sc, extra=(), log_name=None, echo=False):
     if not sc.expects and sc.exit is None:
         return Result(sc.name, False, f"{sc.path}: no 'expect:' and no 'exit:', "
                       "nothing tells when it passed")
+    bochs = sc.platform != "qemu"
     try:
-        cmd = qemu_command(sc, extra)
+        if bochs:
+            cmd, fifo = bochs_files(sc)
+        else:
+            cmd = qemu_command(sc, extra)
     except (ScenarioError, subprocess.TimeoutExpired, OSError) as e:
         return Result(sc.name, False, str(e), time.monotonic() - start)
     result = Result(sc.name, False, command=cmd)
     matcher = _Matcher(sc)
     stderr = []
-    proc = subprocess.Popen(cmd, cwd=ROOT,
-                            stdin=subprocess.PIPE if sc.sends else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if bochs:
+        # The serial line is a FIFO Bochs writes; we hold a writer too, so
+        # that it reads as empty, not ended, until Bochs opens it. Bochs'
+        # terminal (its term display on a pseudo-terminal of ours) is the
+        # "term" stream: its end is Bochs' end.
+        out = os.fdopen(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0)
+        keep = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        master, slave = pty.openpty()
+        try:
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave,
+                                    start_new_session=True)
+        except OSError as e:
+            for fd in (master, keep):
+                os.close(fd)
+            out.close()
+            return Result(sc.name, False, f"cannot start {cmd[0]}: {e.strerror} "
+                          "(run 'sh tools/setup.sh' as root)", time.monotonic() - start)
+        finally:
+            os.close(slave)
+        term_out = os.fdopen(master, "rb", buffering=0)
+        streams = ((out, "out"), (term_out, "term"))
+    else:
+        proc = subprocess.Popen(cmd, cwd=ROOT,
+                                stdin=subprocess.PIPE if sc.sends else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        streams = ((proc.stdout, "out"), (proc.stderr, "err"))
     try:
-        _pump(proc, sc, matcher, stderr, start, result, echo)
+        _pump(proc, sc, matcher, stderr, start, result, echo, streams)
     finally:
-        _stop(proc)
+        _stop(proc, group=bochs)
+        if bochs:
+            out.close()
+            term_out.close()
+            os.close(keep)
     result.elapsed = time.monotonic() - start
     result.output = matcher.text
     result.stderr = "".join(stderr)
@@ -420,11 +532,14 @@ def run_scenario(sc, extra=(), log_name=None, echo=False):
     return result
 
 
-def _pump(proc, sc, matcher, stderr, start, result, echo):
-    """Read QEMU's output until the scenario is decided; fill in result."""
+def _pump(proc, sc, matcher, stderr, start, result, echo, streams):
+    """Read the emulator's output until the scenario is decided; fill in
+    result. streams: (file, kind): "out" the serial line, "err" QEMU's
+    messages, "term" Bochs' terminal (kept short; its end ends the run)."""
     sel = selectors.DefaultSelector()
     decoders = {}
-    for stream, name in ((proc.stdout, "out"), (proc.stderr, "err")):
+    term = []
+    for stream, name in streams:
         os.set_blocking(stream.fileno(), False)
         sel.register(stream, selectors.EVENT_READ, name)
         decoders[name] = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -455,10 +570,28 @@ def _pump(proc, sc, matcher, stderr, start, result, echo):
             break
         limit = min(deadline, grace_end or deadline, tail_end or deadline) - now
         for key, _ in sel.select(timeout=max(0.0, min(limit, 0.5))):
-            data = os.read(key.fileobj.fileno(), 65536)
+            try:
+                data = os.read(key.fileobj.fileno(), 65536)
+            except BlockingIOError:
+                continue
+            except OSError:  # a pseudo-terminal whose other side has closed
+                data = b""
             if not data:
                 sel.unregister(key.fileobj)
                 data, final = b"", True
+                if key.data == "term":  # Bochs has ended: what it wrote is in the FIFO
+                    for other in [k for k in sel.get_map().values() if k.data == "out"]:
+                        rest = b""
+                        try:
+                            while chunk := os.read(other.fileobj.fileno(), 65536):
+                                rest += chunk
+                        except BlockingIOError:
+                            pass
+                        sel.unregister(other.fileobj)
+                        tail_text = decoders["out"].decode(rest, True).replace("\r", "")
+                        matcher.feed(tail_text)
+                        if echo:
+                            sys.stdout.write(tail_text)
             else:
                 final = False
             text = decoders[key.data].decode(data, final)
@@ -469,9 +602,15 @@ def _pump(proc, sc, matcher, stderr, start, result, echo):
                     sys.stdout.flush()
                 matcher.feed(text)
                 _send(proc, sc, matcher)
+            elif key.data == "term":
+                term.append(text)
+                del term[:-8]
             else:
                 stderr.append(text)
     sel.close()
+    if term:
+        # Bochs' own last words (a panic's reason), without terminal codes
+        stderr.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", "".join(term))[-2000:])
 
 
 def _send(proc, sc, matcher):
@@ -715,9 +854,13 @@ def cmd_test(args):
 
 def _test_one(path, verbose):
     """Run one scenario: (its Result, its time limit or None if unread)."""
-    name = os.path.splitext(os.path.basename(path))[0]
+    path, at, platform = path.partition("@")
+    name = os.path.splitext(os.path.basename(path))[0] + at + platform
     try:
         sc = parse_scenario(path)
+        if platform:
+            set_platform(sc, platform, f"{path} run on {platform}")
+            sc.name = name
     except ScenarioError as e:
         return Result(name, False, str(e)), None
     return run_scenario(sc, echo=verbose), sc.timeout

@@ -9,10 +9,13 @@
 #   gcc make binutils          the build
 #   grub-pc-bin grub-common    grub-mkrescue, for the GRUB/multiboot2 boot test
 #   xorriso mtools             ... which grub-mkrescue needs to write the ISO
+#   bochs bochsbios vgabios    a second emulator (Intel VT-x, AMD SVM), for
+#   bochs-term                 scenarios with `platform: bochs-*`; its term
+#                              display runs under script(1) (bsdutils)
 set -eu
 
 PACKAGES="qemu-system-x86 python3 libcmocka-dev gcc make binutils clang libclang-rt-14-dev \
-grub-pc-bin grub-common xorriso mtools"
+grub-pc-bin grub-common xorriso mtools bochs bochsbios vgabios bochs-term bsdutils"
 
 missing=""
 for pkg in $PACKAGES; do

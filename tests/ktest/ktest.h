@@ -134,6 +134,13 @@ static inline uint64_t kt_sel(void)
     return cairn_sel_alloc(0);
 }
 
+/* The machine can run vCPUs (the HIP names a virtualization extension
+ * the kernel turned on). */
+static inline int kt_vcpus(void)
+{
+    return !!(cairn_hip->features & CAIRN_HIP_F_SVM);
+}
+
 /* Set when the suite runs with "verbose" on its command line. */
 extern int kt_verbose;
 

@@ -69,6 +69,8 @@ TEST(vcpu_state_refused)
     uint8_t *ram = cairn_page_alloc(1);
 
     KT_CHECK(ram, "no memory");
+    if (!kt_vcpus())
+        return; /* create_vm_vcpu checks that VM PDs are refused */
     ram[0] = 0xf4; /* hlt */
     ram[0x10] = 0x0f, ram[0x11] = 0x22, ram[0x12] = 0xe0, ram[0x13] = 0xf4; /* mov %eax, %cr4; hlt */
     KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, vm, CAIRN_ROOT_SEL_PD, 5,
