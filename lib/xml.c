@@ -142,15 +142,16 @@ static bool xml_char_ok(uint32_t cp)
            (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-static int xml_hex_digit(char c)
+/* The digit's value, or 16 for a character that is no hex digit. */
+static unsigned xml_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
-        return c - '0';
+        return (unsigned)(c - '0');
     if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
+        return (unsigned)(c - 'a' + 10);
     if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+        return (unsigned)(c - 'A' + 10);
+    return 16;
 }
 
 /* "&#65;" or "&#x41;": length and code point, 0 if malformed. */
@@ -161,10 +162,10 @@ static size_t xml_char_ref(const char *s, size_t n, uint32_t *cp)
     uint32_t v = 0;
 
     for (; i < n && i - first < 8; i++) {
-        int d = xml_hex_digit(s[i]);
-        if (d < 0 || (!hex && d > 9))
+        unsigned d = xml_hex_digit(s[i]);
+        if (d >= (hex ? 16u : 10u))
             break;
-        v = v * (hex ? 16 : 10) + (uint32_t)d;
+        v = v * (hex ? 16 : 10) + d;
     }
     if (i == first || i >= n || s[i] != ';' || !xml_char_ok(v))
         return 0;
@@ -222,7 +223,7 @@ static size_t xml_utf8(uint32_t cp, char out[4])
  * space (CR LF one space). A bad reference is copied as it is (the parser
  * has already rejected it in a document).
  */
-enum xml_status xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len)
+cairn_status_t xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len)
 {
     size_t o = 0, need = 0;
 
@@ -248,7 +249,7 @@ enum xml_status xml_decode(const char *raw, size_t raw_len, char *buf, size_t si
         buf[o] = 0;
     if (len)
         *len = need;
-    return need < size ? XML_OK : XML_TOO_LONG;
+    return need < size ? CAIRN_OK : CAIRN_ETOOLONG;
 }
 
 /* --- markup --------------------------------------------------------------- */
@@ -501,8 +502,9 @@ static bool xml_content(struct xml_parser *p)
     return xml_start_tag(p);
 }
 
-bool xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
-               uint32_t cap, unsigned flags)
+/* The whole document; false (with doc->err set) at the first error. */
+static bool xml_document(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
+                         uint32_t cap, unsigned flags)
 {
     struct xml_parser p = {.doc = doc, .s = buf, .lc_line = 1};
 
@@ -530,6 +532,12 @@ bool xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node
         return xml_fail(&p, p.pos, "content after the end of the root element <%.*s>",
                         XML_NODE_NAME(&p, 0));
     return true;
+}
+
+cairn_status_t xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
+                         uint32_t cap, unsigned flags)
+{
+    return xml_document(doc, buf, len, nodes, cap, flags) ? CAIRN_OK : CAIRN_EINVAL;
 }
 
 /* --- walking -------------------------------------------------------------- */
@@ -623,22 +631,22 @@ bool xml_attr_find(const struct xml_doc *doc, const struct xml_node *n, const ch
     return false;
 }
 
-enum xml_status xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
-                                const char *name, char *buf, size_t size, size_t *len)
+cairn_status_t xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
+                               const char *name, char *buf, size_t size, size_t *len)
 {
     struct xml_attr a;
 
     if (!xml_attr_find(doc, n, name, &a)) {
         if (size)
             buf[0] = 0;
-        return XML_ABSENT;
+        return CAIRN_ENOTFOUND;
     }
     return xml_decode(a.value, a.value_len, buf, size, len);
 }
 
 /* --- numbers -------------------------------------------------------------- */
 
-enum xml_status xml_parse_u64(const char *s, size_t len, uint64_t *out)
+cairn_status_t xml_parse_u64(const char *s, size_t len, uint64_t *out)
 {
     bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     unsigned base = hex ? 16 : 10;
@@ -646,43 +654,43 @@ enum xml_status xml_parse_u64(const char *s, size_t len, uint64_t *out)
     size_t i = hex ? 2 : 0;
 
     if (i == len)
-        return XML_INVALID;
+        return CAIRN_EINVAL;
     for (; i < len; i++) {
-        int d = xml_hex_digit(s[i]);
-        if (d < 0 || (unsigned)d >= base)
-            return XML_INVALID;
-        if (v > (UINT64_MAX - (unsigned)d) / base)
-            return XML_OVERFLOW;
-        v = v * base + (unsigned)d;
+        unsigned d = xml_hex_digit(s[i]);
+        if (d >= base)
+            return CAIRN_EINVAL;
+        if (v > (UINT64_MAX - d) / base)
+            return CAIRN_ERANGE;
+        v = v * base + d;
     }
     *out = v;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
 /* Decimal digits only (no 0x), for the signed and size forms. */
-static enum xml_status xml_parse_dec(const char *s, size_t len, uint64_t *out)
+static cairn_status_t xml_parse_dec(const char *s, size_t len, uint64_t *out)
 {
     for (size_t i = 0; i < len; i++)
         if (s[i] < '0' || s[i] > '9')
-            return XML_INVALID;
+            return CAIRN_EINVAL;
     return xml_parse_u64(s, len, out);
 }
 
-enum xml_status xml_parse_i64(const char *s, size_t len, int64_t *out)
+cairn_status_t xml_parse_i64(const char *s, size_t len, int64_t *out)
 {
     bool neg = len && s[0] == '-';
     uint64_t v, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    enum xml_status st = xml_parse_dec(s + neg, len - neg, &v);
+    cairn_status_t st = xml_parse_dec(s + neg, len - neg, &v);
 
-    if (st != XML_OK)
+    if (st != CAIRN_OK)
         return st;
     if (v > max)
-        return XML_OVERFLOW;
+        return CAIRN_ERANGE;
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
-enum xml_status xml_parse_size(const char *s, size_t len, uint64_t *out)
+cairn_status_t xml_parse_size(const char *s, size_t len, uint64_t *out)
 {
     unsigned shift = 0;
     uint64_t v;
@@ -692,62 +700,62 @@ enum xml_status xml_parse_size(const char *s, size_t len, uint64_t *out)
         shift = last == 'K' ? 10 : last == 'M' ? 20 : 30;
         len--;
     }
-    enum xml_status st = xml_parse_dec(s, len, &v);
-    if (st != XML_OK)
+    cairn_status_t st = xml_parse_dec(s, len, &v);
+    if (st != CAIRN_OK)
         return st;
     if (v > UINT64_MAX >> shift)
-        return XML_OVERFLOW;
+        return CAIRN_ERANGE;
     *out = v << shift;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
 /* Decode attribute `name` into a number buffer. */
-static enum xml_status xml_attr_num(const struct xml_doc *doc, const struct xml_node *n,
-                                    const char *name, char buf[XML_NUM_MAX + 1], size_t *len)
+static cairn_status_t xml_attr_num(const struct xml_doc *doc, const struct xml_node *n,
+                                   const char *name, char buf[XML_NUM_MAX + 1], size_t *len)
 {
-    enum xml_status st = xml_attr_string(doc, n, name, buf, XML_NUM_MAX + 1, len);
+    cairn_status_t st = xml_attr_string(doc, n, name, buf, XML_NUM_MAX + 1, len);
 
-    return st == XML_TOO_LONG ? XML_INVALID : st;
+    return st == CAIRN_ETOOLONG ? CAIRN_EINVAL : st;
 }
 
-enum xml_status xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+cairn_status_t xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            uint64_t *out)
+{
+    char buf[XML_NUM_MAX + 1];
+    size_t len;
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
+
+    return st == CAIRN_OK ? xml_parse_u64(buf, len, out) : st;
+}
+
+cairn_status_t xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            int64_t *out)
+{
+    char buf[XML_NUM_MAX + 1];
+    size_t len;
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
+
+    return st == CAIRN_OK ? xml_parse_i64(buf, len, out) : st;
+}
+
+cairn_status_t xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
                              uint64_t *out)
 {
     char buf[XML_NUM_MAX + 1];
     size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
 
-    return st == XML_OK ? xml_parse_u64(buf, len, out) : st;
+    return st == CAIRN_OK ? xml_parse_size(buf, len, out) : st;
 }
 
-enum xml_status xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                             int64_t *out)
-{
-    char buf[XML_NUM_MAX + 1];
-    size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
-
-    return st == XML_OK ? xml_parse_i64(buf, len, out) : st;
-}
-
-enum xml_status xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                              uint64_t *out)
-{
-    char buf[XML_NUM_MAX + 1];
-    size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
-
-    return st == XML_OK ? xml_parse_size(buf, len, out) : st;
-}
-
-const char *xml_status_str(enum xml_status st)
+const char *xml_value_error(cairn_status_t st)
 {
     switch (st) {
-    case XML_OK: return "ok";
-    case XML_ABSENT: return "missing";
-    case XML_TOO_LONG: return "too long";
-    case XML_INVALID: return "malformed";
-    case XML_OVERFLOW: return "too large";
+    case CAIRN_OK: return "ok";
+    case CAIRN_ENOTFOUND: return "missing";
+    case CAIRN_ETOOLONG: return "too long";
+    case CAIRN_EINVAL: return "malformed";
+    case CAIRN_ERANGE: return "too large";
+    default: return "?";
     }
-    return "?";
 }

@@ -354,14 +354,14 @@ static void fz_config(struct fz_config *c)
     if (st != CAIRN_OK || u->untyped < 3 || u->mr[1] + u->mr[2] > (4096u << 10))
         return;
     const char *at = (const char *)(FZ_ROM_WIN + u->mr[2]);
-    if (!xml_parse(&doc, at, u->mr[1], nodes, 4, XML_TEXT_ERROR))
+    if (xml_parse(&doc, at, u->mr[1], nodes, 4, XML_TEXT_ERROR) != CAIRN_OK)
         return;
     const struct xml_node *root = xml_root(&doc);
-    if (xml_attr_u64(&doc, root, "seed", &v) == XML_OK)
+    if (xml_attr_u64(&doc, root, "seed", &v) == CAIRN_OK)
         c->seed = v;
-    if (xml_attr_u64(&doc, root, "seeds", &v) == XML_OK && v)
+    if (xml_attr_u64(&doc, root, "seeds", &v) == CAIRN_OK && v)
         c->seeds = v;
-    if (xml_attr_u64(&doc, root, "calls", &v) == XML_OK && v)
+    if (xml_attr_u64(&doc, root, "calls", &v) == CAIRN_OK && v)
         c->calls = v;
 }
 

@@ -966,46 +966,46 @@ static int vmm_config(struct vmm_config *c)
     struct xml_doc doc;
     const uint8_t *at;
     uint64_t len = vmm_rom("config", ROM_CONFIG, &at);
-    if (!len || !xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR)) {
+    if (!len || xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR) != CAIRN_OK) {
         printf("error: no usable config%s%s\n", len ? ": " : "", len ? doc.err : "");
         return 0;
     }
     const struct xml_node *root = xml_root(&doc);
-    if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != XML_OK &&
-        xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != XML_OK) {
+    if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK &&
+        xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK) {
         printf("error: config: <config> needs kernel=\"ROM name\" (or guest=)\n");
         return 0;
     }
-    enum xml_status st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    cairn_status_t st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: initrd=\"...\" is not a usable ROM name\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "disk", c->disk, sizeof(c->disk), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: disk=\"...\" is not a usable ROM name\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "apic", c->apic, sizeof(c->apic), 0);
-    if (st == XML_ABSENT)
+    if (st == CAIRN_ENOTFOUND)
         c->apic[0] = 0;
-    else if (st != XML_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
+    else if (st != CAIRN_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
         printf("error: config: apic=\"...\" must be yes or no\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "input", c->input, sizeof(c->input), 0);
-    if (st == XML_ABSENT)
+    if (st == CAIRN_ENOTFOUND)
         c->input[0] = 0;
-    else if (st != XML_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
+    else if (st != CAIRN_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
         printf("error: config: input=\"...\" must be yes or no\n");
         return 0;
     }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: cmdline=\"...\" longer than %zu bytes\n", sizeof(c->cmdline) - 1);
         return 0;
     }
-    if (xml_attr_size(&doc, root, "ram", &c->ram) != XML_OK || c->ram < 16 * 1024 ||
+    if (xml_attr_size(&doc, root, "ram", &c->ram) != CAIRN_OK || c->ram < 16 * 1024 ||
         c->ram > VMM_RAM_MAX || (c->ram & 0xfff)) {
         printf("error: config: ram=\"...\" must be a size from 16K to 2G, in 4K pages\n");
         return 0;
