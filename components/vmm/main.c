@@ -467,12 +467,12 @@ static uint64_t vmm_io_string(struct cairn_exc *x)
     for (unsigned i = 0; i < 6; i++)
         s.seg_base[i] = segs[i]->base;
     s.insn_len = vmm_fetch(x, bytes);
-    int err = pio_string(&s, &ops, VMM_PIO_MAX);
-    if (err == -PIO_EMEM)
+    cairn_status_t err = pio_string(&s, &ops, VMM_PIO_MAX);
+    if (err == CAIRN_EFAULT)
         snprintf(why, sizeof(why), "string I/O on port %#x with guest-linear %#lx, which is not "
                  "in guest RAM", (unsigned)(x->qual[0] >> 16), (unsigned long)s.fault);
     if (err) {
-        vmm_stop(x, err == -PIO_EMEM ? why : "a string I/O instruction the VMM cannot decode", 0);
+        vmm_stop(x, err == CAIRN_EFAULT ? why : "a string I/O instruction the VMM cannot decode", 0);
         return 0;
     }
     x->rcx = s.rcx, x->rsi = s.rsi, x->rdi = s.rdi, x->rip = s.rip;
@@ -486,16 +486,17 @@ struct vmm_mmio {
     void *dev;
 };
 
-static int vmm_mmio_access(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+static cairn_status_t vmm_mmio_access(void *ctx, uint64_t gpa, unsigned size, bool write,
+                                      uint64_t *value)
 {
     const struct vmm_mmio *m = ctx;
     if (gpa - m->base >= m->size || size > m->size - (gpa - m->base))
-        return -1; /* the access leaves the device's window */
+        return CAIRN_EFAULT; /* the access leaves the device's window */
     if (write)
         m->ops->write(m->dev, gpa - m->base, size, *value);
     else
         *value = m->ops->read(m->dev, gpa - m->base, size);
-    return 0;
+    return CAIRN_OK;
 }
 
 /* A nested page fault: emulate the instruction if it touched a device,
@@ -520,7 +521,7 @@ static uint64_t vmm_npf(struct cairn_exc *x)
     size_t n = vmm_fetch(x, bytes);
     enum insn_mode mode = (x->efer & 0x400) && (x->cs.ar & 0x200) ? INSN_64
                           : (x->cs.ar & 0x400)                    ? INSN_32 : INSN_16;
-    int err = n ? insn_decode(&in, bytes, n, mode) : -INSN_ETRUNC;
+    cairn_status_t err = n ? insn_decode(&in, bytes, n, mode) : CAIRN_ETRUNC;
     struct insn_regs r = { .gpr = { x->rax, x->rcx, x->rdx, x->rbx, x->rsp, x->rbp, x->rsi, x->rdi,
                                     x->r8, x->r9, x->r10, x->r11, x->r12, x->r13, x->r14, x->r15 },
                            .rip = x->rip, .rflags = x->rflags };

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 /* EXITINFO1 of an IOIO exit (AMD APM vol. 2, 15.10.2). */
 #define PIO_IN      (1u << 0)
@@ -56,16 +57,12 @@ struct pio_string {
     bool cs_d;                           /* else: a 32-bit code segment (CS.D) */
     const uint8_t *insn;                 /* the instruction's bytes at rip */
     size_t insn_len;                     /* how many of them were fetched */
-    uint64_t fault;                      /* out, on PIO_EMEM: the linear address */
-};
-
-/* Errors, returned negated. */
-enum {
-    PIO_EINVAL = 1, /* EXITINFO1 or the instruction bytes make no sense */
-    PIO_EMEM,       /* an element is not in guest RAM: s->fault */
+    uint64_t fault;                      /* out, on CAIRN_EFAULT: the linear address */
 };
 
 /* Carry out the string instruction s describes (at most max elements,
- * max >= 1). Returns 0, or a negative PIO_E* error with the registers as
- * far as it got (nothing done for PIO_EINVAL). */
-int pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max);
+ * max >= 1). Returns CAIRN_OK, or with the registers as far as it got:
+ *   CAIRN_EINVAL  EXITINFO1 or the instruction bytes make no sense
+ *                 (nothing done)
+ *   CAIRN_EFAULT  an element is not in guest RAM: s->fault */
+cairn_status_t pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max);
