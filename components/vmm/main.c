@@ -378,8 +378,8 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         break;
     case MSR_EFER: {
         struct cr_state cs = vmm_cr_state(x);
-        const char *why = wr ? cr_efer_write(&cs, v) : 0;
-        if (why)
+        const char *why;
+        if (wr && cr_efer_write(&cs, v, &why) != CAIRN_OK)
             return vmm_refuse(x, "WRMSR", "EFER", v, why);
         if (wr)
             x->efer = cr_efer_value(&cs, v), mtd |= CAIRN_MTD_EFER_PAT;
@@ -810,10 +810,10 @@ static const char *vmm_refusal(uint64_t why)
  * event is still on its way (no instruction ran). Else stop, naming the
  * rule the state breaks.
  */
-/* The guest's MOV to control register `want` at x->rip, decoded: true
- * and *v, *len; false if the instruction there is not one. */
-static bool vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs, unsigned want,
-                       uint64_t *v, unsigned *len)
+/* The guest's MOV to control register `want` at x->rip, decoded:
+ * CAIRN_OK and *v, *len; CAIRN_EUNSUP if the instruction there is not one. */
+static cairn_status_t vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs,
+                                 unsigned want, uint64_t *v, unsigned *len)
 {
     const uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi,
                               &x->rdi, &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13,
@@ -821,10 +821,10 @@ static bool vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs, uns
     uint8_t bytes[INSN_MAX_LEN];
     unsigned cr, gpr;
     bool lm = (x->efer & EFER_LMA) && cs->cs_l;
-    if (!cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) || cr != want)
-        return false;
+    if (cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) != CAIRN_OK || cr != want)
+        return CAIRN_EUNSUP;
     *v = lm ? *g[gpr] : (uint32_t)*g[gpr];
-    return true;
+    return CAIRN_OK;
 }
 
 /*
@@ -844,12 +844,12 @@ static uint64_t vmm_cr_write(struct cairn_exc *x, unsigned want)
         x->rip += 2;
         return CAIRN_MTD_CR | CAIRN_MTD_RIP;
     }
-    if (!vmm_cr_mov(x, &cs, want, &v, &len)) {
+    if (vmm_cr_mov(x, &cs, want, &v, &len) != CAIRN_OK) {
         vmm_stop(x, want ? "a CR4 write the VMM cannot decode" : "a CR0 write the VMM cannot decode", 0);
         return 0;
     }
-    const char *bad = want ? cr_cr4_write(&cs, v) : cr_cr0_write(&cs, v);
-    if (bad)
+    const char *bad;
+    if ((want ? cr_cr4_write(&cs, v, &bad) : cr_cr0_write(&cs, v, &bad)) != CAIRN_OK)
         return vmm_refuse(x, "MOV", want ? "CR4" : "CR0", v, bad);
     if (want)
         x->cr4 = v;
@@ -864,23 +864,21 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
     static char msg[120];
     struct cr_state cs = vmm_cr_state(x);
     if (x->qual[0] != CAIRN_VMREF_HW && x->qual[0] != CAIRN_VMREF_GUEST) {
-        const char *rule = cr_state_check(&cs); /* the guest's own doing, handed back */
-        snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)",
-                 rule ? rule : vmm_refusal(x->qual[0]));
+        const char *rule = vmm_refusal(x->qual[0]);
+        cr_state_check(&cs, &rule); /* the guest's own doing, handed back */
+        snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)", rule);
         vmm_stop(x, msg, 0);
         return 0;
     }
     uint64_t v;
     unsigned len;
-    const char *why = cr_state_check(&vmm.last);
-    if (x->qual[0] == CAIRN_VMREF_GUEST && !why && !cr_state_check(&cs) &&
-        !(x->inj_info & 1u << 31) && vmm_cr_mov(x, &cs, 4, &v, &len)) {
-        const char *bad = cr_cr4_write(&cs, v);
-        if (bad)
-            return vmm_refuse(x, "MOV", "CR4", v, bad);
-    }
-    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)",
-             why ? why : "not for its CR0, CR4, EFER or CS");
+    const char *why = "not for its CR0, CR4, EFER or CS", *bad;
+    bool last_ok = cr_state_check(&vmm.last, &why) == CAIRN_OK;
+    if (x->qual[0] == CAIRN_VMREF_GUEST && last_ok && cr_state_check(&cs, 0) == CAIRN_OK &&
+        !(x->inj_info & 1u << 31) && vmm_cr_mov(x, &cs, 4, &v, &len) == CAIRN_OK &&
+        cr_cr4_write(&cs, v, &bad) != CAIRN_OK)
+        return vmm_refuse(x, "MOV", "CR4", v, bad);
+    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)", why);
     if (x->qual[0] == CAIRN_VMREF_HW)
         x->rip = vmm.last_rip; /* where it was resumed last */
     vmm_stop(x, msg, 0);
