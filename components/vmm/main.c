@@ -1038,32 +1038,39 @@ static const char *vmm_linux_cmdline(const char *cmdline)
     return line;
 }
 
-/* Put the guest into its RAM: Linux, multiboot or a flat image. */
-static const char *vmm_load(const struct vmm_config *c)
+/* Put the guest into its RAM: Linux, multiboot or a flat image. On a
+ * refusal *why says what is wrong. */
+static cairn_status_t vmm_load(const struct vmm_config *c, const char **why)
 {
     const uint8_t *image, *initrd = 0;
     uint64_t size = vmm_rom(c->kernel, ROM_KERNEL, &image), isize = 0;
     static char msg[128];
     if (!size) {
         snprintf(msg, sizeof(msg), "guest '%s' not found", c->kernel);
-        return msg;
+        *why = msg;
+        return CAIRN_ENOTFOUND;
     }
     if (c->initrd[0] && !(isize = vmm_rom(c->initrd, ROM_INITRD, &initrd))) {
         snprintf(msg, sizeof(msg), "initrd '%s' not found", c->initrd);
-        return msg;
+        *why = msg;
+        return CAIRN_ENOTFOUND;
     }
     if (linux_is_kernel(image, size)) /* startable or not: linux_load says why */
         return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
-                          &vmm.entry);
-    if (initrd)
-        return "an initrd is only for Linux guests";
+                          &vmm.entry, why);
+    if (initrd) {
+        *why = "an initrd is only for Linux guests";
+        return CAIRN_EINVAL;
+    }
     if (multiboot_is_image(image, size))
-        return multiboot_load(&vmm.mem, image, size, c->cmdline, &vmm.entry);
-    if (size > vmm.mem.size - VMM_LOAD)
-        return "the guest does not fit in its RAM";
+        return multiboot_load(&vmm.mem, image, size, c->cmdline, &vmm.entry, why);
+    if (size > vmm.mem.size - VMM_LOAD) {
+        *why = "the guest does not fit in its RAM";
+        return CAIRN_ERANGE;
+    }
     memcpy(vmm.mem.base + VMM_LOAD, image, size);
     vmm.flat = true;
-    return 0;
+    return CAIRN_OK;
 }
 
 /* The PCI bus: virtio-block (if the config names a disk) in slot 1 on
@@ -1146,9 +1153,9 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         return 1;
     }
     vmm.mem = (struct vmm_mem){ (uint8_t *)VMM_RAM_VA, cfg.ram };
-    const char *err = vmm_load(&cfg);
-    if (err) {
-        printf("error: %s\n", err);
+    const char *why;
+    if (vmm_load(&cfg, &why) != CAIRN_OK) {
+        printf("error: %s\n", why);
         cairn_pd_kill(vmm.vm_pd);
         return 1;
     }
