@@ -255,7 +255,7 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
         printf("%s: no ROM module '%s'\n", s->label, name);
         return CAIRN_ENOTFOUND;
     }
-    if ((err = elf_parse(rom->data, rom->size, 0x1000, CAIRN_HEAP_BASE, &img))) {
+    if (elf_parse(rom->data, rom->size, 0x1000, CAIRN_HEAP_BASE, &img, &err) != CAIRN_OK) {
         printf("%s: ROM '%s' is not a usable program: %s\n", s->label, name, err);
         return CAIRN_EINVAL;
     }
