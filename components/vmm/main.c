@@ -1117,7 +1117,7 @@ static int vmm_apic(const struct vmm_config *c)
     vmm_guest_cpuid(1, 0, r, true);
     struct mptable_config mp = { .apic_id = 0, .ioapic_id = 1, .cpu_signature = r[0],
                                  .cpu_features = r[3], .pci_irqs = pci, .pci_irq_count = 2 };
-    if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) < 0) {
+    if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) != CAIRN_OK) {
         printf("error: cannot write the MP table\n");
         return 0;
     }
