@@ -959,7 +959,9 @@ struct vmm_config {
     uint64_t ram;
 };
 
-static int vmm_config(struct vmm_config *c)
+/* Read the config ROM into *c: CAIRN_OK, or CAIRN_EINVAL after printing
+ * what is wrong. */
+static cairn_status_t vmm_config(struct vmm_config *c)
 {
     static struct xml_node nodes[8];
     struct xml_doc doc;
@@ -967,49 +969,49 @@ static int vmm_config(struct vmm_config *c)
     uint64_t len = vmm_rom("config", ROM_CONFIG, &at);
     if (!len || xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR) != CAIRN_OK) {
         printf("error: no usable config%s%s\n", len ? ": " : "", len ? doc.err : "");
-        return 0;
+        return CAIRN_EINVAL;
     }
     const struct xml_node *root = xml_root(&doc);
     if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK &&
         xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK) {
         printf("error: config: <config> needs kernel=\"ROM name\" (or guest=)\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     cairn_status_t st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
     if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: initrd=\"...\" is not a usable ROM name\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "disk", c->disk, sizeof(c->disk), 0);
     if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: disk=\"...\" is not a usable ROM name\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "apic", c->apic, sizeof(c->apic), 0);
     if (st == CAIRN_ENOTFOUND)
         c->apic[0] = 0;
     else if (st != CAIRN_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
         printf("error: config: apic=\"...\" must be yes or no\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "input", c->input, sizeof(c->input), 0);
     if (st == CAIRN_ENOTFOUND)
         c->input[0] = 0;
     else if (st != CAIRN_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
         printf("error: config: input=\"...\" must be yes or no\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
     if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: cmdline=\"...\" longer than %zu bytes\n", sizeof(c->cmdline) - 1);
-        return 0;
+        return CAIRN_EINVAL;
     }
     if (xml_attr_size(&doc, root, "ram", &c->ram) != CAIRN_OK || c->ram < 16 * 1024 ||
         c->ram > VMM_RAM_MAX || (c->ram & 0xfff)) {
         printf("error: config: ram=\"...\" must be a size from 16K to 2G, in 4K pages\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
-    return 1;
+    return CAIRN_OK;
 }
 
 /* Linux's command line: the config's, plus what this PC's firmware would
@@ -1074,8 +1076,9 @@ static cairn_status_t vmm_load(const struct vmm_config *c, const char **why)
 }
 
 /* The PCI bus: virtio-block (if the config names a disk) in slot 1 on
- * IRQ 10, virtio-console in slot 2 on IRQ 11, both level-triggered. */
-static int vmm_pci(const struct vmm_config *c)
+ * IRQ 10, virtio-console in slot 2 on IRQ 11, both level-triggered.
+ * CAIRN_ENOTFOUND (and a message) if the disk's ROM is missing. */
+static cairn_status_t vmm_pci(const struct vmm_config *c)
 {
     struct virtio_pci_params p = { .mem = vmm.mem, .irq = { vmm_irq_pic, 0 }, .error = vmm_virtio_error };
     pci_bus_init(&vmm.pci);
@@ -1085,7 +1088,7 @@ static int vmm_pci(const struct vmm_config *c)
         uint64_t size = vmm_rom(c->disk, ROM_DISK, &data);
         if (!size) {
             printf("error: disk '%s' not found\n", c->disk);
-            return 0;
+            return CAIRN_ENOTFOUND;
         }
         p.io_base = 0xc000, p.irq_line = 10, p.error_ctx = (void *)"virtio-blk";
         /* read-only: the device never writes the ROM's (read-only) pages */
@@ -1095,19 +1098,20 @@ static int vmm_pci(const struct vmm_config *c)
     p.io_base = 0xc040, p.irq_line = 11, p.error_ctx = (void *)"virtio-console";
     virtio_console_init(&vmm.hvc, &p, vmm_tx, &vmm.hvc_line);
     pci_bus_add(&vmm.pci, 2, &vmm.hvc.vp.pci);
-    return 1;
+    return CAIRN_OK;
 }
 
 /* The local APIC and IO-APIC, found by the guest through an MP table in
- * the BIOS area: on by default for Linux, apic="yes|no" decides. */
-static int vmm_apic(const struct vmm_config *c)
+ * the BIOS area: on by default for Linux, apic="yes|no" decides.
+ * CAIRN_ERANGE (and a message) if guest RAM cannot hold the MP table. */
+static cairn_status_t vmm_apic(const struct vmm_config *c)
 {
     vmm.apic = c->apic[0] ? !strcmp(c->apic, "yes") : !vmm.flat && vmm.entry.long_mode;
     if (!vmm.apic)
-        return 1;
+        return CAIRN_OK;
     if (vmm.mem.size < 0x100000) {
         printf("error: apic=\"yes\" needs at least 1 MiB of guest RAM (for the MP table)\n");
-        return 0;
+        return CAIRN_ERANGE;
     }
     lapic_init(&vmm.lapic, 0, 0, (struct vmm_clock){ vmm_now_ns, 0 },
                (struct lapic_tsc){ vmm_guest_tsc_to_ns, 0 }, (struct lapic_eoi){ vmm_lapic_eoi, 0 });
@@ -1119,9 +1123,9 @@ static int vmm_apic(const struct vmm_config *c)
                                  .cpu_features = r[3], .pci_irqs = pci, .pci_irq_count = 2 };
     if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) != CAIRN_OK) {
         printf("error: cannot write the MP table\n");
-        return 0;
+        return CAIRN_ERANGE;
     }
-    return 1;
+    return CAIRN_OK;
 }
 
 static const char *vmm_kind(void)
@@ -1136,7 +1140,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     char args[64];
     uint64_t vm, pt = cairn_sel_alloc(0), st;
     cairn_log_init("vmm");
-    if (!vmm_config(&cfg))
+    if (vmm_config(&cfg) != CAIRN_OK)
         return 1;
     snprintf(args, sizeof(args), "ram=%lu", cfg.ram);
     vmm.vm_pd = cairn_sel_alloc(0);
@@ -1168,7 +1172,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
     rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
-    if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
+    if (vmm_pci(&cfg) != CAIRN_OK || vmm_apic(&cfg) != CAIRN_OK)
         return 1;
     vmm_cr_init();
     vmm.input = !strcmp(cfg.input, "yes");
