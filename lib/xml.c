@@ -116,7 +116,7 @@ void xml_position(const struct xml_doc *doc, size_t off, uint32_t *line, uint32_
     *col = end - bol + 1;
 }
 
-static bool __attribute__((format(printf, 3, 4)))
+static cairn_status_t __attribute__((format(printf, 3, 4)))
 xml_fail(struct xml_parser *p, uint32_t off, const char *fmt, ...)
 {
     struct xml_doc *d = p->doc;
@@ -128,7 +128,7 @@ xml_fail(struct xml_parser *p, uint32_t off, const char *fmt, ...)
     va_end(ap);
     xml_lc(p, off, &d->err_line, &d->err_col);
     snprintf(d->err, sizeof d->err, "line %u:%u: %s", d->err_line, d->err_col, msg);
-    return false;
+    return CAIRN_EINVAL;
 }
 
 /* Name of node i, for "%.*s". */
@@ -255,7 +255,8 @@ cairn_status_t xml_decode(const char *raw, size_t raw_len, char *buf, size_t siz
 /* --- markup --------------------------------------------------------------- */
 
 /* Skip from p->pos (at `open`) past `close`; error if it never comes. */
-static bool xml_skip_until(struct xml_parser *p, size_t open, const char *close, const char *what)
+static cairn_status_t xml_skip_until(struct xml_parser *p, size_t open, const char *close,
+                                     const char *what)
 {
     uint32_t at = p->pos;
     size_t n = strlen(close);
@@ -263,13 +264,13 @@ static bool xml_skip_until(struct xml_parser *p, size_t open, const char *close,
     for (p->pos += (uint32_t)open; p->len - p->pos >= n; p->pos++)
         if (!memcmp(p->s + p->pos, close, n)) {
             p->pos += (uint32_t)n;
-            return true;
+            return CAIRN_OK;
         }
     return xml_fail(p, at, "unterminated %s", what);
 }
 
 /* "<!..." inside or outside the root: only comments are accepted. */
-static bool xml_bang(struct xml_parser *p)
+static cairn_status_t xml_bang(struct xml_parser *p)
 {
     if (xml_looking_at(p, "<!--"))
         return xml_skip_until(p, 4, "-->", "comment");
@@ -282,20 +283,20 @@ static bool xml_bang(struct xml_parser *p)
 
 /* Blanks, comments and <?...?> around the root. Stops at an element's '<'
  * or the end. */
-static bool xml_misc(struct xml_parser *p)
+static cairn_status_t xml_misc(struct xml_parser *p)
 {
     for (;;) {
         xml_skip_blanks(p);
         if (p->pos >= p->len)
-            return true;
+            return CAIRN_OK;
         if (xml_looking_at(p, "<?")) {
-            if (!xml_skip_until(p, 2, "?>", "declaration <?...?>"))
-                return false;
+            if (xml_skip_until(p, 2, "?>", "declaration <?...?>") != CAIRN_OK)
+                return CAIRN_EINVAL;
         } else if (xml_looking_at(p, "<!")) {
-            if (!xml_bang(p))
-                return false;
+            if (xml_bang(p) != CAIRN_OK)
+                return CAIRN_EINVAL;
         } else if (p->s[p->pos] == '<') {
-            return true;
+            return CAIRN_OK;
         } else {
             return xml_fail(p, p->pos, "text outside the root element");
         }
@@ -303,7 +304,8 @@ static bool xml_misc(struct xml_parser *p)
 }
 
 /* The quoted value at p->pos of attribute [an, an + al) of element `el`. */
-static bool xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t el, uint32_t el_len)
+static cairn_status_t xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t el,
+                                uint32_t el_len)
 {
     uint32_t q = p->pos;
     char quote = xml_at(p, q);
@@ -336,13 +338,13 @@ static bool xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t e
     if (p->pos >= p->len)
         return xml_fail(p, q, "unterminated value of attribute '%.*s' of <%.*s>", cn, a, en, e);
     p->pos++;
-    return true;
+    return CAIRN_OK;
 }
 
 /* Attributes of the start tag whose name is [el, el + el_len); stops past
  * '>' or '/>', with *end at that '>' or '/' and *empty set for '/>'. */
-static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t el_len,
-                      uint32_t *end, bool *empty)
+static cairn_status_t xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t el_len,
+                                uint32_t *end, bool *empty)
 {
     uint32_t names[XML_MAX_ATTRS], lens[XML_MAX_ATTRS], n = 0;
     int en = xml_clip(el_len);
@@ -359,7 +361,7 @@ static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t
         if (c == '>' || (c == '/' && xml_at(p, p->pos + 1) == '>')) {
             *empty = c == '/';
             p->pos += *empty ? 2 : 1;
-            return true;
+            return CAIRN_OK;
         }
         if (c == '/')
             return xml_fail(p, p->pos, "expected '>' after '/' in <%.*s>", en, e);
@@ -384,8 +386,8 @@ static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t
                             xml_clip(al), p->s + an, en, e);
         p->pos++;
         xml_skip_blanks(p);
-        if (!xml_value(p, an, al, el, el_len))
-            return false;
+        if (xml_value(p, an, al, el, el_len) != CAIRN_OK)
+            return CAIRN_EINVAL;
     }
 }
 
@@ -408,7 +410,7 @@ static void xml_link(struct xml_parser *p, int32_t i)
 }
 
 /* A start tag at p->pos ('<' followed by no '/', '!' or '?'). */
-static bool xml_start_tag(struct xml_parser *p)
+static cairn_status_t xml_start_tag(struct xml_parser *p)
 {
     struct xml_doc *d = p->doc;
     uint32_t lt = p->pos, name = lt + 1, nl = xml_name_len(p, name), end, line, col;
@@ -423,8 +425,8 @@ static bool xml_start_tag(struct xml_parser *p)
         return xml_fail(p, lt, "more than %u elements", d->cap);
     xml_lc(p, lt, &line, &col);
     p->pos = name + nl;
-    if (!xml_attrs(p, line, name, nl, &end, &empty))
-        return false;
+    if (xml_attrs(p, line, name, nl, &end, &empty) != CAIRN_OK)
+        return CAIRN_EINVAL;
 
     int32_t i = (int32_t)d->count++;
     d->nodes[i] = (struct xml_node){
@@ -445,11 +447,11 @@ static bool xml_start_tag(struct xml_parser *p)
         p->open[p->depth] = i;
         p->last[p->depth++] = -1;
     }
-    return true;
+    return CAIRN_OK;
 }
 
 /* An end tag at p->pos ("</"): it must close the innermost open element. */
-static bool xml_end_tag(struct xml_parser *p)
+static cairn_status_t xml_end_tag(struct xml_parser *p)
 {
     uint32_t lt = p->pos, name = lt + 2, nl = xml_name_len(p, name);
     int32_t top = p->open[p->depth - 1];
@@ -466,11 +468,11 @@ static bool xml_end_tag(struct xml_parser *p)
                         XML_NODE_NAME(p, top), t->line);
     t->end = ++p->pos;
     p->depth--;
-    return true;
+    return CAIRN_OK;
 }
 
 /* Text up to the next '<': remembered, or an error with XML_TEXT_ERROR. */
-static bool xml_text(struct xml_parser *p)
+static cairn_status_t xml_text(struct xml_parser *p)
 {
     int32_t top = p->open[p->depth - 1];
     struct xml_node *t = &p->doc->nodes[top];
@@ -482,11 +484,11 @@ static bool xml_text(struct xml_parser *p)
             return xml_fail(p, p->pos, "unexpected text inside <%.*s>", XML_NODE_NAME(p, top));
         t->text = p->pos;
     }
-    return true;
+    return CAIRN_OK;
 }
 
 /* One piece of content of the open element (or the root's start tag). */
-static bool xml_content(struct xml_parser *p)
+static cairn_status_t xml_content(struct xml_parser *p)
 {
     char c1 = xml_at(p, p->pos + 1);
 
@@ -502,9 +504,10 @@ static bool xml_content(struct xml_parser *p)
     return xml_start_tag(p);
 }
 
-/* The whole document; false (with doc->err set) at the first error. */
-static bool xml_document(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
-                         uint32_t cap, unsigned flags)
+/* The whole document; CAIRN_EINVAL (with doc->err set) at the first error.
+ * Every step below fails that way, through xml_fail. */
+static cairn_status_t xml_document(struct xml_doc *doc, const char *buf, size_t len,
+                                   struct xml_node *nodes, uint32_t cap, unsigned flags)
 {
     struct xml_parser p = {.doc = doc, .s = buf, .lc_line = 1};
 
@@ -514,30 +517,30 @@ static bool xml_document(struct xml_doc *doc, const char *buf, size_t len, struc
     p.len = (uint32_t)len;
     if (xml_looking_at(&p, "\xef\xbb\xbf"))
         p.pos = 3;
-    if (!xml_misc(&p))
-        return false;
+    if (xml_misc(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     if (p.pos >= p.len)
         return xml_fail(&p, p.pos, "no root element");
-    if (!xml_start_tag(&p))
-        return false;
+    if (xml_start_tag(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     while (p.depth && p.pos < p.len)
-        if (!xml_content(&p))
-            return false;
+        if (xml_content(&p) != CAIRN_OK)
+            return CAIRN_EINVAL;
     if (p.depth)
         return xml_fail(&p, p.len, "end of input: <%.*s> opened at line %u is not closed",
                         XML_NODE_NAME(&p, p.open[p.depth - 1]), nodes[p.open[p.depth - 1]].line);
-    if (!xml_misc(&p))
-        return false;
+    if (xml_misc(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     if (p.pos < p.len)
         return xml_fail(&p, p.pos, "content after the end of the root element <%.*s>",
                         XML_NODE_NAME(&p, 0));
-    return true;
+    return CAIRN_OK;
 }
 
 cairn_status_t xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
                          uint32_t cap, unsigned flags)
 {
-    return xml_document(doc, buf, len, nodes, cap, flags) ? CAIRN_OK : CAIRN_EINVAL;
+    return xml_document(doc, buf, len, nodes, cap, flags);
 }
 
 /* --- walking -------------------------------------------------------------- */
