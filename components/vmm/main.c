@@ -446,7 +446,7 @@ static void vmm_pio_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
 }
 
 /* n bytes at guest-linear la, through the guest's page tables. */
-static bool vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+static cairn_status_t vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
 {
     const struct cairn_exc *x = ctx;
     const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };

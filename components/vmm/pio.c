@@ -72,9 +72,9 @@ cairn_status_t pio_string(struct pio_string *s, const struct pio_ops *ops, unsig
             la &= 0xffffffffull;
         if (in)
             v = ops->in(ops->ctx, port, size);
-        if (!ops->mem(ops->ctx, la, &v, size, in)) {
+        if ((st = ops->mem(ops->ctx, la, &v, size, in)) != CAIRN_OK) {
             s->fault = la;
-            return CAIRN_EFAULT;
+            return st;
         }
         if (!in)
             ops->out(ops->ctx, port, size, v);

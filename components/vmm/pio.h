@@ -42,9 +42,10 @@
 struct pio_ops {
     uint32_t (*in)(void *ctx, uint16_t port, unsigned size);
     void (*out)(void *ctx, uint16_t port, unsigned size, uint32_t value);
-    /* Copy n (1-4) bytes between buf and guest-linear la; false if a
-     * byte is not in guest RAM (unmapped, or a device). */
-    bool (*mem)(void *ctx, uint64_t la, void *buf, unsigned n, bool write);
+    /* Copy n (1-4) bytes between buf and guest-linear la; CAIRN_EFAULT
+     * (or another error status) if a byte is not in guest RAM (unmapped,
+     * or a device). */
+    cairn_status_t (*mem)(void *ctx, uint64_t la, void *buf, unsigned n, bool write);
     void *ctx;
 };
 
@@ -64,5 +65,6 @@ struct pio_string {
  * max >= 1). Returns CAIRN_OK, or with the registers as far as it got:
  *   CAIRN_EINVAL  EXITINFO1 or the instruction bytes make no sense
  *                 (nothing done)
- *   CAIRN_EFAULT  an element is not in guest RAM: s->fault */
+ *   CAIRN_EFAULT  an element is not in guest RAM: s->fault (or another
+ *                 error status ops->mem returned) */
 cairn_status_t pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max);

@@ -28,20 +28,20 @@ static void dev_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
         out_log[out_n++] = (uint8_t)(v >> (8 * i));
 }
 
-static bool dev_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+static cairn_status_t dev_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
 {
     for (unsigned i = 0; i < n; i++) {
         uint64_t a = la + i;
         if (a >= 0xffff0000ull && a <= 0xffffffffull)
             a -= 0xfffe0000ull; /* the top 64 KiB below 4 GiB: the top of mem */
         if (a >= MEM || (a & ~0xfffull) == HOLE)
-            return false;
+            return CAIRN_EFAULT;
         if (write)
             mem[a] = ((uint8_t *)buf)[i];
         else
             ((uint8_t *)buf)[i] = mem[a];
     }
-    return true;
+    return CAIRN_OK;
 }
 
 static const struct pio_ops ops = { dev_in, dev_out, dev_mem, 0 };
