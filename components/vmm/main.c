@@ -389,7 +389,7 @@ static uint64_t vmm_msr(struct cairn_exc *x)
     case LAPIC_MSR_APIC_BASE:
         if (!vmm.apic)
             return vmm_gp(x);
-        if (wr && !lapic_write_apic_base(&vmm.lapic, v))
+        if (wr && lapic_write_apic_base(&vmm.lapic, v) != CAIRN_OK)
             return vmm_gp(x);
         v = lapic_read_apic_base(&vmm.lapic);
         break;
@@ -720,7 +720,7 @@ static void vmm_input_drain(void)
 {
     uint32_t tail = vmm.in_tail;
     __asm__ volatile("" ::: "memory");
-    while (tail != vmm.in_head && uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]))
+    while (tail != vmm.in_head && uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]) == CAIRN_OK)
         tail++;
     vmm.in_tail = tail;
 }
