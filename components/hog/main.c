@@ -24,7 +24,7 @@ static uint64_t hog_backed(void)
 }
 
 /* Reserved RAM costs quota at once but pages only when touched. */
-static int hog_check_demand(volatile uint8_t *p)
+static cairn_status_t hog_check_demand(volatile uint8_t *p)
 {
     uint64_t before = hog_backed();
     p[0] = 1;
@@ -32,10 +32,10 @@ static int hog_check_demand(volatile uint8_t *p)
     uint64_t after = hog_backed();
     if (before == ~0ull || after != before + 2) {
         printf("error: touching 2 fresh pages backed %lu pages\n", after - before);
-        return 0;
+        return CAIRN_EINVAL;
     }
     printf("demand paging: each fresh page backed at its first touch\n");
-    return 1;
+    return CAIRN_OK;
 }
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
@@ -47,7 +47,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
     printf("RAM quota %lu KiB, taking it in %u KiB steps\n", cairn_env->ram_quota >> 10,
            HOG_STEP >> 10);
     while ((st = cairn_pd_ram(HOG_STEP, &p)) == CAIRN_OK) {
-        if (!total && !hog_check_demand(p))
+        if (!total && hog_check_demand(p) != CAIRN_OK)
             return 1;
         memset(p, 0xa5, HOG_STEP); /* the RAM is really there */
         total += HOG_STEP;
