@@ -179,10 +179,12 @@ static bool config_name_char(char c, bool label)
 
 /*
  * Attribute `attr` of n as a name (label: a session label, which may hold
- * blanks) into buf. Returns true if present and valid; buf is "" if not.
+ * blanks) into buf. CAIRN_OK if present and valid; else buf is "" and the
+ * status says why: CAIRN_ENOTFOUND (absent: an error only if required),
+ * CAIRN_ETOOLONG or CAIRN_EINVAL (reported).
  */
-static bool config_name(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        char buf[CONFIG_NAME_MAX], bool label, bool required)
+static cairn_status_t config_name(struct config_parser *pc, const struct xml_node *n, const char *attr,
+                                  char buf[CONFIG_NAME_MAX], bool label, bool required)
 {
     size_t len;
     cairn_status_t st = xml_attr_string(&pc->doc, n, attr, buf, CONFIG_NAME_MAX, &len);
@@ -209,7 +211,7 @@ static bool config_name(struct config_parser *pc, const struct xml_node *n, cons
     }
     if (st != CAIRN_OK || !len)
         buf[0] = 0;
-    return buf[0] != 0;
+    return buf[0] ? CAIRN_OK : st != CAIRN_OK ? st : CAIRN_EINVAL;
 }
 
 /* Report a bad number; `what` names the kind ("number", "size"). */
@@ -228,9 +230,10 @@ static void config_bad_number(struct config_parser *pc, const struct xml_node *n
                      config_quote(pc, n, attr, q), CONFIG_EL(pc, n), what);
 }
 
-/* An unsigned attribute up to max; *out unchanged if absent or bad. */
-static bool config_u64(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                       uint64_t max, uint64_t *out)
+/* An unsigned attribute up to max; *out unchanged if absent
+ * (CAIRN_ENOTFOUND) or bad (reported). */
+static cairn_status_t config_u64(struct config_parser *pc, const struct xml_node *n,
+                                 const char *attr, uint64_t max, uint64_t *out)
 {
     uint64_t v;
     cairn_status_t st = xml_attr_u64(&pc->doc, n, attr, &v);
@@ -241,18 +244,19 @@ static bool config_u64(struct config_parser *pc, const struct xml_node *n, const
         *out = v;
     else if (st != CAIRN_ENOTFOUND)
         config_bad_number(pc, n, attr, st, "number");
-    return st == CAIRN_OK;
+    return st;
 }
 
-/* A size attribute; *out unchanged if absent or bad. */
-static bool config_size(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        uint64_t *out)
+/* A size attribute; *out unchanged if absent (CAIRN_ENOTFOUND) or bad
+ * (reported). */
+static cairn_status_t config_size(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, uint64_t *out)
 {
     cairn_status_t st = xml_attr_size(&pc->doc, n, attr, out);
 
     if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
         config_bad_number(pc, n, attr, st, "size (bytes, or a number with K, M or G)");
-    return st == CAIRN_OK;
+    return st;
 }
 
 /* --- lookups -------------------------------------------------------------- */
@@ -303,7 +307,7 @@ static void config_services(struct config_parser *pc, const struct xml_node *n,
             continue;
         }
         config_leaf(pc, s, attrs);
-        if (!config_name(pc, s, "name", name, false, true))
+        if (config_name(pc, s, "name", name, false, true) != CAIRN_OK)
             continue;
         if (config_listed(list, *count, name))
             config_error(pc, s->line, "service '%s' listed twice in <%.*s>", name,
@@ -353,9 +357,10 @@ static void config_ram_once(struct config_parser *pc, const struct xml_node *n,
 }
 
 /* A time attribute: a number with us, ms or s, in microseconds up to max.
- * *out unchanged if absent or bad. */
-static bool config_time(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        uint64_t max, uint64_t *out)
+ * *out unchanged if absent (CAIRN_ENOTFOUND) or bad (CAIRN_EINVAL,
+ * reported). */
+static cairn_status_t config_time(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, uint64_t max, uint64_t *out)
 {
     char v[CONFIG_VAL_MAX], q[CONFIG_VAL_MAX];
     cairn_status_t st = xml_attr_string(&pc->doc, n, attr, v, sizeof v, 0);
@@ -363,7 +368,7 @@ static bool config_time(struct config_parser *pc, const struct xml_node *n, cons
     const char *c = v;
 
     if (st == CAIRN_ENOTFOUND)
-        return false;
+        return st;
     for (; st == CAIRN_OK && *c >= '0' && *c <= '9' && t <= max; c++)
         t = t * 10 + (uint64_t)(*c - '0');
     if (c != v && !strcmp(c, "us"))
@@ -376,10 +381,10 @@ static bool config_time(struct config_parser *pc, const struct xml_node *n, cons
         config_error(pc, n->line, "%s '%s' in <%.*s> is not a time up to %llu s "
                      "(a number with us, ms or s)", attr, config_quote(pc, n, attr, q),
                      CONFIG_EL(pc, n), (unsigned long long)(max / 1000000));
-        return false;
+        return CAIRN_EINVAL;
     }
     *out = t * unit;
-    return true;
+    return CAIRN_OK;
 }
 
 /* <resource name="CPU" quantum="P" period="T"/>: P percent of the CPU's
@@ -396,13 +401,14 @@ static void config_cpu(struct config_parser *pc, struct config_child *c, const s
         config_error(pc, n->line, "missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
         return;
     }
-    if (!config_u64(pc, n, "quantum", UINT32_MAX, &pct))
+    if (config_u64(pc, n, "quantum", UINT32_MAX, &pct) != CAIRN_OK)
         return;
     if (!pct || pct > 100) {
         config_error(pc, n->line, "CPU quantum %llu%% is not 1 to 100 percent", (unsigned long long)pct);
         return;
     }
-    if (config_has(pc, n, "period") && !config_time(pc, n, "period", 10000000, &period))
+    if (config_has(pc, n, "period") &&
+        config_time(pc, n, "period", 10000000, &period) != CAIRN_OK)
         return;
     if (period < 100 || period * pct / 100 < 100) {
         config_error(pc, n->line, "CPU quantum %llu%% of a %llu us period is less than 100 us",
@@ -420,7 +426,7 @@ static void config_resource(struct config_parser *pc, struct config_child *c,
     char name[CONFIG_NAME_MAX], q[CONFIG_VAL_MAX];
 
     config_leaf(pc, n, attrs);
-    if (!config_name(pc, n, "name", name, false, true))
+    if (config_name(pc, n, "name", name, false, true) != CAIRN_OK)
         return;
     if (!strcmp(name, "CPU")) {
         config_cpu(pc, c, n);
@@ -438,7 +444,7 @@ static void config_resource(struct config_parser *pc, struct config_child *c,
         config_ram_once(pc, n, ram, false);
         return;
     }
-    config_ram_once(pc, n, ram, config_size(pc, n, "quantum", &c->ram));
+    config_ram_once(pc, n, ram, config_size(pc, n, "quantum", &c->ram) == CAIRN_OK);
 }
 
 /* The attributes of <start> other than name. */
@@ -452,7 +458,7 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
     if (!config_has(pc, n, "caps") && !caps)
         config_error(pc, n->line,
                      "missing attribute 'caps' in <start> (and no <default caps=\"...\"/>)");
-    if (config_u64(pc, n, "caps", UINT32_MAX, &caps) && !caps)
+    if (config_u64(pc, n, "caps", UINT32_MAX, &caps) == CAIRN_OK && !caps)
         config_error(pc, n->line, "caps in <start> is zero");
     c->caps = (uint32_t)caps;
 
@@ -469,14 +475,14 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
     else
         c->priority = (int32_t)prio;
 
-    if (config_u64(pc, n, "cpu", UINT32_MAX, &cpu) && pc->budget && pc->budget->cpus &&
+    if (config_u64(pc, n, "cpu", UINT32_MAX, &cpu) == CAIRN_OK && pc->budget && pc->budget->cpus &&
         cpu >= pc->budget->cpus)
         config_error(pc, n->line, "cpu %llu in <start> does not exist (init has %u CPUs)",
                      (unsigned long long)cpu, pc->budget->cpus);
     c->cpu = (uint32_t)cpu;
 
     if (config_has(pc, n, "ram"))
-        config_ram_once(pc, n, ram, config_size(pc, n, "ram", &c->ram));
+        config_ram_once(pc, n, ram, config_size(pc, n, "ram", &c->ram) == CAIRN_OK);
 
     /* restart="yes|no|N": start the child again when it exits or faults */
     char r[CONFIG_VAL_MAX];
@@ -533,7 +539,7 @@ static void config_start(struct config_parser *pc, const struct xml_node *n)
     }
     struct config_child *c = &cfg->children[cfg->child_count++];
     c->line = n->line;
-    if (config_name(pc, n, "name", c->name, false, true))
+    if (config_name(pc, n, "name", c->name, false, true) == CAIRN_OK)
         snprintf(pc->where, sizeof pc->where, "start '%s': ", c->name);
     else
         snprintf(pc->where, sizeof pc->where, "start #%u: ", cfg->child_count);
@@ -582,7 +588,7 @@ static cairn_status_t config_target_child(struct config_parser *pc, const struct
     uint32_t i;
 
     config_leaf(pc, t, attrs);
-    if (!config_name(pc, t, "name", name, false, true))
+    if (config_name(pc, t, "name", name, false, true) != CAIRN_OK)
         return CAIRN_ENOTFOUND;
     if (config_child_find(pc->cfg, name, &i) != CAIRN_OK) {
         config_error(pc, t->line, "%s names child '%s', which does not exist", rule, name);
@@ -652,10 +658,10 @@ static bool config_rule(struct config_parser *pc, const struct xml_node *n, stru
         return false;
     config_attrs(pc, n, r->any_service ? any_attrs : service_attrs);
     config_no_text(pc, n);
-    if (!r->any_service && !config_name(pc, n, "name", r->service, false, true))
+    if (!r->any_service && config_name(pc, n, "name", r->service, false, true) != CAIRN_OK)
         return true;
     if (config_has(pc, n, "label") &&
-        !(r->has_label = config_name(pc, n, "label", r->label, true, true)))
+        !(r->has_label = config_name(pc, n, "label", r->label, true, true) == CAIRN_OK))
         return true;
     config_rule_str(r, rule, sizeof rule);
     for (const struct xml_node *t = xml_child(&pc->doc, n, 0); t; t = xml_next(&pc->doc, t, 0)) {
@@ -852,7 +858,7 @@ static void config_root_attrs(struct config_parser *pc, const struct xml_node *r
             config_error(pc, root->line, "leak_check '%s' in <config> is not yes or no",
                          config_quote(pc, root, "leak_check", v));
     }
-    if (config_u64(pc, root, "prio_levels", UINT32_MAX, &levels) &&
+    if (config_u64(pc, root, "prio_levels", UINT32_MAX, &levels) == CAIRN_OK &&
         (!levels || levels > CONFIG_PRIO_LEVELS || (levels & (levels - 1)))) {
         config_error(pc, root->line,
                      "prio_levels %llu in <config> is not a power of two from 1 to %d",
@@ -873,7 +879,8 @@ static void config_default(struct config_parser *pc, const struct xml_node *root
     config_leaf(pc, n, attrs);
     if (!config_has(pc, n, "caps"))
         config_error(pc, n->line, "missing attribute 'caps' in <default>");
-    else if (config_u64(pc, n, "caps", UINT32_MAX, &pc->default_caps) && !pc->default_caps)
+    else if (config_u64(pc, n, "caps", UINT32_MAX, &pc->default_caps) == CAIRN_OK &&
+             !pc->default_caps)
         config_error(pc, n->line, "caps in <default> is zero");
 }
 
