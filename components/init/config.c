@@ -183,8 +183,9 @@ static bool config_name_char(char c, bool label)
  * status says why: CAIRN_ENOTFOUND (absent: an error only if required),
  * CAIRN_ETOOLONG or CAIRN_EINVAL (reported).
  */
-static cairn_status_t config_name(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                                  char buf[CONFIG_NAME_MAX], bool label, bool required)
+static cairn_status_t config_name(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, char buf[CONFIG_NAME_MAX], bool label,
+                                  bool required)
 {
     size_t len;
     cairn_status_t st = xml_attr_string(&pc->doc, n, attr, buf, CONFIG_NAME_MAX, &len);
@@ -490,7 +491,8 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
     if (xml_attr_string(&pc->doc, n, "restart", r, sizeof r, 0) == CAIRN_OK && !strcmp(r, "yes"))
         c->restarts = CONFIG_RESTART_ALWAYS;
     else if (config_has(pc, n, "restart") && strcmp(r, "no")) {
-        if (xml_attr_u64(&pc->doc, n, "restart", &times) != CAIRN_OK || times >= CONFIG_RESTART_ALWAYS)
+        if (xml_attr_u64(&pc->doc, n, "restart", &times) != CAIRN_OK ||
+            times >= CONFIG_RESTART_ALWAYS)
             config_error(pc, n->line, "restart '%s' in <start> is not yes, no or a number of times",
                          config_quote(pc, n, "restart", r));
         else

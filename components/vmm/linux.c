@@ -276,12 +276,13 @@ cairn_status_t multiboot_load(const struct vmm_mem *mem, const uint8_t *image, u
         return loader_refuse(why, CAIRN_EUNSUP, "multiboot header asks for something this loader "
                              "does not provide (a video mode?)");
     if (!(flags & MB_F_ADDRESS))
-        return loader_refuse(why, CAIRN_EUNSUP,
-                             "multiboot kernel without the address fields (flag 16) is not supported");
+        return loader_refuse(why, CAIRN_EUNSUP, "multiboot kernel without the address fields "
+                             "(flag 16) is not supported");
     uint64_t header_addr = rd32(h + 12), load = rd32(h + 16), load_end = rd32(h + 20);
     uint64_t bss_end = rd32(h + 24), entry = rd32(h + 28);
     if (header_addr < load || header_addr - load > off)
-        return loader_refuse(why, CAIRN_EINVAL, "multiboot header_addr/load_addr do not match the file");
+        return loader_refuse(why, CAIRN_EINVAL,
+                             "multiboot header_addr/load_addr do not match the file");
     uint64_t start = off - (header_addr - load); /* file offset of load_addr */
     uint64_t len = load_end ? load_end - load : size - start;
     if (load_end && load_end < load)

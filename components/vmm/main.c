@@ -720,7 +720,8 @@ static void vmm_input_drain(void)
 {
     uint32_t tail = vmm.in_tail;
     __asm__ volatile("" ::: "memory");
-    while (tail != vmm.in_head && uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]) == CAIRN_OK)
+    while (tail != vmm.in_head &&
+           uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]) == CAIRN_OK)
         tail++;
     vmm.in_tail = tail;
 }
@@ -864,8 +865,9 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
     static char msg[120];
     struct cr_state cs = vmm_cr_state(x);
     if (x->qual[0] != CAIRN_VMREF_HW && x->qual[0] != CAIRN_VMREF_GUEST) {
-        const char *rule = vmm_refusal(x->qual[0]);
-        cr_state_check(&cs, &rule); /* the guest's own doing, handed back */
+        const char *rule;
+        if (cr_state_check(&cs, &rule) == CAIRN_OK) /* else the guest's own doing, handed back */
+            rule = vmm_refusal(x->qual[0]);
         snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)", rule);
         vmm_stop(x, msg, 0);
         return 0;

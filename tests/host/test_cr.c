@@ -149,7 +149,8 @@ static void test_decode(void **state)
     assert_int_equal(cr, 0), assert_int_equal(gpr, 3);
     assert_int_equal(cr_decode_mov(rex, 4, true, &cr, &gpr, &len), CAIRN_OK);
     assert_int_equal(cr, 4), assert_int_equal(gpr, 9), assert_int_equal(len, 4);
-    assert_int_equal(cr_decode_mov(rex, 4, false, &cr, &gpr, &len), CAIRN_EUNSUP); /* 0x41 is INC outside 64-bit */
+    /* 0x41 is INC outside 64-bit mode */
+    assert_int_equal(cr_decode_mov(rex, 4, false, &cr, &gpr, &len), CAIRN_EUNSUP);
     assert_int_equal(cr_decode_mov(cr8, 4, true, &cr, &gpr, &len), CAIRN_OK);
     assert_int_equal(cr, 8);
     assert_int_equal(cr_decode_mov(pfx, 5, false, &cr, &gpr, &len), CAIRN_OK);

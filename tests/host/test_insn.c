@@ -593,7 +593,8 @@ static cairn_status_t dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool writ
 }
 
 /* Decode `bytes` and emulate it against a device holding `mem`. */
-static cairn_status_t run(enum insn_mode mode, const uint8_t *bytes, size_t len, struct insn_regs *r, struct dev *d)
+static cairn_status_t run(enum insn_mode mode, const uint8_t *bytes, size_t len,
+                          struct insn_regs *r, struct dev *d)
 {
     struct insn i;
     cairn_status_t err = insn_decode(&i, bytes, len, mode);

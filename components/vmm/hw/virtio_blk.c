@@ -55,7 +55,8 @@ static uint64_t blk_do(struct virtio_blk *b, const struct virtio_chain *c, const
 }
 
 /* One request: CAIRN_EINVAL if the chain is malformed (the device broke). */
-static cairn_status_t blk_request(struct virtio_blk *b, const struct virtio_chain *c, uint32_t *used)
+static cairn_status_t blk_request(struct virtio_blk *b, const struct virtio_chain *c,
+                                  uint32_t *used)
 {
     struct blk_hdr h;
     uint8_t status;

@@ -244,7 +244,8 @@ void virtio_pci_init(struct virtio_pci *v, const struct virtio_pci_params *p, ui
 
 /* --- virtqueues ----------------------------------------------------------- */
 
-static cairn_status_t add_buf(struct virtio_pci *v, struct virtio_chain *c, const struct vring_desc *d)
+static cairn_status_t add_buf(struct virtio_pci *v, struct virtio_chain *c,
+                              const struct vring_desc *d)
 {
     if (!vmm_mem_ptr(&v->mem, d->addr, d->len)) {
         virtio_error(v, "virtio: buffer outside guest RAM");
