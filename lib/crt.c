@@ -65,7 +65,7 @@ void cairn_exit(int status)
     cairn_block_forever();
 }
 
-const char *cairn_status_name(uint64_t status)
+const char *cairn_status_name(cairn_status_t status)
 {
     static const char *const names[] = {
         [CAIRN_OK] = "OK",           [CAIRN_ETIMEOUT] = "ETIMEOUT", [CAIRN_EABORT] = "EABORT",
@@ -74,8 +74,12 @@ const char *cairn_status_name(uint64_t status)
         [CAIRN_ENOMEM] = "ENOMEM",   [CAIRN_ECPU] = "ECPU",         [CAIRN_EDEADLK] = "EDEADLK",
         [CAIRN_EFEAT] = "EFEAT",
         [CAIRN_EDENIED] = "EDENIED", [CAIRN_EQUOTA] = "EQUOTA",     [CAIRN_ENOTFOUND] = "ENOTFOUND",
-        [CAIRN_ERETRY] = "ERETRY",   [CAIRN_EINVAL] = "EINVAL",
+        [CAIRN_ERETRY] = "ERETRY",   [CAIRN_EINVAL] = "EINVAL",     [CAIRN_ETRUNC] = "ETRUNC",
+        [CAIRN_ETOOLONG] = "ETOOLONG", [CAIRN_EUNSUP] = "EUNSUP",   [CAIRN_ERANGE] = "ERANGE",
+        [CAIRN_EFAULT] = "EFAULT",
     };
 
+    _Static_assert(sizeof(names) / sizeof(names[0]) == CAIRN_USER_STATUS_END,
+                   "every user-land status has a name");
     return status < sizeof(names) / sizeof(names[0]) && names[status] ? names[status] : "E?";
 }

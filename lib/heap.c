@@ -78,8 +78,9 @@ static void heap_insert(struct heap_block *b)
     }
 }
 
-/* Add at least `need` bytes of fresh RAM to the free list. */
-static int heap_grow(size_t need)
+/* Add at least `need` bytes of fresh RAM to the free list; CAIRN_EQUOTA
+ * if the PD session gives no more. */
+static cairn_status_t heap_grow(size_t need)
 {
     size_t bytes = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
     struct heap_block *b;
@@ -88,10 +89,10 @@ static int heap_grow(size_t need)
         bytes = CAIRN_HEAP_CHUNK;
     b = cairn_ram_alloc(bytes);
     if (!b)
-        return 0;
+        return CAIRN_EQUOTA;
     b->size = bytes;
     heap_insert(b);
-    return 1;
+    return CAIRN_OK;
 }
 
 /* First fit: unlink (and split) the first free block of at least need. */
@@ -127,7 +128,7 @@ void *cairn_malloc(size_t size)
         need = HEAP_MIN;
     cairn_lock_take(&cairn_heap_lock);
     p = heap_take(need);
-    if (!p && heap_grow(need))
+    if (!p && heap_grow(need) == CAIRN_OK)
         p = heap_take(need);
     cairn_lock_give(&cairn_heap_lock);
     return p;

@@ -116,7 +116,7 @@ void xml_position(const struct xml_doc *doc, size_t off, uint32_t *line, uint32_
     *col = end - bol + 1;
 }
 
-static bool __attribute__((format(printf, 3, 4)))
+static cairn_status_t __attribute__((format(printf, 3, 4)))
 xml_fail(struct xml_parser *p, uint32_t off, const char *fmt, ...)
 {
     struct xml_doc *d = p->doc;
@@ -128,7 +128,7 @@ xml_fail(struct xml_parser *p, uint32_t off, const char *fmt, ...)
     va_end(ap);
     xml_lc(p, off, &d->err_line, &d->err_col);
     snprintf(d->err, sizeof d->err, "line %u:%u: %s", d->err_line, d->err_col, msg);
-    return false;
+    return CAIRN_EINVAL;
 }
 
 /* Name of node i, for "%.*s". */
@@ -142,15 +142,16 @@ static bool xml_char_ok(uint32_t cp)
            (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-static int xml_hex_digit(char c)
+/* The digit's value, or 16 for a character that is no hex digit. */
+static unsigned xml_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
-        return c - '0';
+        return (unsigned)(c - '0');
     if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
+        return (unsigned)(c - 'a' + 10);
     if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+        return (unsigned)(c - 'A' + 10);
+    return 16;
 }
 
 /* "&#65;" or "&#x41;": length and code point, 0 if malformed. */
@@ -161,10 +162,10 @@ static size_t xml_char_ref(const char *s, size_t n, uint32_t *cp)
     uint32_t v = 0;
 
     for (; i < n && i - first < 8; i++) {
-        int d = xml_hex_digit(s[i]);
-        if (d < 0 || (!hex && d > 9))
+        unsigned d = xml_hex_digit(s[i]);
+        if (d >= (hex ? 16u : 10u))
             break;
-        v = v * (hex ? 16 : 10) + (uint32_t)d;
+        v = v * (hex ? 16 : 10) + d;
     }
     if (i == first || i >= n || s[i] != ';' || !xml_char_ok(v))
         return 0;
@@ -222,7 +223,7 @@ static size_t xml_utf8(uint32_t cp, char out[4])
  * space (CR LF one space). A bad reference is copied as it is (the parser
  * has already rejected it in a document).
  */
-enum xml_status xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len)
+cairn_status_t xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len)
 {
     size_t o = 0, need = 0;
 
@@ -248,13 +249,14 @@ enum xml_status xml_decode(const char *raw, size_t raw_len, char *buf, size_t si
         buf[o] = 0;
     if (len)
         *len = need;
-    return need < size ? XML_OK : XML_TOO_LONG;
+    return need < size ? CAIRN_OK : CAIRN_ETOOLONG;
 }
 
 /* --- markup --------------------------------------------------------------- */
 
 /* Skip from p->pos (at `open`) past `close`; error if it never comes. */
-static bool xml_skip_until(struct xml_parser *p, size_t open, const char *close, const char *what)
+static cairn_status_t xml_skip_until(struct xml_parser *p, size_t open, const char *close,
+                                     const char *what)
 {
     uint32_t at = p->pos;
     size_t n = strlen(close);
@@ -262,13 +264,13 @@ static bool xml_skip_until(struct xml_parser *p, size_t open, const char *close,
     for (p->pos += (uint32_t)open; p->len - p->pos >= n; p->pos++)
         if (!memcmp(p->s + p->pos, close, n)) {
             p->pos += (uint32_t)n;
-            return true;
+            return CAIRN_OK;
         }
     return xml_fail(p, at, "unterminated %s", what);
 }
 
 /* "<!..." inside or outside the root: only comments are accepted. */
-static bool xml_bang(struct xml_parser *p)
+static cairn_status_t xml_bang(struct xml_parser *p)
 {
     if (xml_looking_at(p, "<!--"))
         return xml_skip_until(p, 4, "-->", "comment");
@@ -281,20 +283,20 @@ static bool xml_bang(struct xml_parser *p)
 
 /* Blanks, comments and <?...?> around the root. Stops at an element's '<'
  * or the end. */
-static bool xml_misc(struct xml_parser *p)
+static cairn_status_t xml_misc(struct xml_parser *p)
 {
     for (;;) {
         xml_skip_blanks(p);
         if (p->pos >= p->len)
-            return true;
+            return CAIRN_OK;
         if (xml_looking_at(p, "<?")) {
-            if (!xml_skip_until(p, 2, "?>", "declaration <?...?>"))
-                return false;
+            if (xml_skip_until(p, 2, "?>", "declaration <?...?>") != CAIRN_OK)
+                return CAIRN_EINVAL;
         } else if (xml_looking_at(p, "<!")) {
-            if (!xml_bang(p))
-                return false;
+            if (xml_bang(p) != CAIRN_OK)
+                return CAIRN_EINVAL;
         } else if (p->s[p->pos] == '<') {
-            return true;
+            return CAIRN_OK;
         } else {
             return xml_fail(p, p->pos, "text outside the root element");
         }
@@ -302,7 +304,8 @@ static bool xml_misc(struct xml_parser *p)
 }
 
 /* The quoted value at p->pos of attribute [an, an + al) of element `el`. */
-static bool xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t el, uint32_t el_len)
+static cairn_status_t xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t el,
+                                uint32_t el_len)
 {
     uint32_t q = p->pos;
     char quote = xml_at(p, q);
@@ -335,13 +338,13 @@ static bool xml_value(struct xml_parser *p, uint32_t an, uint32_t al, uint32_t e
     if (p->pos >= p->len)
         return xml_fail(p, q, "unterminated value of attribute '%.*s' of <%.*s>", cn, a, en, e);
     p->pos++;
-    return true;
+    return CAIRN_OK;
 }
 
 /* Attributes of the start tag whose name is [el, el + el_len); stops past
  * '>' or '/>', with *end at that '>' or '/' and *empty set for '/>'. */
-static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t el_len,
-                      uint32_t *end, bool *empty)
+static cairn_status_t xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t el_len,
+                                uint32_t *end, bool *empty)
 {
     uint32_t names[XML_MAX_ATTRS], lens[XML_MAX_ATTRS], n = 0;
     int en = xml_clip(el_len);
@@ -358,7 +361,7 @@ static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t
         if (c == '>' || (c == '/' && xml_at(p, p->pos + 1) == '>')) {
             *empty = c == '/';
             p->pos += *empty ? 2 : 1;
-            return true;
+            return CAIRN_OK;
         }
         if (c == '/')
             return xml_fail(p, p->pos, "expected '>' after '/' in <%.*s>", en, e);
@@ -383,8 +386,8 @@ static bool xml_attrs(struct xml_parser *p, uint32_t line, uint32_t el, uint32_t
                             xml_clip(al), p->s + an, en, e);
         p->pos++;
         xml_skip_blanks(p);
-        if (!xml_value(p, an, al, el, el_len))
-            return false;
+        if (xml_value(p, an, al, el, el_len) != CAIRN_OK)
+            return CAIRN_EINVAL;
     }
 }
 
@@ -407,7 +410,7 @@ static void xml_link(struct xml_parser *p, int32_t i)
 }
 
 /* A start tag at p->pos ('<' followed by no '/', '!' or '?'). */
-static bool xml_start_tag(struct xml_parser *p)
+static cairn_status_t xml_start_tag(struct xml_parser *p)
 {
     struct xml_doc *d = p->doc;
     uint32_t lt = p->pos, name = lt + 1, nl = xml_name_len(p, name), end, line, col;
@@ -422,8 +425,8 @@ static bool xml_start_tag(struct xml_parser *p)
         return xml_fail(p, lt, "more than %u elements", d->cap);
     xml_lc(p, lt, &line, &col);
     p->pos = name + nl;
-    if (!xml_attrs(p, line, name, nl, &end, &empty))
-        return false;
+    if (xml_attrs(p, line, name, nl, &end, &empty) != CAIRN_OK)
+        return CAIRN_EINVAL;
 
     int32_t i = (int32_t)d->count++;
     d->nodes[i] = (struct xml_node){
@@ -444,11 +447,11 @@ static bool xml_start_tag(struct xml_parser *p)
         p->open[p->depth] = i;
         p->last[p->depth++] = -1;
     }
-    return true;
+    return CAIRN_OK;
 }
 
 /* An end tag at p->pos ("</"): it must close the innermost open element. */
-static bool xml_end_tag(struct xml_parser *p)
+static cairn_status_t xml_end_tag(struct xml_parser *p)
 {
     uint32_t lt = p->pos, name = lt + 2, nl = xml_name_len(p, name);
     int32_t top = p->open[p->depth - 1];
@@ -465,11 +468,11 @@ static bool xml_end_tag(struct xml_parser *p)
                         XML_NODE_NAME(p, top), t->line);
     t->end = ++p->pos;
     p->depth--;
-    return true;
+    return CAIRN_OK;
 }
 
 /* Text up to the next '<': remembered, or an error with XML_TEXT_ERROR. */
-static bool xml_text(struct xml_parser *p)
+static cairn_status_t xml_text(struct xml_parser *p)
 {
     int32_t top = p->open[p->depth - 1];
     struct xml_node *t = &p->doc->nodes[top];
@@ -481,11 +484,11 @@ static bool xml_text(struct xml_parser *p)
             return xml_fail(p, p->pos, "unexpected text inside <%.*s>", XML_NODE_NAME(p, top));
         t->text = p->pos;
     }
-    return true;
+    return CAIRN_OK;
 }
 
 /* One piece of content of the open element (or the root's start tag). */
-static bool xml_content(struct xml_parser *p)
+static cairn_status_t xml_content(struct xml_parser *p)
 {
     char c1 = xml_at(p, p->pos + 1);
 
@@ -501,8 +504,10 @@ static bool xml_content(struct xml_parser *p)
     return xml_start_tag(p);
 }
 
-bool xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
-               uint32_t cap, unsigned flags)
+/* The whole document; CAIRN_EINVAL (with doc->err set) at the first error.
+ * Every step below fails that way, through xml_fail. */
+static cairn_status_t xml_document(struct xml_doc *doc, const char *buf, size_t len,
+                                   struct xml_node *nodes, uint32_t cap, unsigned flags)
 {
     struct xml_parser p = {.doc = doc, .s = buf, .lc_line = 1};
 
@@ -512,24 +517,30 @@ bool xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node
     p.len = (uint32_t)len;
     if (xml_looking_at(&p, "\xef\xbb\xbf"))
         p.pos = 3;
-    if (!xml_misc(&p))
-        return false;
+    if (xml_misc(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     if (p.pos >= p.len)
         return xml_fail(&p, p.pos, "no root element");
-    if (!xml_start_tag(&p))
-        return false;
+    if (xml_start_tag(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     while (p.depth && p.pos < p.len)
-        if (!xml_content(&p))
-            return false;
+        if (xml_content(&p) != CAIRN_OK)
+            return CAIRN_EINVAL;
     if (p.depth)
         return xml_fail(&p, p.len, "end of input: <%.*s> opened at line %u is not closed",
                         XML_NODE_NAME(&p, p.open[p.depth - 1]), nodes[p.open[p.depth - 1]].line);
-    if (!xml_misc(&p))
-        return false;
+    if (xml_misc(&p) != CAIRN_OK)
+        return CAIRN_EINVAL;
     if (p.pos < p.len)
         return xml_fail(&p, p.pos, "content after the end of the root element <%.*s>",
                         XML_NODE_NAME(&p, 0));
-    return true;
+    return CAIRN_OK;
+}
+
+cairn_status_t xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
+                         uint32_t cap, unsigned flags)
+{
+    return xml_document(doc, buf, len, nodes, cap, flags);
 }
 
 /* --- walking -------------------------------------------------------------- */
@@ -623,22 +634,22 @@ bool xml_attr_find(const struct xml_doc *doc, const struct xml_node *n, const ch
     return false;
 }
 
-enum xml_status xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
-                                const char *name, char *buf, size_t size, size_t *len)
+cairn_status_t xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
+                               const char *name, char *buf, size_t size, size_t *len)
 {
     struct xml_attr a;
 
     if (!xml_attr_find(doc, n, name, &a)) {
         if (size)
             buf[0] = 0;
-        return XML_ABSENT;
+        return CAIRN_ENOTFOUND;
     }
     return xml_decode(a.value, a.value_len, buf, size, len);
 }
 
 /* --- numbers -------------------------------------------------------------- */
 
-enum xml_status xml_parse_u64(const char *s, size_t len, uint64_t *out)
+cairn_status_t xml_parse_u64(const char *s, size_t len, uint64_t *out)
 {
     bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     unsigned base = hex ? 16 : 10;
@@ -646,43 +657,43 @@ enum xml_status xml_parse_u64(const char *s, size_t len, uint64_t *out)
     size_t i = hex ? 2 : 0;
 
     if (i == len)
-        return XML_INVALID;
+        return CAIRN_EINVAL;
     for (; i < len; i++) {
-        int d = xml_hex_digit(s[i]);
-        if (d < 0 || (unsigned)d >= base)
-            return XML_INVALID;
-        if (v > (UINT64_MAX - (unsigned)d) / base)
-            return XML_OVERFLOW;
-        v = v * base + (unsigned)d;
+        unsigned d = xml_hex_digit(s[i]);
+        if (d >= base)
+            return CAIRN_EINVAL;
+        if (v > (UINT64_MAX - d) / base)
+            return CAIRN_ERANGE;
+        v = v * base + d;
     }
     *out = v;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
 /* Decimal digits only (no 0x), for the signed and size forms. */
-static enum xml_status xml_parse_dec(const char *s, size_t len, uint64_t *out)
+static cairn_status_t xml_parse_dec(const char *s, size_t len, uint64_t *out)
 {
     for (size_t i = 0; i < len; i++)
         if (s[i] < '0' || s[i] > '9')
-            return XML_INVALID;
+            return CAIRN_EINVAL;
     return xml_parse_u64(s, len, out);
 }
 
-enum xml_status xml_parse_i64(const char *s, size_t len, int64_t *out)
+cairn_status_t xml_parse_i64(const char *s, size_t len, int64_t *out)
 {
     bool neg = len && s[0] == '-';
     uint64_t v, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    enum xml_status st = xml_parse_dec(s + neg, len - neg, &v);
+    cairn_status_t st = xml_parse_dec(s + neg, len - neg, &v);
 
-    if (st != XML_OK)
+    if (st != CAIRN_OK)
         return st;
     if (v > max)
-        return XML_OVERFLOW;
+        return CAIRN_ERANGE;
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
-enum xml_status xml_parse_size(const char *s, size_t len, uint64_t *out)
+cairn_status_t xml_parse_size(const char *s, size_t len, uint64_t *out)
 {
     unsigned shift = 0;
     uint64_t v;
@@ -692,62 +703,62 @@ enum xml_status xml_parse_size(const char *s, size_t len, uint64_t *out)
         shift = last == 'K' ? 10 : last == 'M' ? 20 : 30;
         len--;
     }
-    enum xml_status st = xml_parse_dec(s, len, &v);
-    if (st != XML_OK)
+    cairn_status_t st = xml_parse_dec(s, len, &v);
+    if (st != CAIRN_OK)
         return st;
     if (v > UINT64_MAX >> shift)
-        return XML_OVERFLOW;
+        return CAIRN_ERANGE;
     *out = v << shift;
-    return XML_OK;
+    return CAIRN_OK;
 }
 
 /* Decode attribute `name` into a number buffer. */
-static enum xml_status xml_attr_num(const struct xml_doc *doc, const struct xml_node *n,
-                                    const char *name, char buf[XML_NUM_MAX + 1], size_t *len)
+static cairn_status_t xml_attr_num(const struct xml_doc *doc, const struct xml_node *n,
+                                   const char *name, char buf[XML_NUM_MAX + 1], size_t *len)
 {
-    enum xml_status st = xml_attr_string(doc, n, name, buf, XML_NUM_MAX + 1, len);
+    cairn_status_t st = xml_attr_string(doc, n, name, buf, XML_NUM_MAX + 1, len);
 
-    return st == XML_TOO_LONG ? XML_INVALID : st;
+    return st == CAIRN_ETOOLONG ? CAIRN_EINVAL : st;
 }
 
-enum xml_status xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+cairn_status_t xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            uint64_t *out)
+{
+    char buf[XML_NUM_MAX + 1];
+    size_t len;
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
+
+    return st == CAIRN_OK ? xml_parse_u64(buf, len, out) : st;
+}
+
+cairn_status_t xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            int64_t *out)
+{
+    char buf[XML_NUM_MAX + 1];
+    size_t len;
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
+
+    return st == CAIRN_OK ? xml_parse_i64(buf, len, out) : st;
+}
+
+cairn_status_t xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
                              uint64_t *out)
 {
     char buf[XML_NUM_MAX + 1];
     size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
+    cairn_status_t st = xml_attr_num(doc, n, name, buf, &len);
 
-    return st == XML_OK ? xml_parse_u64(buf, len, out) : st;
+    return st == CAIRN_OK ? xml_parse_size(buf, len, out) : st;
 }
 
-enum xml_status xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                             int64_t *out)
-{
-    char buf[XML_NUM_MAX + 1];
-    size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
-
-    return st == XML_OK ? xml_parse_i64(buf, len, out) : st;
-}
-
-enum xml_status xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                              uint64_t *out)
-{
-    char buf[XML_NUM_MAX + 1];
-    size_t len;
-    enum xml_status st = xml_attr_num(doc, n, name, buf, &len);
-
-    return st == XML_OK ? xml_parse_size(buf, len, out) : st;
-}
-
-const char *xml_status_str(enum xml_status st)
+const char *xml_value_error(cairn_status_t st)
 {
     switch (st) {
-    case XML_OK: return "ok";
-    case XML_ABSENT: return "missing";
-    case XML_TOO_LONG: return "too long";
-    case XML_INVALID: return "malformed";
-    case XML_OVERFLOW: return "too large";
+    case CAIRN_OK: return "ok";
+    case CAIRN_ENOTFOUND: return "missing";
+    case CAIRN_ETOOLONG: return "too long";
+    case CAIRN_EINVAL: return "malformed";
+    case CAIRN_ERANGE: return "too large";
+    default: return "?";
     }
-    return "?";
 }

@@ -110,11 +110,13 @@ int core_payer(int from, const char *label);
 /* End the VMs whose VMM is PD session `owner` (their RAM stays with core
  * for the next VM). */
 void core_vm_close(int owner);
-/* The PD session of the component labelled `label` itself, or -1. */
-int core_pd_of(const char *label);
-/* A component's event: back a page on demand (returns 1: resume it), or
- * stop it and tell its parent (returns 0). */
-int core_pd_fault(unsigned id, const struct cairn_exc *x);
+/* The PD session of the component labelled `label` itself into *id, or
+ * CAIRN_ENOTFOUND. (A PD session id of -1, where one is passed or
+ * returned, means core itself: a value, not an error.) */
+cairn_status_t core_pd_of(const char *label, int *id);
+/* A component's event: back a page on demand (the reply resumes it), or
+ * stop it and tell its parent. */
+void core_pd_fault(unsigned id, const struct cairn_exc *x);
 
 struct cairn_utcb *core_ep_utcb(void);
 /* Portal into core's fault handler for PD session `id`. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <cairn/status.h>
 
 #define ELF_MAX_SEGMENTS 8
 
@@ -16,8 +17,9 @@ struct elf_image {
     struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 
-/* Check `data` and describe its loadable segments; returns 0 or a message
- * saying what is wrong. Segments must lie in [lo, hi), page-aligned
- * apart, and must not overlap. */
-const char *elf_parse(const uint8_t *data, uint64_t size, uint64_t lo, uint64_t hi,
-                      struct elf_image *img);
+/* Check `data` and describe its loadable segments: CAIRN_OK, or
+ * CAIRN_EINVAL with a message saying what is wrong in *why (why may be
+ * NULL). Segments must lie in [lo, hi), page-aligned apart, and must not
+ * overlap. */
+cairn_status_t elf_parse(const uint8_t *data, uint64_t size, uint64_t lo, uint64_t hi,
+                         struct elf_image *img, const char **why);

@@ -104,8 +104,8 @@ void core_disown(int owner)
 
 int core_owner(int from, const char *label)
 {
-    int i = core_pd_of(label);
-    return i >= 0 ? i : core_payer(from, label);
+    int i;
+    return core_pd_of(label, &i) == CAIRN_OK ? i : core_payer(from, label);
 }
 
 /* A component's event, on the same entrypoint as all else: core's state

@@ -47,12 +47,14 @@ int core_payer(int from, const char *label)
     return from;
 }
 
-int core_pd_of(const char *label)
+cairn_status_t core_pd_of(const char *label, int *id)
 {
     for (int i = 0; i < CORE_MAX_PDS; i++)
-        if (core_pds[i].used && !core_pds[i].closed && !strcmp(core_pds[i].label, label))
-            return i;
-    return -1;
+        if (core_pds[i].used && !core_pds[i].closed && !strcmp(core_pds[i].label, label)) {
+            *id = i;
+            return CAIRN_OK;
+        }
+    return CAIRN_ENOTFOUND;
 }
 
 uint64_t core_pd_create(int from, const char *label, const char *args, uint64_t *pt)
@@ -171,11 +173,13 @@ static uint64_t pd_load_segments(struct core_pd *s, const struct core_rom *rom,
     return CAIRN_OK;
 }
 
-/* A page fault at `addr`: back it if it lies in a region. */
-static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
+/* A page fault at `addr`: back it if it lies in a region (CAIRN_OK: resume
+ * the component). CAIRN_EFAULT if no region holds it or the page is
+ * present (a protection fault), CAIRN_ENOMEM if core has no page left. */
+static cairn_status_t pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
 {
     if (err & 1)
-        return 0; /* present: a protection fault, not a missing page */
+        return CAIRN_EFAULT; /* present: a protection fault, not a missing page */
     for (unsigned i = 0; i < s->nregions; i++) {
         const struct core_region *r = &s->region[i];
         if (addr < r->start || addr >= r->end)
@@ -185,10 +189,10 @@ static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
          * component revoked the page itself. Resume; it costs only the
          * component's own time, never more memory. */
         if (s->frame[idx])
-            return 1;
+            return CAIRN_OK;
         uint8_t *p = cairn_page_alloc(1);
         if (!p)
-            return 0;
+            return CAIRN_ENOMEM;
         s->frame[idx] = (uint32_t)(cairn_page_phys(p) >> 12);
         /* the part of the file bytes [src_off, src_off + src_len) on this page */
         uint64_t lo = page - r->start, hi = lo + PAGE;
@@ -197,9 +201,9 @@ static int pd_demand(struct core_pd *s, uint64_t addr, uint64_t err)
         if (r->src && a < b)
             memcpy(p + (a - lo), r->src + (a - r->src_off), b - a);
         s->faults++;
-        return pd_give(s, page, p, 1, r->rights) == CAIRN_OK;
+        return pd_give(s, page, p, 1, r->rights);
     }
-    return 0;
+    return CAIRN_EFAULT;
 }
 
 static uint64_t pd_env(struct core_pd *s)
@@ -254,7 +258,7 @@ static uint64_t pd_load(struct core_pd *s, unsigned id, const char *name)
         printf("%s: no ROM module '%s'\n", s->label, name);
         return CAIRN_ENOTFOUND;
     }
-    if ((err = elf_parse(rom->data, rom->size, 0x1000, CAIRN_HEAP_BASE, &img))) {
+    if (elf_parse(rom->data, rom->size, 0x1000, CAIRN_HEAP_BASE, &img, &err) != CAIRN_OK) {
         printf("%s: ROM '%s' is not a usable program: %s\n", s->label, name, err);
         return CAIRN_EINVAL;
     }
@@ -485,13 +489,13 @@ static const cairn_rpc_fn pd_child_ops[] = {
 struct cairn_rpc_server core_pd_server = { CAIRN_RPC_OPS(pd_ops), .accept = pd_accept };
 struct cairn_rpc_server core_pd_child_server = { CAIRN_RPC_OPS(pd_child_ops), .accept = pd_accept };
 
-int core_pd_fault(unsigned id, const struct cairn_exc *x)
+void core_pd_fault(unsigned id, const struct cairn_exc *x)
 {
     struct core_pd *s = &core_pds[id];
     if (id >= CORE_MAX_PDS || !s->used || s->state != CAIRN_PD_RUNNING)
-        return 0;
-    if (x->event == CAIRN_EVT_PF && pd_demand(s, x->qual[1], x->qual[0]))
-        return 1; /* resume: the instruction finds its page now */
+        return;
+    if (x->event == CAIRN_EVT_PF && pd_demand(s, x->qual[1], x->qual[0]) == CAIRN_OK)
+        return; /* resume: the instruction finds its page now */
     s->state = CAIRN_PD_FAULTED;
     s->event = (unsigned)x->event;
     s->rip = x->rip;
@@ -501,7 +505,6 @@ int core_pd_fault(unsigned id, const struct cairn_exc *x)
         printf("%s faulted (event %u at rip %#lx, address %#lx)\n", s->label, s->event, s->rip, s->addr);
     if (s->notify)
         cairn_sm_up(s->notify);
-    return 0;
 }
 
 /* ---- CPU sessions: threads in the PD of the same label --------------------- */
@@ -511,11 +514,11 @@ static unsigned cpu_count;           /* slots ever used */
 
 uint64_t core_cpu_create(const char *label, uint64_t *pt)
 {
-    int i = core_pd_of(label);
+    int i;
     unsigned c = 0;
     while (c < cpu_count && cpu_pds[c] >= 0)
         c++;
-    if (i >= 0 && c < CORE_MAX_LOGS) {
+    if (core_pd_of(label, &i) == CAIRN_OK && c < CORE_MAX_LOGS) {
         *pt = core_portal(CORE_BADGE(CORE_CPU, c));
         if (!*pt)
             return CAIRN_ENOMEM;

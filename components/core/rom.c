@@ -60,17 +60,19 @@ struct core_io { uint64_t base, size; };
 static struct core_io io_ports[32], io_mems[32];
 static unsigned io_nports, io_nmems;
 
-static int core_io_range(const char *args, uint64_t max, struct core_io *r)
+/* The range in args ("base=B, size=S"): CAIRN_EINVAL unless it is
+ * non-empty and below max. */
+static cairn_status_t core_io_range(const char *args, uint64_t max, struct core_io *r)
 {
     r->base = cairn_arg_num(args, "base", ~0ull);
     r->size = cairn_arg_num(args, "size", 0);
-    return r->size && r->base < max && r->size <= max - r->base;
+    return r->size && r->base < max && r->size <= max - r->base ? CAIRN_OK : CAIRN_EINVAL;
 }
 
 uint64_t core_io_port_create(const char *args, uint64_t *pt)
 {
     struct core_io r;
-    if (!core_io_range(args, 0x10000, &r) || io_nports == 32)
+    if (core_io_range(args, 0x10000, &r) != CAIRN_OK || io_nports == 32)
         return CAIRN_EINVAL;
     if (r.base < 0x400 && r.base + r.size > 0x3f8)
         return CAIRN_EDENIED; /* COM1 carries core's LOG */
@@ -107,22 +109,22 @@ struct cairn_rpc_server core_io_port_server = { CAIRN_RPC_OPS(core_io_port_ops) 
 /* ---- device memory ------------------------------------------------------- */
 
 /* Device memory must not be RAM or anything the kernel lists. */
-static int core_io_mem_ok(const struct core_io *r)
+static bool core_io_mem_ok(const struct core_io *r)
 {
     const struct cairn_hip_mem *m = (const void *)((const char *)cairn_hip + cairn_hip->mem_offset);
     if ((r->base | r->size) & 4095)
-        return 0;
+        return false;
     for (unsigned i = 0; i < cairn_hip->mem_count; i++)
         if (m[i].type != CAIRN_HIP_MEM_RESERVED && r->base < m[i].base + m[i].size &&
             r->base + r->size > m[i].base)
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 uint64_t core_io_mem_create(const char *args, uint64_t *pt)
 {
     struct core_io r;
-    if (!core_io_range(args, 1ull << 46, &r) || io_nmems == 32)
+    if (core_io_range(args, 1ull << 46, &r) != CAIRN_OK || io_nmems == 32)
         return CAIRN_EINVAL;
     if (!core_io_mem_ok(&r))
         return CAIRN_EDENIED;

@@ -40,8 +40,8 @@ uint64_t core_vm_create(int from, const char *label, const char *args, uint64_t 
     /* The VM is the asking component's: its RAM quota pays for guest RAM
      * and its CPU and priority place the vCPUs (a sub-label "x -> y"
      * falls back to the PD of "x"). */
-    int payer = core_pd_of(label);
-    if (payer < 0)
+    int payer;
+    if (core_pd_of(label, &payer) != CAIRN_OK)
         payer = core_payer(from, label);
     struct core_pd *p = payer >= 0 ? &core_pds[payer] : 0;
     unsigned i;

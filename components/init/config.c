@@ -179,23 +179,26 @@ static bool config_name_char(char c, bool label)
 
 /*
  * Attribute `attr` of n as a name (label: a session label, which may hold
- * blanks) into buf. Returns true if present and valid; buf is "" if not.
+ * blanks) into buf. CAIRN_OK if present and valid; else buf is "" and the
+ * status says why: CAIRN_ENOTFOUND (absent: an error only if required),
+ * CAIRN_ETOOLONG or CAIRN_EINVAL (reported).
  */
-static bool config_name(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        char buf[CONFIG_NAME_MAX], bool label, bool required)
+static cairn_status_t config_name(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, char buf[CONFIG_NAME_MAX], bool label,
+                                  bool required)
 {
     size_t len;
-    enum xml_status st = xml_attr_string(&pc->doc, n, attr, buf, CONFIG_NAME_MAX, &len);
+    cairn_status_t st = xml_attr_string(&pc->doc, n, attr, buf, CONFIG_NAME_MAX, &len);
     char q[CONFIG_VAL_MAX];
 
-    if (st == XML_ABSENT && required)
+    if (st == CAIRN_ENOTFOUND && required)
         config_error(pc, n->line, "missing attribute '%s' in <%.*s>", attr, CONFIG_EL(pc, n));
-    if (st == XML_TOO_LONG)
+    if (st == CAIRN_ETOOLONG)
         config_error(pc, n->line, "%s '%s...' in <%.*s> is longer than %d characters", attr,
                      config_quote(pc, n, attr, q), CONFIG_EL(pc, n), CONFIG_NAME_MAX - 1);
-    if (st == XML_OK && !len)
+    if (st == CAIRN_OK && !len)
         config_error(pc, n->line, "empty %s in <%.*s>", attr, CONFIG_EL(pc, n));
-    for (size_t i = 0; st == XML_OK && i < len; i++) {
+    for (size_t i = 0; st == CAIRN_OK && i < len; i++) {
         if (config_name_char(buf[i], label))
             continue;
         if (buf[i] >= 0x20 && buf[i] <= 0x7e)
@@ -207,20 +210,20 @@ static bool config_name(struct config_parser *pc, const struct xml_node *n, cons
                          CONFIG_EL(pc, n), (unsigned char)buf[i], label ? "label" : "name");
         len = 0;
     }
-    if (st != XML_OK || !len)
+    if (st != CAIRN_OK || !len)
         buf[0] = 0;
-    return buf[0] != 0;
+    return buf[0] ? CAIRN_OK : st != CAIRN_OK ? st : CAIRN_EINVAL;
 }
 
 /* Report a bad number; `what` names the kind ("number", "size"). */
 static void config_bad_number(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                              enum xml_status st, const char *what)
+                              cairn_status_t st, const char *what)
 {
     char q[CONFIG_VAL_MAX];
 
-    if (st == XML_ABSENT)
+    if (st == CAIRN_ENOTFOUND)
         config_error(pc, n->line, "missing attribute '%s' in <%.*s>", attr, CONFIG_EL(pc, n));
-    else if (st == XML_OVERFLOW)
+    else if (st == CAIRN_ERANGE)
         config_error(pc, n->line, "%s '%s' in <%.*s> is too large", attr,
                      config_quote(pc, n, attr, q), CONFIG_EL(pc, n));
     else
@@ -228,31 +231,33 @@ static void config_bad_number(struct config_parser *pc, const struct xml_node *n
                      config_quote(pc, n, attr, q), CONFIG_EL(pc, n), what);
 }
 
-/* An unsigned attribute up to max; *out unchanged if absent or bad. */
-static bool config_u64(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                       uint64_t max, uint64_t *out)
+/* An unsigned attribute up to max; *out unchanged if absent
+ * (CAIRN_ENOTFOUND) or bad (reported). */
+static cairn_status_t config_u64(struct config_parser *pc, const struct xml_node *n,
+                                 const char *attr, uint64_t max, uint64_t *out)
 {
     uint64_t v;
-    enum xml_status st = xml_attr_u64(&pc->doc, n, attr, &v);
+    cairn_status_t st = xml_attr_u64(&pc->doc, n, attr, &v);
 
-    if (st == XML_OK && v > max)
-        st = XML_OVERFLOW;
-    if (st == XML_OK)
+    if (st == CAIRN_OK && v > max)
+        st = CAIRN_ERANGE;
+    if (st == CAIRN_OK)
         *out = v;
-    else if (st != XML_ABSENT)
+    else if (st != CAIRN_ENOTFOUND)
         config_bad_number(pc, n, attr, st, "number");
-    return st == XML_OK;
+    return st;
 }
 
-/* A size attribute; *out unchanged if absent or bad. */
-static bool config_size(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        uint64_t *out)
+/* A size attribute; *out unchanged if absent (CAIRN_ENOTFOUND) or bad
+ * (reported). */
+static cairn_status_t config_size(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, uint64_t *out)
 {
-    enum xml_status st = xml_attr_size(&pc->doc, n, attr, out);
+    cairn_status_t st = xml_attr_size(&pc->doc, n, attr, out);
 
-    if (st != XML_OK && st != XML_ABSENT)
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
         config_bad_number(pc, n, attr, st, "size (bytes, or a number with K, M or G)");
-    return st == XML_OK;
+    return st;
 }
 
 /* --- lookups -------------------------------------------------------------- */
@@ -265,14 +270,14 @@ static bool config_listed(const char (*list)[CONFIG_NAME_MAX], uint32_t count, c
     return false;
 }
 
-int config_child_find(const struct init_config *cfg, const char *name)
+cairn_status_t config_child_find(const struct init_config *cfg, const char *name, uint32_t *index)
 {
-    if (!name[0])
-        return -1;
-    for (uint32_t i = 0; i < cfg->child_count; i++)
-        if (!strcmp(cfg->children[i].name, name))
-            return (int)i;
-    return -1;
+    for (uint32_t i = 0; name[0] && i < cfg->child_count; i++)
+        if (!strcmp(cfg->children[i].name, name)) {
+            *index = i;
+            return CAIRN_OK;
+        }
+    return CAIRN_ENOTFOUND;
 }
 
 bool config_child_provides(const struct config_child *child, const char *service)
@@ -303,7 +308,7 @@ static void config_services(struct config_parser *pc, const struct xml_node *n,
             continue;
         }
         config_leaf(pc, s, attrs);
-        if (!config_name(pc, s, "name", name, false, true))
+        if (config_name(pc, s, "name", name, false, true) != CAIRN_OK)
             continue;
         if (config_listed(list, *count, name))
             config_error(pc, s->line, "service '%s' listed twice in <%.*s>", name,
@@ -353,18 +358,19 @@ static void config_ram_once(struct config_parser *pc, const struct xml_node *n,
 }
 
 /* A time attribute: a number with us, ms or s, in microseconds up to max.
- * *out unchanged if absent or bad. */
-static bool config_time(struct config_parser *pc, const struct xml_node *n, const char *attr,
-                        uint64_t max, uint64_t *out)
+ * *out unchanged if absent (CAIRN_ENOTFOUND) or bad (CAIRN_EINVAL,
+ * reported). */
+static cairn_status_t config_time(struct config_parser *pc, const struct xml_node *n,
+                                  const char *attr, uint64_t max, uint64_t *out)
 {
     char v[CONFIG_VAL_MAX], q[CONFIG_VAL_MAX];
-    enum xml_status st = xml_attr_string(&pc->doc, n, attr, v, sizeof v, 0);
+    cairn_status_t st = xml_attr_string(&pc->doc, n, attr, v, sizeof v, 0);
     uint64_t t = 0, unit = 0;
     const char *c = v;
 
-    if (st == XML_ABSENT)
-        return false;
-    for (; st == XML_OK && *c >= '0' && *c <= '9' && t <= max; c++)
+    if (st == CAIRN_ENOTFOUND)
+        return st;
+    for (; st == CAIRN_OK && *c >= '0' && *c <= '9' && t <= max; c++)
         t = t * 10 + (uint64_t)(*c - '0');
     if (c != v && !strcmp(c, "us"))
         unit = 1;
@@ -372,14 +378,14 @@ static bool config_time(struct config_parser *pc, const struct xml_node *n, cons
         unit = 1000;
     else if (c != v && !strcmp(c, "s"))
         unit = 1000000;
-    if (st != XML_OK || !unit || t > max / unit) {
+    if (st != CAIRN_OK || !unit || t > max / unit) {
         config_error(pc, n->line, "%s '%s' in <%.*s> is not a time up to %llu s "
                      "(a number with us, ms or s)", attr, config_quote(pc, n, attr, q),
                      CONFIG_EL(pc, n), (unsigned long long)(max / 1000000));
-        return false;
+        return CAIRN_EINVAL;
     }
     *out = t * unit;
-    return true;
+    return CAIRN_OK;
 }
 
 /* <resource name="CPU" quantum="P" period="T"/>: P percent of the CPU's
@@ -396,13 +402,14 @@ static void config_cpu(struct config_parser *pc, struct config_child *c, const s
         config_error(pc, n->line, "missing attribute 'quantum' (percent) in <resource name=\"CPU\">");
         return;
     }
-    if (!config_u64(pc, n, "quantum", UINT32_MAX, &pct))
+    if (config_u64(pc, n, "quantum", UINT32_MAX, &pct) != CAIRN_OK)
         return;
     if (!pct || pct > 100) {
         config_error(pc, n->line, "CPU quantum %llu%% is not 1 to 100 percent", (unsigned long long)pct);
         return;
     }
-    if (config_has(pc, n, "period") && !config_time(pc, n, "period", 10000000, &period))
+    if (config_has(pc, n, "period") &&
+        config_time(pc, n, "period", 10000000, &period) != CAIRN_OK)
         return;
     if (period < 100 || period * pct / 100 < 100) {
         config_error(pc, n->line, "CPU quantum %llu%% of a %llu us period is less than 100 us",
@@ -420,7 +427,7 @@ static void config_resource(struct config_parser *pc, struct config_child *c,
     char name[CONFIG_NAME_MAX], q[CONFIG_VAL_MAX];
 
     config_leaf(pc, n, attrs);
-    if (!config_name(pc, n, "name", name, false, true))
+    if (config_name(pc, n, "name", name, false, true) != CAIRN_OK)
         return;
     if (!strcmp(name, "CPU")) {
         config_cpu(pc, c, n);
@@ -438,7 +445,7 @@ static void config_resource(struct config_parser *pc, struct config_child *c,
         config_ram_once(pc, n, ram, false);
         return;
     }
-    config_ram_once(pc, n, ram, config_size(pc, n, "quantum", &c->ram));
+    config_ram_once(pc, n, ram, config_size(pc, n, "quantum", &c->ram) == CAIRN_OK);
 }
 
 /* The attributes of <start> other than name. */
@@ -447,17 +454,17 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
 {
     uint64_t caps = pc->default_caps, cpu = 0;
     int64_t prio = 0, lowest = 1 - (int64_t)pc->cfg->prio_levels;
-    enum xml_status st;
+    cairn_status_t st;
 
     if (!config_has(pc, n, "caps") && !caps)
         config_error(pc, n->line,
                      "missing attribute 'caps' in <start> (and no <default caps=\"...\"/>)");
-    if (config_u64(pc, n, "caps", UINT32_MAX, &caps) && !caps)
+    if (config_u64(pc, n, "caps", UINT32_MAX, &caps) == CAIRN_OK && !caps)
         config_error(pc, n->line, "caps in <start> is zero");
     c->caps = (uint32_t)caps;
 
     st = xml_attr_i64(&pc->doc, n, "priority", &prio);
-    if (st != XML_OK && st != XML_ABSENT)
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND)
         config_bad_number(pc, n, "priority", st, "number");
     else if (prio > 0)
         config_error(pc, n->line, "priority %lld in <start> must be 0 or negative",
@@ -469,22 +476,23 @@ static void config_start_attrs(struct config_parser *pc, struct config_child *c,
     else
         c->priority = (int32_t)prio;
 
-    if (config_u64(pc, n, "cpu", UINT32_MAX, &cpu) && pc->budget && pc->budget->cpus &&
+    if (config_u64(pc, n, "cpu", UINT32_MAX, &cpu) == CAIRN_OK && pc->budget && pc->budget->cpus &&
         cpu >= pc->budget->cpus)
         config_error(pc, n->line, "cpu %llu in <start> does not exist (init has %u CPUs)",
                      (unsigned long long)cpu, pc->budget->cpus);
     c->cpu = (uint32_t)cpu;
 
     if (config_has(pc, n, "ram"))
-        config_ram_once(pc, n, ram, config_size(pc, n, "ram", &c->ram));
+        config_ram_once(pc, n, ram, config_size(pc, n, "ram", &c->ram) == CAIRN_OK);
 
     /* restart="yes|no|N": start the child again when it exits or faults */
     char r[CONFIG_VAL_MAX];
     uint64_t times = 0;
-    if (xml_attr_string(&pc->doc, n, "restart", r, sizeof r, 0) == XML_OK && !strcmp(r, "yes"))
+    if (xml_attr_string(&pc->doc, n, "restart", r, sizeof r, 0) == CAIRN_OK && !strcmp(r, "yes"))
         c->restarts = CONFIG_RESTART_ALWAYS;
     else if (config_has(pc, n, "restart") && strcmp(r, "no")) {
-        if (xml_attr_u64(&pc->doc, n, "restart", &times) != XML_OK || times >= CONFIG_RESTART_ALWAYS)
+        if (xml_attr_u64(&pc->doc, n, "restart", &times) != CAIRN_OK ||
+            times >= CONFIG_RESTART_ALWAYS)
             config_error(pc, n->line, "restart '%s' in <start> is not yes, no or a number of times",
                          config_quote(pc, n, "restart", r));
         else
@@ -533,7 +541,7 @@ static void config_start(struct config_parser *pc, const struct xml_node *n)
     }
     struct config_child *c = &cfg->children[cfg->child_count++];
     c->line = n->line;
-    if (config_name(pc, n, "name", c->name, false, true))
+    if (config_name(pc, n, "name", c->name, false, true) == CAIRN_OK)
         snprintf(pc->where, sizeof pc->where, "start '%s': ", c->name);
     else
         snprintf(pc->where, sizeof pc->where, "start #%u: ", cfg->child_count);
@@ -570,21 +578,26 @@ static bool config_other_provides(const struct init_config *cfg, int self, const
     return false;
 }
 
-/* <child name="..."/>: its index, or -1 with a message. */
-static int config_target_child(struct config_parser *pc, const struct config_route *r,
-                               const struct xml_node *t, int self, const char *rule)
+/* <child name="..."/>: its index into *index, or CAIRN_ENOTFOUND (no such
+ * child, or no valid name) with a message. A child that exists but cannot
+ * serve the rule is reported and still returned. */
+static cairn_status_t config_target_child(struct config_parser *pc, const struct config_route *r,
+                                          const struct xml_node *t, int self, const char *rule,
+                                          uint32_t *index)
 {
     static const char *const attrs[] = {"name", 0};
     char name[CONFIG_NAME_MAX];
-    int i;
+    uint32_t i;
 
     config_leaf(pc, t, attrs);
-    if (!config_name(pc, t, "name", name, false, true))
-        return -1;
-    i = config_child_find(pc->cfg, name);
-    if (i < 0)
+    if (config_name(pc, t, "name", name, false, true) != CAIRN_OK)
+        return CAIRN_ENOTFOUND;
+    if (config_child_find(pc->cfg, name, &i) != CAIRN_OK) {
         config_error(pc, t->line, "%s names child '%s', which does not exist", rule, name);
-    else if (i == self)
+        return CAIRN_ENOTFOUND;
+    }
+    *index = i;
+    if ((int)i == self)
         config_error(pc, t->line, "%s names child '%s' itself", rule, name);
     else if (!pc->cfg->children[i].provides_count)
         config_error(pc, t->line,
@@ -593,7 +606,7 @@ static int config_target_child(struct config_parser *pc, const struct config_rou
     else if (!r->any_service && !config_child_provides(&pc->cfg->children[i], r->service))
         config_error(pc, t->line, "%s names child '%s', which does not provide '%s'", rule, name,
                      r->service);
-    return i;
+    return CAIRN_OK;
 }
 
 /* One target element of rule r; false if it is not a target at all. */
@@ -602,7 +615,7 @@ static bool config_target_parse(struct config_parser *pc, struct config_route *r
 {
     struct init_config *cfg = pc->cfg;
     struct config_target tg = {0};
-    int child;
+    uint32_t child;
 
     if (xml_is(&pc->doc, t, "parent")) {
         config_leaf(pc, t, config_no_attrs);
@@ -611,7 +624,7 @@ static bool config_target_parse(struct config_parser *pc, struct config_route *r
             config_error(pc, t->line, "%s goes to <parent/>, but '%s' is not in <parent-provides>",
                          rule, r->service);
     } else if (xml_is(&pc->doc, t, "child")) {
-        if ((child = config_target_child(pc, r, t, self, rule)) < 0)
+        if (config_target_child(pc, r, t, self, rule, &child) != CAIRN_OK)
             return true;
         tg.kind = CONFIG_TARGET_CHILD;
         tg.child = (uint8_t)child;
@@ -647,10 +660,10 @@ static bool config_rule(struct config_parser *pc, const struct xml_node *n, stru
         return false;
     config_attrs(pc, n, r->any_service ? any_attrs : service_attrs);
     config_no_text(pc, n);
-    if (!r->any_service && !config_name(pc, n, "name", r->service, false, true))
+    if (!r->any_service && config_name(pc, n, "name", r->service, false, true) != CAIRN_OK)
         return true;
     if (config_has(pc, n, "label") &&
-        !(r->has_label = config_name(pc, n, "label", r->label, true, true)))
+        !(r->has_label = config_name(pc, n, "label", r->label, true, true) == CAIRN_OK))
         return true;
     config_rule_str(r, rule, sizeof rule);
     for (const struct xml_node *t = xml_child(&pc->doc, n, 0); t; t = xml_next(&pc->doc, t, 0)) {
@@ -835,19 +848,19 @@ static void config_root_attrs(struct config_parser *pc, const struct xml_node *r
 
     config_attrs(pc, root, attrs);
     config_no_text(pc, root);
-    if (xml_attr_string(&pc->doc, root, "verbose", v, sizeof v, 0) == XML_OK) {
+    if (xml_attr_string(&pc->doc, root, "verbose", v, sizeof v, 0) == CAIRN_OK) {
         pc->cfg->verbose = !strcmp(v, "yes") || !strcmp(v, "true");
         if (!pc->cfg->verbose && strcmp(v, "no") && strcmp(v, "false"))
             config_error(pc, root->line, "verbose '%s' in <config> is not yes or no",
                          config_quote(pc, root, "verbose", v));
     }
-    if (xml_attr_string(&pc->doc, root, "leak_check", v, sizeof v, 0) == XML_OK) {
+    if (xml_attr_string(&pc->doc, root, "leak_check", v, sizeof v, 0) == CAIRN_OK) {
         pc->cfg->leak_check = !strcmp(v, "yes");
         if (!pc->cfg->leak_check && strcmp(v, "no"))
             config_error(pc, root->line, "leak_check '%s' in <config> is not yes or no",
                          config_quote(pc, root, "leak_check", v));
     }
-    if (config_u64(pc, root, "prio_levels", UINT32_MAX, &levels) &&
+    if (config_u64(pc, root, "prio_levels", UINT32_MAX, &levels) == CAIRN_OK &&
         (!levels || levels > CONFIG_PRIO_LEVELS || (levels & (levels - 1)))) {
         config_error(pc, root->line,
                      "prio_levels %llu in <config> is not a power of two from 1 to %d",
@@ -868,7 +881,8 @@ static void config_default(struct config_parser *pc, const struct xml_node *root
     config_leaf(pc, n, attrs);
     if (!config_has(pc, n, "caps"))
         config_error(pc, n->line, "missing attribute 'caps' in <default>");
-    else if (config_u64(pc, n, "caps", UINT32_MAX, &pc->default_caps) && !pc->default_caps)
+    else if (config_u64(pc, n, "caps", UINT32_MAX, &pc->default_caps) == CAIRN_OK &&
+             !pc->default_caps)
         config_error(pc, n->line, "caps in <default> is zero");
 }
 
@@ -952,7 +966,7 @@ unsigned config_parse(struct init_config *cfg, const char *xml, size_t len,
     cfg->prio_levels = CONFIG_PRIO_LEVELS;
     while (len && !xml[len - 1])
         len--; /* a ROM padded with NULs, or a C string with its terminator */
-    if (!xml_parse(&pc.doc, xml, len, cfg->nodes, CONFIG_MAX_NODES, 0)) {
+    if (xml_parse(&pc.doc, xml, len, cfg->nodes, CONFIG_MAX_NODES, 0) != CAIRN_OK) {
         if (report)
             report(ctx, pc.doc.err);
         return 1;

@@ -114,7 +114,7 @@ typedef void (*config_report_fn)(void *ctx, const char *msg);
 unsigned config_parse(struct init_config *cfg, const char *xml, size_t len,
                       const struct config_budget *budget, config_report_fn report, void *ctx);
 
-/* Index of the child called name, or -1. */
-int config_child_find(const struct init_config *cfg, const char *name);
+/* Index of the child called name into *index, or CAIRN_ENOTFOUND. */
+cairn_status_t config_child_find(const struct init_config *cfg, const char *name, uint32_t *index);
 bool config_child_provides(const struct config_child *child, const char *service);
 bool config_parent_provides(const struct init_config *cfg, const char *service);

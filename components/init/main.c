@@ -568,32 +568,36 @@ struct init_usage {
     uint64_t kmem, pool, core_ram, quota, own_kmem; /* own_kmem: init's kernel account */
 };
 
-static bool init_usage_read(struct init_usage *f)
+static cairn_status_t init_usage_read(struct init_usage *f)
 {
     struct cairn_utcb *u = cairn_utcb_main;
     struct cairn_msg m;
     cairn_msg_begin(&m, u, CAIRN_PD_USAGE);
-    if (cairn_rpc_call(CAIRN_SEL_PD_SESSION, u) != CAIRN_OK || u->untyped < 5)
-        return false;
+    cairn_status_t st = cairn_rpc_call(CAIRN_SEL_PD_SESSION, u);
+    if (st != CAIRN_OK)
+        return st;
+    if (u->untyped < 5)
+        return CAIRN_EINVAL; /* a short reply */
     *f = (struct init_usage){ u->mr[1], u->mr[2], u->mr[3], u->mr[4], 0 };
-    return cairn_pd_kmem(CAIRN_SEL_PD, &f->own_kmem) == CAIRN_OK;
+    return cairn_pd_kmem(CAIRN_SEL_PD, &f->own_kmem);
 }
 
 /* The figures; while they differ from `want`, ask again a few times over
  * 50 ms: a child's EC or page table another CPU still held when it was
  * closed is freed once that CPU has moved on. */
-static bool init_usage(struct init_usage *f, const struct init_usage *want)
+static cairn_status_t init_usage(struct init_usage *f, const struct init_usage *want)
 {
+    cairn_status_t st;
     static uint64_t wait_sm;
     if (!wait_sm && (!(wait_sm = cairn_sel_alloc(0)) ||
                      cairn_create_sm(wait_sm, CAIRN_SEL_PD, 0) != CAIRN_OK))
         wait_sm = 0;
-    for (unsigned try = 0; init_usage_read(f); try++) {
+    for (unsigned try = 0; (st = init_usage_read(f)) == CAIRN_OK; try++) {
         if (!want || !memcmp(f, want, sizeof(*f)) || try == 10 || !wait_sm)
-            return true;
+            return CAIRN_OK;
         cairn_sm_down(wait_sm, cairn_rdtsc() + 5 * cairn_tsc_khz()); /* 5 ms */
     }
-    return false;
+    return st;
 }
 
 static void init_usage_print(const char *what, const struct init_usage *f)
@@ -622,7 +626,7 @@ static void init_round(void)
     for (unsigned i = 0; i < cfg.child_count; i++)
         if (children[i].started && children[i].gone)
             any = closed[i] = init_close(i) == CAIRN_OK;
-    if (!any || !init_usage(&now, round ? &first : 0))
+    if (!any || init_usage(&now, round ? &first : 0) != CAIRN_OK)
         return;
     char what[64];
     if (++round == 1) {

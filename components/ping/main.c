@@ -19,8 +19,9 @@
 
 static uint64_t ping_pong;
 
-/* One round trip; 0 on success, else the status (or ~0 for a wrong reply). */
-static uint64_t ping_call(struct cairn_utcb *u, uint64_t x)
+/* One round trip: CAIRN_OK, the call's status, or CAIRN_EINVAL for a wrong
+ * reply. */
+static cairn_status_t ping_call(struct cairn_utcb *u, uint64_t x)
 {
     struct cairn_msg m;
 
@@ -29,7 +30,7 @@ static uint64_t ping_call(struct cairn_utcb *u, uint64_t x)
     uint64_t st = cairn_rpc_call(ping_pong, u);
     if (st != CAIRN_OK)
         return st;
-    return u->untyped == 2 && u->mr[1] == x + 1 ? CAIRN_OK : ~0ull;
+    return u->untyped == 2 && u->mr[1] == x + 1 ? CAIRN_OK : CAIRN_EINVAL; /* a wrong reply */
 }
 
 /* Index of the first failing call of n, or n if all succeeded. */
@@ -42,20 +43,21 @@ static unsigned ping_burst(struct cairn_utcb *u, unsigned n, uint64_t first, uin
 }
 
 /* BENCH session_rtt: the average over PING_BENCH_CALLS calls after a
- * warm-up, in TSC ticks (instructions under -icount shift=0). */
-static int ping_bench(struct cairn_utcb *u)
+ * warm-up, in TSC ticks (instructions under -icount shift=0); else the
+ * status of the call that failed. */
+static cairn_status_t ping_bench(struct cairn_utcb *u)
 {
     uint64_t st;
 
     if (ping_burst(u, PING_WARMUP, 0, &st) != PING_WARMUP)
-        return 0;
+        return st;
     uint64_t t0 = cairn_rdtsc();
     unsigned done = ping_burst(u, PING_BENCH_CALLS, 0, &st);
     uint64_t t1 = cairn_rdtsc();
     if (done != PING_BENCH_CALLS)
-        return 0;
+        return st;
     printf("BENCH session_rtt %lu ticks\n", (t1 - t0) / PING_BENCH_CALLS);
-    return 1;
+    return CAIRN_OK;
 }
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *u)
@@ -69,7 +71,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         printf("error: cannot open the Pong or Timer session: %s\n", cairn_status_name(st));
         return 1;
     }
-    if (!ping_bench(u))
+    if (ping_bench(u) != CAIRN_OK)
         printf("session_rtt benchmark FAILED\n");
     if ((st = cairn_timer_periodic(&timer, PING_PERIOD_US)) != CAIRN_OK) {
         printf("error: periodic timeout refused: %s\n", cairn_status_name(st));
@@ -81,7 +83,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         unsigned i = ping_burst(u, PING_CALLS, first, &st);
         if (i < PING_CALLS) {
             printf("ping %u: FAILED at call %u (x = %lu): %s\n", n, i, first + i,
-                   st == ~0ull ? "wrong reply" : cairn_status_name(st));
+                   st == CAIRN_EINVAL ? "wrong reply" : cairn_status_name(st));
             return 1;
         }
         printf("ping %u: %u round trips ok\n", n, PING_CALLS);

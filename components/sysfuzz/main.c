@@ -55,7 +55,7 @@ enum { B_PD, B_H, B_H2, B_SM0, B_SM5, B_PARK, B_PT_H2, B_PT_H };
 
 /* ---- the fuzzer's handlers --------------------------------------------------- */
 
-static int fz_in(uint64_t a, const char *lo, const char *hi)
+static bool fz_in(uint64_t a, const char *lo, const char *hi)
 {
     return a >= (uintptr_t)lo && a < (uintptr_t)hi;
 }
@@ -313,21 +313,21 @@ static uint64_t fz_setup(void)
 }
 
 /* Ports for the victims, if init routes an IO_PORT session to core. */
-static int fz_ports(void)
+static cairn_status_t fz_ports(void)
 {
     struct cairn_utcb *u = cairn_utcb_main;
     uint64_t io, st;
     char args[48];
 
     snprintf(args, sizeof(args), "base=%#x, size=%u", FZ_PORT_BASE, 1u << FZ_PORT_ORDER);
-    if (cairn_session("IO_PORT", args, &io) != CAIRN_OK)
-        return 0;
+    if ((st = cairn_session("IO_PORT", args, &io)) != CAIRN_OK)
+        return st;
     u->rcv_io = CAIRN_CRD(CAIRN_CRD_IO, 0, 16, 0);
     struct cairn_msg m;
     cairn_msg_begin(&m, u, CAIRN_IO_ATTACH);
     st = cairn_rpc_call(io, u);
     u->rcv_io = 0;
-    return st == CAIRN_OK;
+    return st;
 }
 
 /* ---- config ----------------------------------------------------------------- */
@@ -354,14 +354,14 @@ static void fz_config(struct fz_config *c)
     if (st != CAIRN_OK || u->untyped < 3 || u->mr[1] + u->mr[2] > (4096u << 10))
         return;
     const char *at = (const char *)(FZ_ROM_WIN + u->mr[2]);
-    if (!xml_parse(&doc, at, u->mr[1], nodes, 4, XML_TEXT_ERROR))
+    if (xml_parse(&doc, at, u->mr[1], nodes, 4, XML_TEXT_ERROR) != CAIRN_OK)
         return;
     const struct xml_node *root = xml_root(&doc);
-    if (xml_attr_u64(&doc, root, "seed", &v) == XML_OK)
+    if (xml_attr_u64(&doc, root, "seed", &v) == CAIRN_OK)
         c->seed = v;
-    if (xml_attr_u64(&doc, root, "seeds", &v) == XML_OK && v)
+    if (xml_attr_u64(&doc, root, "seeds", &v) == CAIRN_OK && v)
         c->seeds = v;
-    if (xml_attr_u64(&doc, root, "calls", &v) == XML_OK && v)
+    if (xml_attr_u64(&doc, root, "calls", &v) == CAIRN_OK && v)
         c->calls = v;
 }
 
@@ -524,7 +524,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
         printf("error: setup failed: %s\n", cairn_status_name(st));
         return 1;
     }
-    int ports = fz_ports();
+    int ports = fz_ports() == CAIRN_OK;
     printf("seeds %lu..%lu, %lu calls each%s\n", c.seed, c.seed + c.seeds - 1, c.calls,
            ports ? ", with I/O ports" : "");
     uint64_t t0 = cairn_rdtsc();

@@ -32,15 +32,23 @@ uint64_t cr_efer_reserved(uint32_t edx)
     return ~have;
 }
 
-const char *cr_efer_write(const struct cr_state *s, uint64_t v)
+/* A refusal: CAIRN_EINVAL, and the rule broken into *why if asked. */
+static cairn_status_t cr_refuse(const char **why, const char *rule)
+{
+    if (why)
+        *why = rule;
+    return CAIRN_EINVAL;
+}
+
+cairn_status_t cr_efer_write(const struct cr_state *s, uint64_t v, const char **why)
 {
     if (v & s->efer_rsvd)
-        return "reserved EFER bits set";
+        return cr_refuse(why, "reserved EFER bits set");
     if (((v ^ s->efer) & EFER_LME) && (s->cr0 & CR0_PG))
-        return "EFER.LME changed with paging on";
+        return cr_refuse(why, "EFER.LME changed with paging on");
     if ((v & ~s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
-        return "EFER.LME set with CR4.PAE off (refused here: see docs/vmm.md)";
-    return 0;
+        return cr_refuse(why, "EFER.LME set with CR4.PAE off (refused here: see docs/vmm.md)");
+    return CAIRN_OK;
 }
 
 uint64_t cr_efer_value(const struct cr_state *s, uint64_t v)
@@ -48,58 +56,58 @@ uint64_t cr_efer_value(const struct cr_state *s, uint64_t v)
     return (v & ~EFER_LMA) | (s->efer & EFER_LMA);
 }
 
-const char *cr_cr0_write(const struct cr_state *s, uint64_t v)
+cairn_status_t cr_cr0_write(const struct cr_state *s, uint64_t v, const char **why)
 {
     if (v >> 32)
-        return "CR0 bits 63:32 set";
+        return cr_refuse(why, "CR0 bits 63:32 set");
     if ((v & CR0_PG) && !(v & CR0_PE))
-        return "CR0.PG set without CR0.PE";
+        return cr_refuse(why, "CR0.PG set without CR0.PE");
     if ((v & CR0_NW) && !(v & CR0_CD))
-        return "CR0.NW set without CR0.CD";
+        return cr_refuse(why, "CR0.NW set without CR0.CD");
     if ((v & ~s->cr0 & CR0_PG) && (s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
-        return "paging enabled with EFER.LME but not CR4.PAE";
+        return cr_refuse(why, "paging enabled with EFER.LME but not CR4.PAE");
     if ((s->cr0 & ~v & CR0_PG) && (s->efer & EFER_LMA) && s->cs_l)
-        return "paging disabled in 64-bit code";
-    return 0;
+        return cr_refuse(why, "paging disabled in 64-bit code");
+    return CAIRN_OK;
 }
 
-const char *cr_cr4_write(const struct cr_state *s, uint64_t v)
+cairn_status_t cr_cr4_write(const struct cr_state *s, uint64_t v, const char **why)
 {
     if (v & s->cr4_rsvd)
-        return "reserved CR4 bits set";
+        return cr_refuse(why, "reserved CR4 bits set");
     if ((s->efer & EFER_LMA) && !(v & CR4_PAE))
-        return "CR4.PAE cleared in long mode";
+        return cr_refuse(why, "CR4.PAE cleared in long mode");
     if ((s->efer & EFER_LME) && !(v & CR4_PAE))
-        return "CR4.PAE cleared with EFER.LME set (refused here: see docs/vmm.md)";
+        return cr_refuse(why, "CR4.PAE cleared with EFER.LME set (refused here: see docs/vmm.md)");
     if ((s->efer & EFER_LMA) && ((v ^ s->cr4) & CR4_LA57))
-        return "CR4.LA57 changed in long mode";
+        return cr_refuse(why, "CR4.LA57 changed in long mode");
     if ((v & ~s->cr4 & CR4_PCIDE) && (!(s->efer & EFER_LMA) || (s->cr3 & 0xfff)))
-        return "CR4.PCIDE set outside long mode or with CR3[11:0] not zero";
-    return 0;
+        return cr_refuse(why, "CR4.PCIDE set outside long mode or with CR3[11:0] not zero");
+    return CAIRN_OK;
 }
 
-const char *cr_state_check(const struct cr_state *s)
+cairn_status_t cr_state_check(const struct cr_state *s, const char **why)
 {
     bool lm_paging = (s->efer & EFER_LME) && (s->cr0 & CR0_PG);
     if ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD))
-        return "CR0.NW set without CR0.CD";
+        return cr_refuse(why, "CR0.NW set without CR0.CD");
     if (s->cr0 >> 32)
-        return "CR0 bits 63:32 set";
+        return cr_refuse(why, "CR0 bits 63:32 set");
     if (s->cr4 & s->cr4_rsvd)
-        return "reserved CR4 bits set";
+        return cr_refuse(why, "reserved CR4 bits set");
     if (s->efer & s->efer_rsvd & ~EFER_SVME)
-        return "reserved EFER bits set";
+        return cr_refuse(why, "reserved EFER bits set");
     if (lm_paging && !(s->cr4 & CR4_PAE))
-        return "EFER.LME and CR0.PG set, CR4.PAE clear";
+        return cr_refuse(why, "EFER.LME and CR0.PG set, CR4.PAE clear");
     if (lm_paging && !(s->cr0 & CR0_PE))
-        return "EFER.LME and CR0.PG set, CR0.PE clear";
+        return cr_refuse(why, "EFER.LME and CR0.PG set, CR0.PE clear");
     if (lm_paging && s->cs_l && s->cs_d)
-        return "long mode with a code segment that has both L and D set";
-    return 0;
+        return cr_refuse(why, "long mode with a code segment that has both L and D set");
+    return CAIRN_OK;
 }
 
-bool cr_decode_mov(const uint8_t *b, size_t n, bool long_mode, unsigned *cr, unsigned *gpr,
-                   unsigned *len)
+cairn_status_t cr_decode_mov(const uint8_t *b, size_t n, bool long_mode, unsigned *cr,
+                             unsigned *gpr, unsigned *len)
 {
     unsigned i = 0, rex = 0;
     while (i < n && i < 14 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 || b[i] == 0xf3 ||
@@ -108,11 +116,13 @@ bool cr_decode_mov(const uint8_t *b, size_t n, bool long_mode, unsigned *cr, uns
         i++;
     if (long_mode && i < n && (b[i] & 0xf0) == 0x40)
         rex = b[i++];
-    if (i + 3 > n || b[i] != 0x0f || b[i + 1] != 0x22)
-        return false;
+    if (i + 3 > n)
+        return CAIRN_ETRUNC;
+    if (b[i] != 0x0f || b[i + 1] != 0x22)
+        return CAIRN_EUNSUP;
     uint8_t modrm = b[i + 2]; /* the CPU takes it as a register form whatever mod says */
     *cr = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
     *gpr = (modrm & 7) | (rex & 1 ? 8 : 0);
     *len = i + 3;
-    return true;
+    return CAIRN_OK;
 }

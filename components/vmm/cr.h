@@ -16,14 +16,16 @@
  *    VMRUN it hands back the host's registers).
  * cr_cr0_write and cr_cr4_write are the checks for a MOV that exits.
  *
- * Each check returns NULL if the write is allowed, else why the CPU
- * refuses it (#GP(0)).
+ * Each check returns CAIRN_OK if the write is allowed, else CAIRN_EINVAL
+ * (the CPU raises #GP(0)) with the rule it breaks in *why (why may be
+ * NULL).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 #define CR0_PE   (1ull << 0)
 #define CR0_TS   (1ull << 3)
@@ -59,22 +61,23 @@ uint64_t cr_efer_reserved(uint32_t edx);
 /* WRMSR to EFER. Besides the CPU's rules: setting LME while CR4.PAE is
  * off is refused too (see docs/vmm.md: QEMU's SVM would corrupt the host
  * at the guest's next exit in that state). */
-const char *cr_efer_write(const struct cr_state *s, uint64_t v);
+cairn_status_t cr_efer_write(const struct cr_state *s, uint64_t v, const char **why);
 /* The value EFER takes on an allowed write (LMA kept as it was). */
 uint64_t cr_efer_value(const struct cr_state *s, uint64_t v);
 
-const char *cr_cr0_write(const struct cr_state *s, uint64_t v);
-const char *cr_cr4_write(const struct cr_state *s, uint64_t v);
+cairn_status_t cr_cr0_write(const struct cr_state *s, uint64_t v, const char **why);
+cairn_status_t cr_cr4_write(const struct cr_state *s, uint64_t v, const char **why);
 
-/* The first of the VMRUN consistency checks on CR0, CR3, CR4, EFER and
- * CS that s fails, or NULL. */
-const char *cr_state_check(const struct cr_state *s);
+/* The VMRUN consistency checks on CR0, CR3, CR4, EFER and CS: CAIRN_OK,
+ * or CAIRN_EINVAL with the first one s fails in *why. */
+cairn_status_t cr_state_check(const struct cr_state *s, const char **why);
 
 /*
  * A MOV to a control register (0F 22 /r, legacy prefixes and a REX
- * before it) at bytes[0..n): true with the register number in *cr (REX.R
- * counts: CR8), the source GPR (0-15, the encoding's numbering) in *gpr
- * and the instruction's length in *len.
+ * before it) at bytes[0..n): CAIRN_OK with the register number in *cr
+ * (REX.R counts: CR8), the source GPR (0-15, the encoding's numbering) in
+ * *gpr and the instruction's length in *len; CAIRN_ETRUNC if the bytes
+ * end first, CAIRN_EUNSUP if they are some other instruction.
  */
-bool cr_decode_mov(const uint8_t *bytes, size_t n, bool long_mode, unsigned *cr, unsigned *gpr,
-                   unsigned *len);
+cairn_status_t cr_decode_mov(const uint8_t *bytes, size_t n, bool long_mode, unsigned *cr,
+                             unsigned *gpr, unsigned *len);

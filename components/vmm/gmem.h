@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 #include "hw/io.h"
 
@@ -26,15 +27,17 @@ struct gmem_paging {
     uint64_t cr0, cr3, cr4, efer;
 };
 
-/* la to its guest-physical address in *pa; false if a table entry on the
- * way is not present or not in guest RAM. */
-bool gmem_walk(const struct vmm_mem *m, const struct gmem_paging *g, uint64_t la, uint64_t *pa);
+/* la to its guest-physical address in *pa; CAIRN_EFAULT if a table entry
+ * on the way is not present or not in guest RAM. */
+cairn_status_t gmem_walk(const struct vmm_mem *m, const struct gmem_paging *g, uint64_t la,
+                         uint64_t *pa);
 
 /* Up to n bytes from la into buf, page by page: how many were in RAM
  * before the first that is not (instruction fetch). */
 size_t gmem_read(const struct vmm_mem *m, const struct gmem_paging *g, uint64_t la, uint8_t *buf,
                  size_t n);
 
-/* n bytes (at most 16) between buf and la: all, or false and none. */
-bool gmem_copy(const struct vmm_mem *m, const struct gmem_paging *g, uint64_t la, void *buf,
-               unsigned n, bool write);
+/* n bytes (at most 16, else CAIRN_EPAR) between buf and la: all, or
+ * CAIRN_EFAULT and none. */
+cairn_status_t gmem_copy(const struct vmm_mem *m, const struct gmem_paging *g, uint64_t la,
+                         void *buf, unsigned n, bool write);

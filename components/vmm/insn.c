@@ -21,30 +21,32 @@ struct cursor {
     size_t len, pos;
 };
 
-/* The next byte, or a negative error. */
-static int fetch(struct cursor *c)
+/* The next byte into *b. */
+static cairn_status_t fetch(struct cursor *c, uint8_t *b)
 {
     if (c->pos >= INSN_MAX_LEN)
-        return -INSN_ETOOLONG;
+        return CAIRN_ETOOLONG;
     if (c->pos >= c->len)
-        return -INSN_ETRUNC;
-    return c->b[c->pos++];
+        return CAIRN_ETRUNC;
+    *b = c->b[c->pos++];
+    return CAIRN_OK;
 }
 
 /* A little-endian value of n bytes (1, 2, 4, 8), sign-extended if sx. */
-static int fetch_n(struct cursor *c, unsigned n, bool sx, uint64_t *out)
+static cairn_status_t fetch_n(struct cursor *c, unsigned n, bool sx, uint64_t *out)
 {
     uint64_t v = 0;
     for (unsigned k = 0; k < n; k++) {
-        int x = fetch(c);
-        if (x < 0)
-            return x;
+        uint8_t x;
+        cairn_status_t st = fetch(c, &x);
+        if (st)
+            return st;
         v |= (uint64_t)x << (8 * k);
     }
     if (sx && n < 8 && (v >> (8 * n - 1)) & 1)
         v |= ~0ull << (8 * n);
     *out = v;
-    return 0;
+    return CAIRN_OK;
 }
 
 static uint64_t size_mask(unsigned size)
@@ -53,17 +55,18 @@ static uint64_t size_mask(unsigned size)
 }
 
 /* ModRM memory operand (and SIB, displacement). */
-static int decode_modrm(struct insn *i, struct cursor *c)
+static cairn_status_t decode_modrm(struct insn *i, struct cursor *c)
 {
-    int m = fetch(c);
-    if (m < 0)
-        return m;
+    uint8_t m;
+    cairn_status_t st = fetch(c, &m);
+    if (st)
+        return st;
     i->modrm = (uint8_t)m;
     i->has_modrm = true;
     unsigned mod = (unsigned)m >> 6, rm = (unsigned)m & 7;
     i->reg = (uint8_t)((((unsigned)m >> 3) & 7) | (i->rex & REX_R ? 8 : 0));
     if (mod == 3)
-        return -INSN_ENOTMEM;
+        return CAIRN_EINVAL; /* a register operand made no memory access */
     i->base = i->index = INSN_NO_REG;
     i->scale = 1;
     unsigned dispsize = mod == 1 ? 1 : 0;
@@ -86,10 +89,10 @@ static int decode_modrm(struct insn *i, struct cursor *c)
         if (mod == 2)
             dispsize = 4;
         if (rm == 4) {
-            int s = fetch(c);
-            if (s < 0)
-                return s;
-            i->sib = (uint8_t)s;
+            uint8_t s;
+            if ((st = fetch(c, &s)))
+                return st;
+            i->sib = s;
             i->has_sib = true;
             unsigned idx = (((unsigned)s >> 3) & 7) | (i->rex & REX_X ? 8 : 0);
             if (idx != 4)
@@ -109,21 +112,21 @@ static int decode_modrm(struct insn *i, struct cursor *c)
     }
     if (!i->seg_override)
         i->seg = ss ? INSN_SEG_SS : INSN_SEG_DS;
-    return dispsize ? fetch_n(c, dispsize, true, &i->disp) : 0;
+    return dispsize ? fetch_n(c, dispsize, true, &i->disp) : CAIRN_OK;
 }
 
 /* The immediate of the operation size: ib, iw, or id (sign-extended if 8). */
-static int decode_imm(struct insn *i, struct cursor *c, bool byte)
+static cairn_status_t decode_imm(struct insn *i, struct cursor *c, bool byte)
 {
     unsigned n = byte ? 1 : i->opsize == 2 ? 2 : 4;
     i->src_imm = true;
     return fetch_n(c, n, true, &i->imm);
 }
 
-int insn_decode(struct insn *i, const uint8_t *bytes, size_t len, enum insn_mode mode)
+cairn_status_t insn_decode(struct insn *i, const uint8_t *bytes, size_t len, enum insn_mode mode)
 {
     if (!i || (!bytes && len) || (mode != INSN_16 && mode != INSN_32 && mode != INSN_64))
-        return -INSN_EINVAL;
+        return CAIRN_EPAR;
     memset(i, 0, sizeof *i);
     i->mode = (uint8_t)mode;
     i->seg = INSN_SEG_DS;
@@ -131,13 +134,13 @@ int insn_decode(struct insn *i, const uint8_t *bytes, size_t len, enum insn_mode
     i->scale = 1;
     struct cursor c = { bytes, len, 0 };
     bool opsz = false, adsz = false;
-    int op;
+    uint8_t op;
+    cairn_status_t err;
 
     /* Prefixes. A REX counts only directly before the opcode. */
     for (;;) {
-        op = fetch(&c);
-        if (op < 0)
-            return op;
+        if ((err = fetch(&c, &op)))
+            return err;
         switch (op) {
         case 0x66: opsz = true; break;
         case 0x67: adsz = true; break;
@@ -173,14 +176,12 @@ opcode:
         break;
     }
 
-    int err;
     bool byte = !(op & 1); /* for most opcodes here, bit 0 clear = 8-bit */
     if (op == 0x0f) {
-        op = fetch(&c);
-        if (op < 0)
-            return op;
+        if ((err = fetch(&c, &op)))
+            return err;
         if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
-            return -INSN_EOPCODE;
+            return CAIRN_EUNSUP;
         i->op = op >= 0xbe ? INSN_MOVSX : INSN_MOVZX;
         i->memsize = op & 1 ? 2 : 1;
         i->mem_read = true;
@@ -196,7 +197,7 @@ opcode:
             return err;
     } else if (op >= 0x80 && op <= 0x83) {
         if (op == 0x82 && mode == INSN_64)
-            return -INSN_EOPCODE;
+            return CAIRN_EUNSUP;
         if (op != 0x81)
             i->opsize = op == 0x83 ? i->opsize : 1;
         i->mem_dst = true;
@@ -230,11 +231,11 @@ opcode:
             return err;
         unsigned digit = i->modrm >> 3 & 7;
         if (op <= 0xc7 ? digit != 0 : digit > 1)
-            return -INSN_EOPCODE;
+            return CAIRN_EUNSUP;
         if ((err = decode_imm(i, &c, byte)))
             return err;
     } else {
-        return -INSN_EOPCODE;
+        return CAIRN_EUNSUP;
     }
 
     if (i->src_imm)
@@ -266,9 +267,9 @@ opcode:
     }
     /* LOCK is legal only on a read-modify-write of memory. */
     if (i->lock && !(i->mem_read && i->mem_write))
-        return -INSN_ELOCK;
+        return CAIRN_EINVAL; /* LOCK here: the CPU raises #UD */
     i->len = (uint8_t)c.pos;
-    return 0;
+    return CAIRN_OK;
 }
 
 uint64_t insn_ea(const struct insn *i, const struct insn_regs *r, uint64_t seg_base)
@@ -371,31 +372,33 @@ static uint64_t extend(uint64_t v, unsigned from, bool sx)
     return v;
 }
 
-int insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
-                 int (*mmio)(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value),
-                 void *ctx)
+cairn_status_t insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
+                            cairn_status_t (*mmio)(void *ctx, uint64_t gpa, unsigned size, bool write,
+                                                   uint64_t *value),
+                            void *ctx)
 {
     if (!i || !r || !mmio || i->reg > 15 || i->op > INSN_XCHG || i->len == 0 ||
         i->len > INSN_MAX_LEN || (i->opsize != 1 && i->opsize != 2 && i->opsize != 4 && i->opsize != 8) ||
         (i->memsize != 1 && i->memsize != 2 && i->memsize != 4 && i->memsize != 8))
-        return -INSN_EINVAL;
+        return CAIRN_EPAR;
     unsigned size = i->opsize, msize = i->memsize;
     uint64_t src = i->src_imm ? i->imm : get_reg(r, i->reg, i->reg_high, size);
     uint64_t fl = r->rflags, mem = 0, v;
     bool set_reg = false;
     uint64_t reg_val = 0;
+    cairn_status_t st;
 
     if (i->mem_read) {
-        if (mmio(ctx, gpa, msize, false, &mem))
-            return -INSN_EMMIO;
+        if ((st = mmio(ctx, gpa, msize, false, &mem)))
+            return st;
         mem &= size_mask(msize);
     }
     switch (i->op) {
     case INSN_MOV:
         if (i->mem_dst) {
             v = src & size_mask(msize);
-            if (mmio(ctx, gpa, msize, true, &v))
-                return -INSN_EMMIO;
+            if ((st = mmio(ctx, gpa, msize, true, &v)))
+                return st;
         } else {
             set_reg = true;
             reg_val = mem;
@@ -408,16 +411,16 @@ int insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
         break;
     case INSN_XCHG:
         v = src & size_mask(msize);
-        if (mmio(ctx, gpa, msize, true, &v))
-            return -INSN_EMMIO;
+        if ((st = mmio(ctx, gpa, msize, true, &v)))
+            return st;
         set_reg = true;
         reg_val = mem;
         break;
     default: /* ALU, TEST */
         if (i->mem_dst) {
             v = alu(i->op, mem, src, size, &fl);
-            if (i->mem_write && mmio(ctx, gpa, msize, true, &v))
-                return -INSN_EMMIO;
+            if (i->mem_write && (st = mmio(ctx, gpa, msize, true, &v)))
+                return st;
         } else {
             reg_val = alu(i->op, src, mem, size, &fl);
             set_reg = i->op != INSN_CMP && i->op != INSN_TEST;
@@ -429,5 +432,5 @@ int insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
     r->rflags = fl;
     uint64_t rip = r->rip + i->len;
     r->rip = i->mode == INSN_64 ? rip : i->mode == INSN_32 ? rip & 0xffffffffu : rip & 0xffff;
-    return 0;
+    return CAIRN_OK;
 }

@@ -21,19 +21,30 @@
  * ALU ops other than CMP/TEST with a memory destination, and XCHG; anywhere
  * else the CPU raises #UD before the access, so it is rejected), F2/F3
  * (ignored: XACQUIRE/XRELEASE hints on these opcodes).
- * Not supported (rejected with INSN_EOPCODE): MOVD/MOVQ to and from XMM/MMX
+ * Not supported (rejected with CAIRN_EUNSUP): MOVD/MOVQ to and from XMM/MMX
  * registers (0F 6E/7E, F3 0F 7E, 66 0F D6: insn_regs has no vector
  * registers), string instructions (STOS/MOVS/LODS, with or without REP),
- * MOVSXD, INC/DEC/NOT/NEG, BT*, VEX/EVEX encodings, and any form whose
- * ModRM names a register instead of memory (INSN_ENOTMEM).
+ * MOVSXD, INC/DEC/NOT/NEG, BT*, VEX/EVEX encodings; and (CAIRN_EINVAL),
+ * since they cannot have made the access, any form whose ModRM names a
+ * register instead of memory.
  *
- * Freestanding: needs only <stdint.h>, <stddef.h>, <stdbool.h>, <string.h>.
+ * Errors are statuses of <cairn/status.h> (docs/decisions.md):
+ *   CAIRN_EPAR      a bad argument (NULL, an unknown mode, a malformed insn)
+ *   CAIRN_ETRUNC    the instruction needs more bytes than `len`
+ *   CAIRN_ETOOLONG  longer than 15 bytes (the CPU raises #GP)
+ *   CAIRN_EUNSUP    an opcode (or /digit) this decoder does not handle
+ *   CAIRN_EINVAL    a register operand, or LOCK where the CPU raises #UD
+ *   anything else   insn_emulate: the device callback's status
+ *
+ * Freestanding: needs only <stdint.h>, <stddef.h>, <stdbool.h>, <string.h>
+ * and <cairn/status.h>.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 enum insn_mode { INSN_16, INSN_32, INSN_64 };
 
@@ -41,17 +52,6 @@ enum insn_mode { INSN_16, INSN_32, INSN_64 };
 struct insn_regs {
     uint64_t gpr[16];
     uint64_t rip, rflags;
-};
-
-/* Errors, returned negated. */
-enum {
-    INSN_EINVAL = 1, /* bad argument */
-    INSN_ETRUNC,     /* needs more bytes than `len` */
-    INSN_ETOOLONG,   /* longer than 15 bytes (the CPU raises #GP) */
-    INSN_EOPCODE,    /* opcode (or /digit) not supported */
-    INSN_ENOTMEM,    /* the ModRM form names a register, not memory */
-    INSN_ELOCK,      /* LOCK where the CPU raises #UD */
-    INSN_EMMIO,      /* the device callback failed */
 };
 
 /* The operation. The ALU values equal the x86 /digit of 80-83. */
@@ -97,9 +97,9 @@ struct insn {
 /*
  * Decode the instruction at bytes[0..len) (len may exceed 15) for `mode`
  * (real mode: INSN_16; 32-bit protected mode: INSN_32; long mode: INSN_64).
- * Returns 0 or a negative INSN_E* error; on error *i is unspecified.
+ * Returns CAIRN_OK or an error status; on error *i is unspecified.
  */
-int insn_decode(struct insn *i, const uint8_t *bytes, size_t len, enum insn_mode mode);
+cairn_status_t insn_decode(struct insn *i, const uint8_t *bytes, size_t len, enum insn_mode mode);
 
 /*
  * The effective address (segment offset) of i's memory operand with the
@@ -114,13 +114,15 @@ uint64_t insn_ea(const struct insn *i, const struct insn_regs *r, uint64_t seg_b
  * Carry out the decoded instruction against the device at `gpa` (the
  * faulting guest-physical address of the exit): mmio(ctx, gpa, size, write,
  * &value) reads into or writes from value (size 1, 2, 4 or 8; read values
- * are truncated to size) and returns 0, or non-zero on failure. Updates the
+ * are truncated to size) and returns CAIRN_OK or a status that
+ * insn_emulate passes on. Updates the
  * destination register, the arithmetic flags (CF PF AF ZF SF OF; AF is
  * cleared by the logic ops) and advances RIP by i->len (wrapping at the
- * mode's width). Returns 0, or a negative INSN_E* error; on error the
+ * mode's width). Returns CAIRN_OK or an error status; on error the
  * registers are unchanged (a read-modify-write whose write fails may have
  * done the read).
  */
-int insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
-                 int (*mmio)(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value),
-                 void *ctx);
+cairn_status_t insn_emulate(const struct insn *i, struct insn_regs *r, uint64_t gpa,
+                            cairn_status_t (*mmio)(void *ctx, uint64_t gpa, unsigned size, bool write,
+                                                   uint64_t *value),
+                            void *ctx);

@@ -112,38 +112,49 @@ bool linux_is_bzimage(const uint8_t *image, uint64_t size)
            (rd16(image + HDR_XLOADFLAGS) & XLF_KERNEL_64);
 }
 
-/* Why a Linux kernel image cannot be started here. */
-static const char *linux_why_not(const uint8_t *image, uint64_t size, char *msg, size_t len)
+/* A refusal: status st, and the reason into *why if asked. */
+static cairn_status_t loader_refuse(const char **why, cairn_status_t st, const char *reason)
+{
+    if (why)
+        *why = reason;
+    return st;
+}
+
+/* Why a Linux kernel image cannot be started here: EINVAL (not a kernel)
+ * or EUNSUP (too old a boot protocol, a 32-bit kernel). */
+static cairn_status_t linux_why_not(const uint8_t *image, uint64_t size, char *msg, size_t len,
+                                    const char **why)
 {
     unsigned v = linux_is_kernel(image, size) ? rd16(image + HDR_VERSION) : 0;
     if (!linux_is_kernel(image, size))
-        return "not a Linux kernel image (no boot sector signature and \"HdrS\" setup header)";
+        return loader_refuse(why, CAIRN_EINVAL, "not a Linux kernel image (no boot sector "
+                             "signature and \"HdrS\" setup header)");
     if (v < 0x20c)
         snprintf(msg, len, "Linux boot protocol %u.%02u is too old: a 64-bit entry needs 2.12 or "
                  "later", v >> 8, v & 0xff);
     else
         snprintf(msg, len, "the kernel has no 64-bit entry (XLF_KERNEL_64 not in xloadflags %#x): "
                  "a 32-bit kernel", rd16(image + HDR_XLOADFLAGS));
-    return msg;
+    return loader_refuse(why, CAIRN_EUNSUP, msg);
 }
 
-const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
-                       const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
-                       struct loader_entry *e)
+cairn_status_t linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
+                          const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
+                          struct loader_entry *e, const char **why)
 {
     static char msg[200];
     if (!linux_is_bzimage(image, size))
-        return linux_why_not(image, size, msg, sizeof(msg));
+        return linux_why_not(image, size, msg, sizeof(msg), why);
     if (mem->size < 0x200000)
-        return "Linux needs at least 2 MiB of guest RAM";
+        return loader_refuse(why, CAIRN_ERANGE, "Linux needs at least 2 MiB of guest RAM");
     unsigned sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
     uint64_t setup = (sects + 1) * 512ull, hdr_end = 0x202u + image[HDR_JUMP + 1];
     if (setup >= size || hdr_end > setup || hdr_end > 0x1000)
-        return "bzImage setup header out of range";
+        return loader_refuse(why, CAIRN_EINVAL, "bzImage setup header out of range");
     uint64_t kernel = size - setup, align = rd32(image + HDR_ALIGN);
     uint64_t pref = rd64(image + HDR_PREF_ADDR), load = pref, need = rd32(image + HDR_INIT_SIZE);
     if (align < 0x1000 || (align & (align - 1)))
-        return "bzImage kernel_alignment is not a power of two";
+        return loader_refuse(why, CAIRN_EINVAL, "bzImage kernel_alignment is not a power of two");
     if (need < kernel)
         need = kernel;
     /* The kernel goes to pref_address, its LOAD_PHYSICAL_ADDR; one that
@@ -162,31 +173,32 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
     if (run >= limit) {
         snprintf(msg, sizeof(msg), "the kernel runs at %#lx (its pref_address), beyond the %lu KiB "
                  "of guest RAM configured", (unsigned long)run, (unsigned long)(mem->size >> 10));
-        return msg;
+        return loader_refuse(why, CAIRN_ERANGE, msg);
     }
     if (!fits(run, need, limit)) {
         snprintf(msg, sizeof(msg), "the kernel needs %lu KiB of guest RAM (init_size %lu KiB at "
                  "%#lx), more than the %lu KiB configured", (unsigned long)((run + need) >> 10),
                  (unsigned long)(need >> 10), (unsigned long)run, (unsigned long)(mem->size >> 10));
-        return msg;
+        return loader_refuse(why, CAIRN_ERANGE, msg);
     }
     if (initrd_size > mem->size - run - need) {
         snprintf(msg, sizeof(msg), "the kernel (up to %lu KiB) and the initrd (%lu KiB) need "
                  "more than the %lu KiB of guest RAM configured", (unsigned long)((run + need) >> 10),
                  (unsigned long)(initrd_size >> 10), (unsigned long)(mem->size >> 10));
-        return msg;
+        return loader_refuse(why, CAIRN_ERANGE, msg);
     }
 
     uint64_t cmax = rd32(image + HDR_CMDLINE_MAX), clen = strlen(cmdline);
     if (cmax > 0xfff)
         cmax = 0xfff;
     if (clen > cmax)
-        return "command line longer than the kernel accepts";
+        return loader_refuse(why, CAIRN_ETOOLONG, "command line longer than the kernel accepts");
     uint64_t initrd_max = rd32(image + HDR_INITRD_MAX);
     uint64_t initrd_top = mem->size < initrd_max + 1 ? mem->size : initrd_max + 1;
     if (initrd_size && (initrd_size > initrd_top ||
                         ((initrd_top - initrd_size) & ~0xfffull) < run + need))
-        return "the initrd does not fit between the kernel and initrd_addr_max";
+        return loader_refuse(why, CAIRN_ERANGE,
+                             "the initrd does not fit between the kernel and initrd_addr_max");
 
     /* checked: now write the guest's RAM */
     uint8_t *ram = mem->base;
@@ -220,7 +232,7 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
     loader_page_tables(ram);
     *e = (struct loader_entry){ .long_mode = true, .rip = load + 0x200, .rsp = LOADER_STACK,
                                 .rsi = LOADER_ZERO, .cr3 = LOADER_PML4 };
-    return 0;
+    return CAIRN_OK;
 }
 
 /* ---- multiboot v1 -------------------------------------------------------- */
@@ -234,56 +246,63 @@ const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t
 #define MBI_CMDLINE   (1u << 2)
 #define MBI_MMAP      (1u << 6)
 
-/* The header's offset in the image, or -1. */
-static long multiboot_header(const uint8_t *image, uint64_t size)
+/* The header's offset in the image into *off, or CAIRN_ENOTFOUND. */
+static cairn_status_t multiboot_header(const uint8_t *image, uint64_t size, uint64_t *off)
 {
-    for (uint64_t off = 0; off + 32 <= size && off + 32 <= 8192; off += 4) /* all in 8 KiB */
-        if (rd32(image + off) == MB_MAGIC &&
-            rd32(image + off) + rd32(image + off + 4) + rd32(image + off + 8) == 0)
-            return (long)off;
-    return -1;
+    for (uint64_t o = 0; o + 32 <= size && o + 32 <= 8192; o += 4) /* all in 8 KiB */
+        if (rd32(image + o) == MB_MAGIC &&
+            rd32(image + o) + rd32(image + o + 4) + rd32(image + o + 8) == 0) {
+            *off = o;
+            return CAIRN_OK;
+        }
+    return CAIRN_ENOTFOUND;
 }
 
 bool multiboot_is_image(const uint8_t *image, uint64_t size)
 {
-    return multiboot_header(image, size) >= 0;
+    uint64_t off;
+    return multiboot_header(image, size, &off) == CAIRN_OK;
 }
 
-const char *multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
-                           const char *cmdline, struct loader_entry *e)
+cairn_status_t multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
+                              const char *cmdline, struct loader_entry *e, const char **why)
 {
-    long off = multiboot_header(image, size);
-    if (off < 0)
-        return "no multiboot header";
+    uint64_t off;
+    if (multiboot_header(image, size, &off) != CAIRN_OK)
+        return loader_refuse(why, CAIRN_EINVAL, "no multiboot header");
     const uint8_t *h = image + off;
     uint32_t flags = rd32(h + 4);
     if (flags & 0xffffu & ~(MB_F_PAGE | MB_F_MEM))
-        return "multiboot header asks for something this loader does not provide (a video mode?)";
+        return loader_refuse(why, CAIRN_EUNSUP, "multiboot header asks for something this loader "
+                             "does not provide (a video mode?)");
     if (!(flags & MB_F_ADDRESS))
-        return "multiboot kernel without the address fields (flag 16) is not supported";
+        return loader_refuse(why, CAIRN_EUNSUP, "multiboot kernel without the address fields "
+                             "(flag 16) is not supported");
     uint64_t header_addr = rd32(h + 12), load = rd32(h + 16), load_end = rd32(h + 20);
     uint64_t bss_end = rd32(h + 24), entry = rd32(h + 28);
-    if (header_addr < load || header_addr - load > (uint64_t)off)
-        return "multiboot header_addr/load_addr do not match the file";
-    uint64_t start = (uint64_t)off - (header_addr - load); /* file offset of load_addr */
+    if (header_addr < load || header_addr - load > off)
+        return loader_refuse(why, CAIRN_EINVAL,
+                             "multiboot header_addr/load_addr do not match the file");
+    uint64_t start = off - (header_addr - load); /* file offset of load_addr */
     uint64_t len = load_end ? load_end - load : size - start;
     if (load_end && load_end < load)
-        return "multiboot load_end_addr below load_addr";
+        return loader_refuse(why, CAIRN_EINVAL, "multiboot load_end_addr below load_addr");
     if (start + len > size || len > size)
-        return "multiboot load range beyond the file";
+        return loader_refuse(why, CAIRN_EINVAL, "multiboot load range beyond the file");
     if (bss_end && bss_end < load + len)
-        return "multiboot bss_end_addr inside the loaded image";
+        return loader_refuse(why, CAIRN_EINVAL, "multiboot bss_end_addr inside the loaded image");
     uint64_t end = bss_end ? bss_end : load + len;
     if (load < 0x100000 || end > mem->size)
-        return "multiboot kernel outside guest RAM (it must load at 1 MiB or above)";
+        return loader_refuse(why, CAIRN_ERANGE,
+                             "multiboot kernel outside guest RAM (it must load at 1 MiB or above)");
     if (entry < load || entry >= load + len)
-        return "multiboot entry point outside the loaded image";
+        return loader_refuse(why, CAIRN_EINVAL, "multiboot entry point outside the loaded image");
     memcpy(mem->base + load, image + start, len);
     memset(mem->base + load + len, 0, end - load - len);
 
     uint64_t clen = strlen(cmdline);
     if (clen > 0xfff)
-        return "command line longer than 4 KiB";
+        return loader_refuse(why, CAIRN_ETOOLONG, "command line longer than 4 KiB");
     memcpy(mem->base + LOADER_CMDLINE, cmdline, clen + 1);
     uint8_t *mbi = mem->base + LOADER_ZERO;
     memset(mbi, 0, 0x1000);
@@ -303,5 +322,5 @@ const char *multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint
     loader_gdt(mem->base);
     *e = (struct loader_entry){ .long_mode = false, .rip = entry, .rsp = LOADER_STACK,
                                 .rax = MB_BOOTED, .rbx = LOADER_ZERO };
-    return 0;
+    return CAIRN_OK;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 #include "hw/io.h"
 
@@ -37,18 +38,21 @@ bool linux_is_kernel(const uint8_t *image, uint64_t size);
 bool linux_is_bzimage(const uint8_t *image, uint64_t size);
 
 /* Load a bzImage (and an initrd, may be empty) with cmdline into mem.
- * Returns NULL and fills *e, or a message saying what is wrong (a kernel
- * without the 64-bit entry, more RAM needed than mem has: both sizes);
- * the message may live in a static buffer, valid until the next call. */
-const char *linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
-                       const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
-                       struct loader_entry *e);
+ * Returns CAIRN_OK and fills *e, or a refusal: EINVAL (a malformed
+ * image), EUNSUP (one this loader cannot start), ERANGE (more RAM needed
+ * than mem has), ETOOLONG (the command line), with a message saying what
+ * is wrong in *why (why may be NULL; the message may live in a static
+ * buffer, valid until the next call). */
+cairn_status_t linux_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
+                          const uint8_t *initrd, uint64_t initrd_size, const char *cmdline,
+                          struct loader_entry *e, const char **why);
 
 /* True if image carries a multiboot v1 header in its first 8 KiB. */
 bool multiboot_is_image(const uint8_t *image, uint64_t size);
 
 /* Load a multiboot v1 kernel and its command line. The kernel must give
  * the a.out-kludge addresses (header flag 16); an ELF kernel without them
- * is refused, as is one asking for a video mode. */
-const char *multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
-                           const char *cmdline, struct loader_entry *e);
+ * is refused, as is one asking for a video mode. Statuses and *why as
+ * for linux_load. */
+cairn_status_t multiboot_load(const struct vmm_mem *mem, const uint8_t *image, uint64_t size,
+                              const char *cmdline, struct loader_entry *e, const char **why);

@@ -378,8 +378,8 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         break;
     case MSR_EFER: {
         struct cr_state cs = vmm_cr_state(x);
-        const char *why = wr ? cr_efer_write(&cs, v) : 0;
-        if (why)
+        const char *why;
+        if (wr && cr_efer_write(&cs, v, &why) != CAIRN_OK)
             return vmm_refuse(x, "WRMSR", "EFER", v, why);
         if (wr)
             x->efer = cr_efer_value(&cs, v), mtd |= CAIRN_MTD_EFER_PAT;
@@ -389,7 +389,7 @@ static uint64_t vmm_msr(struct cairn_exc *x)
     case LAPIC_MSR_APIC_BASE:
         if (!vmm.apic)
             return vmm_gp(x);
-        if (wr && !lapic_write_apic_base(&vmm.lapic, v))
+        if (wr && lapic_write_apic_base(&vmm.lapic, v) != CAIRN_OK)
             return vmm_gp(x);
         v = lapic_read_apic_base(&vmm.lapic);
         break;
@@ -446,7 +446,7 @@ static void vmm_pio_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
 }
 
 /* n bytes at guest-linear la, through the guest's page tables. */
-static bool vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+static cairn_status_t vmm_pio_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
 {
     const struct cairn_exc *x = ctx;
     const struct gmem_paging g = { x->cr0, x->cr3, x->cr4, x->efer };
@@ -467,12 +467,12 @@ static uint64_t vmm_io_string(struct cairn_exc *x)
     for (unsigned i = 0; i < 6; i++)
         s.seg_base[i] = segs[i]->base;
     s.insn_len = vmm_fetch(x, bytes);
-    int err = pio_string(&s, &ops, VMM_PIO_MAX);
-    if (err == -PIO_EMEM)
+    cairn_status_t err = pio_string(&s, &ops, VMM_PIO_MAX);
+    if (err == CAIRN_EFAULT)
         snprintf(why, sizeof(why), "string I/O on port %#x with guest-linear %#lx, which is not "
                  "in guest RAM", (unsigned)(x->qual[0] >> 16), (unsigned long)s.fault);
     if (err) {
-        vmm_stop(x, err == -PIO_EMEM ? why : "a string I/O instruction the VMM cannot decode", 0);
+        vmm_stop(x, err == CAIRN_EFAULT ? why : "a string I/O instruction the VMM cannot decode", 0);
         return 0;
     }
     x->rcx = s.rcx, x->rsi = s.rsi, x->rdi = s.rdi, x->rip = s.rip;
@@ -486,16 +486,17 @@ struct vmm_mmio {
     void *dev;
 };
 
-static int vmm_mmio_access(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+static cairn_status_t vmm_mmio_access(void *ctx, uint64_t gpa, unsigned size, bool write,
+                                      uint64_t *value)
 {
     const struct vmm_mmio *m = ctx;
     if (gpa - m->base >= m->size || size > m->size - (gpa - m->base))
-        return -1; /* the access leaves the device's window */
+        return CAIRN_EFAULT; /* the access leaves the device's window */
     if (write)
         m->ops->write(m->dev, gpa - m->base, size, *value);
     else
         *value = m->ops->read(m->dev, gpa - m->base, size);
-    return 0;
+    return CAIRN_OK;
 }
 
 /* A nested page fault: emulate the instruction if it touched a device,
@@ -520,7 +521,7 @@ static uint64_t vmm_npf(struct cairn_exc *x)
     size_t n = vmm_fetch(x, bytes);
     enum insn_mode mode = (x->efer & 0x400) && (x->cs.ar & 0x200) ? INSN_64
                           : (x->cs.ar & 0x400)                    ? INSN_32 : INSN_16;
-    int err = n ? insn_decode(&in, bytes, n, mode) : -INSN_ETRUNC;
+    cairn_status_t err = n ? insn_decode(&in, bytes, n, mode) : CAIRN_ETRUNC;
     struct insn_regs r = { .gpr = { x->rax, x->rcx, x->rdx, x->rbx, x->rsp, x->rbp, x->rsi, x->rdi,
                                     x->r8, x->r9, x->r10, x->r11, x->r12, x->r13, x->r14, x->r15 },
                            .rip = x->rip, .rflags = x->rflags };
@@ -719,7 +720,8 @@ static void vmm_input_drain(void)
 {
     uint32_t tail = vmm.in_tail;
     __asm__ volatile("" ::: "memory");
-    while (tail != vmm.in_head && uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]))
+    while (tail != vmm.in_head &&
+           uart16550_receive(&vmm.uart, vmm.in_ring[tail % VMM_INPUT_RING]) == CAIRN_OK)
         tail++;
     vmm.in_tail = tail;
 }
@@ -809,10 +811,10 @@ static const char *vmm_refusal(uint64_t why)
  * event is still on its way (no instruction ran). Else stop, naming the
  * rule the state breaks.
  */
-/* The guest's MOV to control register `want` at x->rip, decoded: true
- * and *v, *len; false if the instruction there is not one. */
-static bool vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs, unsigned want,
-                       uint64_t *v, unsigned *len)
+/* The guest's MOV to control register `want` at x->rip, decoded:
+ * CAIRN_OK and *v, *len; CAIRN_EUNSUP if the instruction there is not one. */
+static cairn_status_t vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs,
+                                 unsigned want, uint64_t *v, unsigned *len)
 {
     const uint64_t *g[16] = { &x->rax, &x->rcx, &x->rdx, &x->rbx, &x->rsp, &x->rbp, &x->rsi,
                               &x->rdi, &x->r8, &x->r9, &x->r10, &x->r11, &x->r12, &x->r13,
@@ -820,10 +822,10 @@ static bool vmm_cr_mov(const struct cairn_exc *x, const struct cr_state *cs, uns
     uint8_t bytes[INSN_MAX_LEN];
     unsigned cr, gpr;
     bool lm = (x->efer & EFER_LMA) && cs->cs_l;
-    if (!cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) || cr != want)
-        return false;
+    if (cr_decode_mov(bytes, vmm_fetch(x, bytes), lm, &cr, &gpr, len) != CAIRN_OK || cr != want)
+        return CAIRN_EUNSUP;
     *v = lm ? *g[gpr] : (uint32_t)*g[gpr];
-    return true;
+    return CAIRN_OK;
 }
 
 /*
@@ -843,12 +845,12 @@ static uint64_t vmm_cr_write(struct cairn_exc *x, unsigned want)
         x->rip += 2;
         return CAIRN_MTD_CR | CAIRN_MTD_RIP;
     }
-    if (!vmm_cr_mov(x, &cs, want, &v, &len)) {
+    if (vmm_cr_mov(x, &cs, want, &v, &len) != CAIRN_OK) {
         vmm_stop(x, want ? "a CR4 write the VMM cannot decode" : "a CR0 write the VMM cannot decode", 0);
         return 0;
     }
-    const char *bad = want ? cr_cr4_write(&cs, v) : cr_cr0_write(&cs, v);
-    if (bad)
+    const char *bad;
+    if ((want ? cr_cr4_write(&cs, v, &bad) : cr_cr0_write(&cs, v, &bad)) != CAIRN_OK)
         return vmm_refuse(x, "MOV", want ? "CR4" : "CR0", v, bad);
     if (want)
         x->cr4 = v;
@@ -863,23 +865,22 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
     static char msg[120];
     struct cr_state cs = vmm_cr_state(x);
     if (x->qual[0] != CAIRN_VMREF_HW && x->qual[0] != CAIRN_VMREF_GUEST) {
-        const char *rule = cr_state_check(&cs); /* the guest's own doing, handed back */
-        snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)",
-                 rule ? rule : vmm_refusal(x->qual[0]));
+        const char *rule;
+        if (cr_state_check(&cs, &rule) == CAIRN_OK) /* else the guest's own doing, handed back */
+            rule = vmm_refusal(x->qual[0]);
+        snprintf(msg, sizeof(msg), "invalid state (the kernel refused it: %s)", rule);
         vmm_stop(x, msg, 0);
         return 0;
     }
     uint64_t v;
     unsigned len;
-    const char *why = cr_state_check(&vmm.last);
-    if (x->qual[0] == CAIRN_VMREF_GUEST && !why && !cr_state_check(&cs) &&
-        !(x->inj_info & 1u << 31) && vmm_cr_mov(x, &cs, 4, &v, &len)) {
-        const char *bad = cr_cr4_write(&cs, v);
-        if (bad)
-            return vmm_refuse(x, "MOV", "CR4", v, bad);
-    }
-    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)",
-             why ? why : "not for its CR0, CR4, EFER or CS");
+    const char *why = "not for its CR0, CR4, EFER or CS", *bad;
+    bool last_ok = cr_state_check(&vmm.last, &why) == CAIRN_OK;
+    if (x->qual[0] == CAIRN_VMREF_GUEST && last_ok && cr_state_check(&cs, 0) == CAIRN_OK &&
+        !(x->inj_info & 1u << 31) && vmm_cr_mov(x, &cs, 4, &v, &len) == CAIRN_OK &&
+        cr_cr4_write(&cs, v, &bad) != CAIRN_OK)
+        return vmm_refuse(x, "MOV", "CR4", v, bad);
+    snprintf(msg, sizeof(msg), "invalid state (the CPU refused it: %s)", why);
     if (x->qual[0] == CAIRN_VMREF_HW)
         x->rip = vmm.last_rip; /* where it was resumed last */
     vmm_stop(x, msg, 0);
@@ -960,57 +961,59 @@ struct vmm_config {
     uint64_t ram;
 };
 
-static int vmm_config(struct vmm_config *c)
+/* Read the config ROM into *c: CAIRN_OK, or CAIRN_EINVAL after printing
+ * what is wrong. */
+static cairn_status_t vmm_config(struct vmm_config *c)
 {
     static struct xml_node nodes[8];
     struct xml_doc doc;
     const uint8_t *at;
     uint64_t len = vmm_rom("config", ROM_CONFIG, &at);
-    if (!len || !xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR)) {
+    if (!len || xml_parse(&doc, (const char *)at, len, nodes, 8, XML_TEXT_ERROR) != CAIRN_OK) {
         printf("error: no usable config%s%s\n", len ? ": " : "", len ? doc.err : "");
-        return 0;
+        return CAIRN_EINVAL;
     }
     const struct xml_node *root = xml_root(&doc);
-    if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != XML_OK &&
-        xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != XML_OK) {
+    if (xml_attr_string(&doc, root, "kernel", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK &&
+        xml_attr_string(&doc, root, "guest", c->kernel, sizeof(c->kernel), 0) != CAIRN_OK) {
         printf("error: config: <config> needs kernel=\"ROM name\" (or guest=)\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
-    enum xml_status st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    cairn_status_t st = xml_attr_string(&doc, root, "initrd", c->initrd, sizeof(c->initrd), 0);
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: initrd=\"...\" is not a usable ROM name\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "disk", c->disk, sizeof(c->disk), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: disk=\"...\" is not a usable ROM name\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "apic", c->apic, sizeof(c->apic), 0);
-    if (st == XML_ABSENT)
+    if (st == CAIRN_ENOTFOUND)
         c->apic[0] = 0;
-    else if (st != XML_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
+    else if (st != CAIRN_OK || (strcmp(c->apic, "yes") && strcmp(c->apic, "no"))) {
         printf("error: config: apic=\"...\" must be yes or no\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "input", c->input, sizeof(c->input), 0);
-    if (st == XML_ABSENT)
+    if (st == CAIRN_ENOTFOUND)
         c->input[0] = 0;
-    else if (st != XML_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
+    else if (st != CAIRN_OK || (strcmp(c->input, "yes") && strcmp(c->input, "no"))) {
         printf("error: config: input=\"...\" must be yes or no\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
     st = xml_attr_string(&doc, root, "cmdline", c->cmdline, sizeof(c->cmdline), 0);
-    if (st != XML_OK && st != XML_ABSENT) {
+    if (st != CAIRN_OK && st != CAIRN_ENOTFOUND) {
         printf("error: config: cmdline=\"...\" longer than %zu bytes\n", sizeof(c->cmdline) - 1);
-        return 0;
+        return CAIRN_EINVAL;
     }
-    if (xml_attr_size(&doc, root, "ram", &c->ram) != XML_OK || c->ram < 16 * 1024 ||
+    if (xml_attr_size(&doc, root, "ram", &c->ram) != CAIRN_OK || c->ram < 16 * 1024 ||
         c->ram > VMM_RAM_MAX || (c->ram & 0xfff)) {
         printf("error: config: ram=\"...\" must be a size from 16K to 2G, in 4K pages\n");
-        return 0;
+        return CAIRN_EINVAL;
     }
-    return 1;
+    return CAIRN_OK;
 }
 
 /* Linux's command line: the config's, plus what this PC's firmware would
@@ -1039,37 +1042,45 @@ static const char *vmm_linux_cmdline(const char *cmdline)
     return line;
 }
 
-/* Put the guest into its RAM: Linux, multiboot or a flat image. */
-static const char *vmm_load(const struct vmm_config *c)
+/* Put the guest into its RAM: Linux, multiboot or a flat image. On a
+ * refusal *why says what is wrong. */
+static cairn_status_t vmm_load(const struct vmm_config *c, const char **why)
 {
     const uint8_t *image, *initrd = 0;
     uint64_t size = vmm_rom(c->kernel, ROM_KERNEL, &image), isize = 0;
     static char msg[128];
     if (!size) {
         snprintf(msg, sizeof(msg), "guest '%s' not found", c->kernel);
-        return msg;
+        *why = msg;
+        return CAIRN_ENOTFOUND;
     }
     if (c->initrd[0] && !(isize = vmm_rom(c->initrd, ROM_INITRD, &initrd))) {
         snprintf(msg, sizeof(msg), "initrd '%s' not found", c->initrd);
-        return msg;
+        *why = msg;
+        return CAIRN_ENOTFOUND;
     }
     if (linux_is_kernel(image, size)) /* startable or not: linux_load says why */
         return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
-                          &vmm.entry);
-    if (initrd)
-        return "an initrd is only for Linux guests";
+                          &vmm.entry, why);
+    if (initrd) {
+        *why = "an initrd is only for Linux guests";
+        return CAIRN_EINVAL;
+    }
     if (multiboot_is_image(image, size))
-        return multiboot_load(&vmm.mem, image, size, c->cmdline, &vmm.entry);
-    if (size > vmm.mem.size - VMM_LOAD)
-        return "the guest does not fit in its RAM";
+        return multiboot_load(&vmm.mem, image, size, c->cmdline, &vmm.entry, why);
+    if (size > vmm.mem.size - VMM_LOAD) {
+        *why = "the guest does not fit in its RAM";
+        return CAIRN_ERANGE;
+    }
     memcpy(vmm.mem.base + VMM_LOAD, image, size);
     vmm.flat = true;
-    return 0;
+    return CAIRN_OK;
 }
 
 /* The PCI bus: virtio-block (if the config names a disk) in slot 1 on
- * IRQ 10, virtio-console in slot 2 on IRQ 11, both level-triggered. */
-static int vmm_pci(const struct vmm_config *c)
+ * IRQ 10, virtio-console in slot 2 on IRQ 11, both level-triggered.
+ * CAIRN_ENOTFOUND (and a message) if the disk's ROM is missing. */
+static cairn_status_t vmm_pci(const struct vmm_config *c)
 {
     struct virtio_pci_params p = { .mem = vmm.mem, .irq = { vmm_irq_pic, 0 }, .error = vmm_virtio_error };
     pci_bus_init(&vmm.pci);
@@ -1079,7 +1090,7 @@ static int vmm_pci(const struct vmm_config *c)
         uint64_t size = vmm_rom(c->disk, ROM_DISK, &data);
         if (!size) {
             printf("error: disk '%s' not found\n", c->disk);
-            return 0;
+            return CAIRN_ENOTFOUND;
         }
         p.io_base = 0xc000, p.irq_line = 10, p.error_ctx = (void *)"virtio-blk";
         /* read-only: the device never writes the ROM's (read-only) pages */
@@ -1089,19 +1100,20 @@ static int vmm_pci(const struct vmm_config *c)
     p.io_base = 0xc040, p.irq_line = 11, p.error_ctx = (void *)"virtio-console";
     virtio_console_init(&vmm.hvc, &p, vmm_tx, &vmm.hvc_line);
     pci_bus_add(&vmm.pci, 2, &vmm.hvc.vp.pci);
-    return 1;
+    return CAIRN_OK;
 }
 
 /* The local APIC and IO-APIC, found by the guest through an MP table in
- * the BIOS area: on by default for Linux, apic="yes|no" decides. */
-static int vmm_apic(const struct vmm_config *c)
+ * the BIOS area: on by default for Linux, apic="yes|no" decides.
+ * CAIRN_ERANGE (and a message) if guest RAM cannot hold the MP table. */
+static cairn_status_t vmm_apic(const struct vmm_config *c)
 {
     vmm.apic = c->apic[0] ? !strcmp(c->apic, "yes") : !vmm.flat && vmm.entry.long_mode;
     if (!vmm.apic)
-        return 1;
+        return CAIRN_OK;
     if (vmm.mem.size < 0x100000) {
         printf("error: apic=\"yes\" needs at least 1 MiB of guest RAM (for the MP table)\n");
-        return 0;
+        return CAIRN_ERANGE;
     }
     lapic_init(&vmm.lapic, 0, 0, (struct vmm_clock){ vmm_now_ns, 0 },
                (struct lapic_tsc){ vmm_guest_tsc_to_ns, 0 }, (struct lapic_eoi){ vmm_lapic_eoi, 0 });
@@ -1111,11 +1123,11 @@ static int vmm_apic(const struct vmm_config *c)
     vmm_guest_cpuid(1, 0, r, true);
     struct mptable_config mp = { .apic_id = 0, .ioapic_id = 1, .cpu_signature = r[0],
                                  .cpu_features = r[3], .pci_irqs = pci, .pci_irq_count = 2 };
-    if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) < 0) {
+    if (mptable_write(&vmm.mem, LOADER_BIOS, &mp) != CAIRN_OK) {
         printf("error: cannot write the MP table\n");
-        return 0;
+        return CAIRN_ERANGE;
     }
-    return 1;
+    return CAIRN_OK;
 }
 
 static const char *vmm_kind(void)
@@ -1130,7 +1142,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     char args[64];
     uint64_t vm, pt = cairn_sel_alloc(0), st;
     cairn_log_init("vmm");
-    if (!vmm_config(&cfg))
+    if (vmm_config(&cfg) != CAIRN_OK)
         return 1;
     snprintf(args, sizeof(args), "ram=%lu", cfg.ram);
     vmm.vm_pd = cairn_sel_alloc(0);
@@ -1147,9 +1159,9 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         return 1;
     }
     vmm.mem = (struct vmm_mem){ (uint8_t *)VMM_RAM_VA, cfg.ram };
-    const char *err = vmm_load(&cfg);
-    if (err) {
-        printf("error: %s\n", err);
+    const char *why;
+    if (vmm_load(&cfg, &why) != CAIRN_OK) {
+        printf("error: %s\n", why);
         cairn_pd_kill(vmm.vm_pd);
         return 1;
     }
@@ -1162,7 +1174,7 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
     i8042_init(&vmm.kbc, (struct vmm_irq){ vmm_irq_pic, 0 }, vmm_reset, 0);
     rtc146818_init(&vmm.rtc, (struct vmm_clock){ vmm_now_ns, 0 }, VMM_RTC_EPOCH);
     rtc146818_set_memory(&vmm.rtc, cfg.ram, 0);
-    if (!vmm_pci(&cfg) || !vmm_apic(&cfg))
+    if (vmm_pci(&cfg) != CAIRN_OK || vmm_apic(&cfg) != CAIRN_OK)
         return 1;
     vmm_cr_init();
     vmm.input = !strcmp(cfg.input, "yes");

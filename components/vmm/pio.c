@@ -5,28 +5,29 @@
 
 enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS };
 
-/* The segment of OUTS's source from the prefixes before the opcode (and
- * in *a67 whether one is 67, the address-size override), or -PIO_EINVAL
- * if the bytes are not an INS/OUTS in the exit's direction. */
-static int pio_prefixes(const struct pio_string *s, bool in, bool *a67)
+/* The segment of OUTS's source from the prefixes before the opcode into
+ * *seg (and in *a67 whether one is 67, the address-size override), or
+ * CAIRN_EINVAL if the bytes are not an INS/OUTS in the exit's direction. */
+static cairn_status_t pio_prefixes(const struct pio_string *s, bool in, unsigned *seg, bool *a67)
 {
     static const uint8_t segs[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
-    int seg = SEG_DS;
+    unsigned over = SEG_DS;
     size_t i = 0;
     for (*a67 = false; i < s->insn_len && i < 15; i++) {
         uint8_t b = s->insn[i];
         bool prefix = b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3 ||
                       (s->long_mode && (b & 0xf0) == 0x40);
-        for (int k = 0; k < 6; k++)
+        for (unsigned k = 0; k < 6; k++)
             if (b == segs[k])
-                seg = k, prefix = true;
+                over = k, prefix = true;
         *a67 |= b == 0x67;
         if (!prefix)
             break;
     }
     if (i == s->insn_len || i == 15 || (s->insn[i] & 0xfe) != (in ? 0x6c : 0x6e))
-        return -PIO_EINVAL;
-    return in ? SEG_ES : seg;
+        return CAIRN_EINVAL;
+    *seg = in ? SEG_ES : over;
+    return CAIRN_OK;
 }
 
 /* The address size's mask: EXITINFO1's, or if it has none (QEMU's SVM
@@ -47,19 +48,20 @@ static uint64_t pio_step(uint64_t reg, int64_t delta, uint64_t mask)
     return mask == 0xffff ? (reg & ~mask) | v : v;
 }
 
-int pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max)
+cairn_status_t pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max)
 {
     bool in = s->info & PIO_IN, rep = s->info & PIO_REP;
     unsigned szbits = (s->info >> PIO_SZ_SHIFT) & 7;
     unsigned size = szbits == 1 ? 1 : szbits == 2 ? 2 : szbits == 4 ? 4 : 0;
     uint16_t port = (uint16_t)(s->info >> 16);
-    bool a67;
-    int seg = pio_prefixes(s, in, &a67);
+    bool a67 = false;
+    unsigned seg = SEG_DS;
+    cairn_status_t st = pio_prefixes(s, in, &seg, &a67);
     uint64_t mask = pio_addr_mask(s, a67);
-    if (!(s->info & PIO_STR) || !size || !mask || !max || seg < 0 ||
+    if (!(s->info & PIO_STR) || !size || !mask || !max || st != CAIRN_OK ||
         (mask == ~0ull && !s->long_mode) || (mask == 0xffff && s->long_mode) ||
         s->next_rip - s->rip - 1 >= 15)
-        return -PIO_EINVAL;
+        return CAIRN_EINVAL;
     uint64_t base = !s->long_mode || seg >= SEG_FS ? s->seg_base[seg] : 0;
     uint64_t count = rep ? s->rcx & mask : 1, *idx = in ? &s->rdi : &s->rsi;
     int64_t delta = s->rflags & (1u << 10) ? -(int64_t)size : (int64_t)size; /* DF */
@@ -70,9 +72,9 @@ int pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max)
             la &= 0xffffffffull;
         if (in)
             v = ops->in(ops->ctx, port, size);
-        if (!ops->mem(ops->ctx, la, &v, size, in)) {
+        if ((st = ops->mem(ops->ctx, la, &v, size, in)) != CAIRN_OK) {
             s->fault = la;
-            return -PIO_EMEM;
+            return st;
         }
         if (!in)
             ops->out(ops->ctx, port, size, v);
@@ -82,5 +84,5 @@ int pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max)
     }
     if (!count)
         s->rip = s->next_rip; /* done; else the guest runs it again for the rest */
-    return 0;
+    return CAIRN_OK;
 }

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 /* EXITINFO1 of an IOIO exit (AMD APM vol. 2, 15.10.2). */
 #define PIO_IN      (1u << 0)
@@ -41,9 +42,10 @@
 struct pio_ops {
     uint32_t (*in)(void *ctx, uint16_t port, unsigned size);
     void (*out)(void *ctx, uint16_t port, unsigned size, uint32_t value);
-    /* Copy n (1-4) bytes between buf and guest-linear la; false if a
-     * byte is not in guest RAM (unmapped, or a device). */
-    bool (*mem)(void *ctx, uint64_t la, void *buf, unsigned n, bool write);
+    /* Copy n (1-4) bytes between buf and guest-linear la; CAIRN_EFAULT
+     * (or another error status) if a byte is not in guest RAM (unmapped,
+     * or a device). */
+    cairn_status_t (*mem)(void *ctx, uint64_t la, void *buf, unsigned n, bool write);
     void *ctx;
 };
 
@@ -56,16 +58,13 @@ struct pio_string {
     bool cs_d;                           /* else: a 32-bit code segment (CS.D) */
     const uint8_t *insn;                 /* the instruction's bytes at rip */
     size_t insn_len;                     /* how many of them were fetched */
-    uint64_t fault;                      /* out, on PIO_EMEM: the linear address */
-};
-
-/* Errors, returned negated. */
-enum {
-    PIO_EINVAL = 1, /* EXITINFO1 or the instruction bytes make no sense */
-    PIO_EMEM,       /* an element is not in guest RAM: s->fault */
+    uint64_t fault;                      /* out, on CAIRN_EFAULT: the linear address */
 };
 
 /* Carry out the string instruction s describes (at most max elements,
- * max >= 1). Returns 0, or a negative PIO_E* error with the registers as
- * far as it got (nothing done for PIO_EINVAL). */
-int pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max);
+ * max >= 1). Returns CAIRN_OK, or with the registers as far as it got:
+ *   CAIRN_EINVAL  EXITINFO1 or the instruction bytes make no sense
+ *                 (nothing done)
+ *   CAIRN_EFAULT  an element is not in guest RAM: s->fault (or another
+ *                 error status ops->mem returned) */
+cairn_status_t pio_string(struct pio_string *s, const struct pio_ops *ops, unsigned max);

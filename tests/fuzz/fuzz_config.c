@@ -76,7 +76,8 @@ static void fuzz_xml(const char *buf, size_t size)
     uint64_t u;
     int64_t s;
 
-    if (!xml_parse(&doc, buf, size, nodes, sizeof nodes / sizeof *nodes, XML_TEXT_ERROR)) {
+    if (xml_parse(&doc, buf, size, nodes, sizeof nodes / sizeof *nodes, XML_TEXT_ERROR) !=
+        CAIRN_OK) {
         FUZZ_CHECK(doc.err[0] && doc.err_line);
         return;
     }

@@ -30,7 +30,7 @@ struct dev {
     bool fail;
 };
 
-static int dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+static cairn_status_t dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
 {
     struct dev *d = ctx;
     FUZZ_CHECK(gpa == GPA);
@@ -38,7 +38,7 @@ static int dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t
     FUZZ_CHECK(d->size == 0 || d->size == size);
     d->size = size;
     if (d->fail)
-        return -1;
+        return CAIRN_EFAULT;
     if (write) {
         d->writes++;
         d->mem = *value;
@@ -46,7 +46,7 @@ static int dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t
         d->reads++;
         *value = d->mem;
     }
-    return 0;
+    return CAIRN_OK;
 }
 
 static uint64_t mix(uint64_t *s)
@@ -60,10 +60,11 @@ static uint64_t mix(uint64_t *s)
 static void one(const uint8_t *data, size_t size, enum insn_mode mode, uint64_t seed)
 {
     struct insn i, j;
-    int err = insn_decode(&i, data, size, mode);
-    FUZZ_CHECK(err <= 0 && err >= -INSN_EMMIO);
+    cairn_status_t err = insn_decode(&i, data, size, mode);
+    FUZZ_CHECK(err == CAIRN_OK || err == CAIRN_ETRUNC || err == CAIRN_ETOOLONG ||
+               err == CAIRN_EUNSUP || err == CAIRN_EINVAL);
     if (err) {
-        FUZZ_CHECK(err != -INSN_EINVAL && err != -INSN_EMMIO);
+        FUZZ_CHECK(err != CAIRN_EPAR && err != CAIRN_EFAULT);
         return;
     }
     FUZZ_CHECK(i.len >= 1 && i.len <= INSN_MAX_LEN && i.len <= size);
@@ -78,7 +79,7 @@ static void one(const uint8_t *data, size_t size, enum insn_mode mode, uint64_t 
     memcpy(exact, data, i.len);
     FUZZ_CHECK(insn_decode(&j, exact, i.len, mode) == 0);
     FUZZ_CHECK(memcmp(&i, &j, sizeof i) == 0);
-    FUZZ_CHECK(insn_decode(&j, exact, i.len - 1u, mode) == -INSN_ETRUNC);
+    FUZZ_CHECK(insn_decode(&j, exact, i.len - 1u, mode) == CAIRN_ETRUNC);
     free(exact);
 
     struct insn_regs r, before;
@@ -93,7 +94,7 @@ static void one(const uint8_t *data, size_t size, enum insn_mode mode, uint64_t 
 
     /* A failing device changes nothing. */
     struct dev d = { .mem = mix(&seed), .fail = true };
-    FUZZ_CHECK(insn_emulate(&i, &r, GPA, dev_mmio, &d) == -INSN_EMMIO);
+    FUZZ_CHECK(insn_emulate(&i, &r, GPA, dev_mmio, &d) == CAIRN_EFAULT);
     FUZZ_CHECK(memcmp(&r, &before, sizeof r) == 0);
 
     d.fail = false;

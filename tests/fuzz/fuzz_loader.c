@@ -106,7 +106,9 @@ static void check_linux(const struct vmm_mem *mem, const uint8_t *img, uint64_t 
 {
     struct loader_entry e;
     memset(&e, 0, sizeof(e));
-    const char *err = linux_load(mem, img, size, initrd, isize, cmdline, &e);
+    const char *why = NULL;
+    cairn_status_t err = linux_load(mem, img, size, initrd, isize, cmdline, &e, &why);
+    FUZZ_CHECK(!err == !why);
     if (!linux_is_bzimage(img, size))
         FUZZ_CHECK(err);
     if (err)
@@ -135,7 +137,9 @@ static void check_multiboot(const struct vmm_mem *mem, const uint8_t *img, uint6
 {
     struct loader_entry e;
     memset(&e, 0, sizeof(e));
-    const char *err = multiboot_load(mem, img, size, cmdline, &e);
+    const char *why = NULL;
+    cairn_status_t err = multiboot_load(mem, img, size, cmdline, &e, &why);
+    FUZZ_CHECK(!err == !why);
     if (!multiboot_is_image(img, size))
         FUZZ_CHECK(err);
     if (err)

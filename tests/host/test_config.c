@@ -238,9 +238,12 @@ static void test_realistic(void **state)
     assert_int_equal(c->priority, -3);
     assert_int_equal(cfg.ram_total, 195 * MIB);
     assert_int_equal(cfg.caps_total, 920);
-    assert_int_equal(config_child_find(&cfg, "vm_linux"), 3);
-    assert_int_equal(config_child_find(&cfg, "vm"), -1);
-    assert_int_equal(config_child_find(&cfg, ""), -1);
+    uint32_t i = 99;
+    assert_int_equal(config_child_find(&cfg, "vm_linux", &i), CAIRN_OK);
+    assert_int_equal(i, 3);
+    assert_int_equal(config_child_find(&cfg, "vm", &i), CAIRN_ENOTFOUND);
+    assert_int_equal(config_child_find(&cfg, "", &i), CAIRN_ENOTFOUND);
+    assert_int_equal(i, 3); /* unchanged */
 }
 
 static void test_minimal(void **state)

@@ -524,9 +524,9 @@ static void test_vectors(void **state)
         const struct vector *v = &vectors[k];
         struct insn i;
         struct insn_regs r;
-        int err = insn_decode(&i, v->bytes, v->len, v->mode);
+        cairn_status_t err = insn_decode(&i, v->bytes, v->len, v->mode);
         if (err)
-            fail_msg("%s: error %d", v->text, err);
+            fail_msg("%s: error %d", v->text, (int)err);
         if (i.len != v->len || i.memsize != v->memsize || i.op != v->op || i.mem_read != v->read ||
             i.mem_write != v->write)
             fail_msg("%s: len %u memsize %u op %u read %d write %d", v->text, i.len, i.memsize, i.op,
@@ -556,9 +556,9 @@ static void test_truncated(void **state)
             assert_non_null(copy);
             memcpy(copy, v->bytes, n);
             struct insn i;
-            int err = insn_decode(&i, copy, n, v->mode);
-            if (err != -INSN_ETRUNC)
-                fail_msg("%s truncated to %zu: %d", v->text, n, err);
+            cairn_status_t err = insn_decode(&i, copy, n, v->mode);
+            if (err != CAIRN_ETRUNC)
+                fail_msg("%s truncated to %zu: %d", v->text, n, (int)err);
             free(copy);
         }
     }
@@ -572,31 +572,32 @@ struct dev {
     int fail_read, fail_write;
 };
 
-static int dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+static cairn_status_t dev_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *value)
 {
     struct dev *d = ctx;
     d->gpa = gpa;
     d->size = size;
     if (write) {
         if (d->fail_write)
-            return -1;
+            return CAIRN_EFAULT;
         d->writes++;
         uint64_t m = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
         d->mem = (d->mem & ~m) | (*value & m);
     } else {
         if (d->fail_read)
-            return -1;
+            return CAIRN_EFAULT;
         d->reads++;
         *value = d->mem | 0xdead000000000000ull * (size < 8); /* junk above size */
     }
-    return 0;
+    return CAIRN_OK;
 }
 
 /* Decode `bytes` and emulate it against a device holding `mem`. */
-static int run(enum insn_mode mode, const uint8_t *bytes, size_t len, struct insn_regs *r, struct dev *d)
+static cairn_status_t run(enum insn_mode mode, const uint8_t *bytes, size_t len,
+                          struct insn_regs *r, struct dev *d)
 {
     struct insn i;
-    int err = insn_decode(&i, bytes, len, mode);
+    cairn_status_t err = insn_decode(&i, bytes, len, mode);
     if (err)
         return err;
     assert_int_equal(i.len, len);
@@ -988,7 +989,7 @@ static void test_prefixes(void **state)
     assert_false(i.rip_rel);
     assert_int_equal(i.base, INSN_NO_REG);
     /* 40-4F are INC/DEC outside 64-bit mode */
-    assert_int_equal(insn_decode(&i, w66 + 1, 3, INSN_32), -INSN_EOPCODE);
+    assert_int_equal(insn_decode(&i, w66 + 1, 3, INSN_32), CAIRN_EUNSUP);
     /* segments: the default follows the base; overrides stick */
     static const uint8_t bp16[] = { 0x8b, 0x46, 0x02 }; /* mov ax, [bp+2] */
     assert_int_equal(insn_decode(&i, bp16, sizeof bp16, INSN_16), 0);
@@ -1011,8 +1012,8 @@ static void test_prefixes(void **state)
     many[13] = 0x3e;
     many[14] = 0x89;
     many[15] = 0x00;
-    assert_int_equal(insn_decode(&i, many, sizeof many, INSN_64), -INSN_ETOOLONG);
-    assert_int_equal(insn_decode(&i, many, 14, INSN_64), -INSN_ETRUNC);
+    assert_int_equal(insn_decode(&i, many, sizeof many, INSN_64), CAIRN_ETOOLONG);
+    assert_int_equal(insn_decode(&i, many, 14, INSN_64), CAIRN_ETRUNC);
 }
 
 static void test_ea_segments(void **state)
@@ -1044,38 +1045,38 @@ static void test_errors(void **state)
         enum insn_mode mode;
         uint8_t len;
         uint8_t b[6];
-        int err;
+        cairn_status_t err;
     } t[] = {
-        { INSN_64, 1, { 0x90 }, -INSN_EOPCODE },                   /* nop */
-        { INSN_64, 2, { 0x0f, 0x0b }, -INSN_EOPCODE },             /* ud2 */
-        { INSN_64, 3, { 0x0f, 0x6e, 0x07 }, -INSN_EOPCODE },       /* movd xmm (not supported) */
-        { INSN_64, 1, { 0xab }, -INSN_EOPCODE },                   /* stos (not supported) */
-        { INSN_64, 2, { 0x04, 0x01 }, -INSN_EOPCODE },             /* add al, 1 */
-        { INSN_64, 2, { 0x89, 0xc0 }, -INSN_ENOTMEM },             /* mov eax, eax */
-        { INSN_64, 3, { 0x80, 0xc0, 0x01 }, -INSN_ENOTMEM },       /* add al, 1 (80) */
-        { INSN_64, 3, { 0xf0, 0x01, 0xc0 }, -INSN_ENOTMEM },       /* lock add eax, eax */
-        { INSN_64, 3, { 0xf0, 0x89, 0x07 }, -INSN_ELOCK },         /* lock mov */
-        { INSN_64, 3, { 0xf0, 0x39, 0x07 }, -INSN_ELOCK },         /* lock cmp */
-        { INSN_64, 3, { 0xf0, 0x03, 0x07 }, -INSN_ELOCK },         /* lock add reg, mem */
-        { INSN_64, 3, { 0xf0, 0x85, 0x07 }, -INSN_ELOCK },         /* lock test */
-        { INSN_64, 3, { 0x82, 0x07, 0x01 }, -INSN_EOPCODE },       /* 82 in 64-bit mode */
-        { INSN_64, 6, { 0xc7, 0x0f, 1, 2, 3, 4 }, -INSN_EOPCODE }, /* c7 /1 */
-        { INSN_64, 3, { 0xc6, 0xf8, 0x01 }, -INSN_ENOTMEM },       /* xabort */
-        { INSN_64, 2, { 0xf6, 0x17 }, -INSN_EOPCODE },             /* not byte [rdi] */
-        { INSN_64, 2, { 0xf7, 0x3f }, -INSN_EOPCODE },             /* idiv dword [rdi] */
-        { INSN_64, 2, { 0x63, 0x07 }, -INSN_EOPCODE },             /* movsxd */
-        { INSN_64, 0, { 0 }, -INSN_ETRUNC },
-        { INSN_64, 1, { 0x48 }, -INSN_ETRUNC },
-        { INSN_32, 2, { 0x66, 0x67 }, -INSN_ETRUNC },
+        { INSN_64, 1, { 0x90 }, CAIRN_EUNSUP },                   /* nop */
+        { INSN_64, 2, { 0x0f, 0x0b }, CAIRN_EUNSUP },             /* ud2 */
+        { INSN_64, 3, { 0x0f, 0x6e, 0x07 }, CAIRN_EUNSUP },       /* movd xmm (not supported) */
+        { INSN_64, 1, { 0xab }, CAIRN_EUNSUP },                   /* stos (not supported) */
+        { INSN_64, 2, { 0x04, 0x01 }, CAIRN_EUNSUP },             /* add al, 1 */
+        { INSN_64, 2, { 0x89, 0xc0 }, CAIRN_EINVAL },             /* mov eax, eax */
+        { INSN_64, 3, { 0x80, 0xc0, 0x01 }, CAIRN_EINVAL },       /* add al, 1 (80) */
+        { INSN_64, 3, { 0xf0, 0x01, 0xc0 }, CAIRN_EINVAL },       /* lock add eax, eax */
+        { INSN_64, 3, { 0xf0, 0x89, 0x07 }, CAIRN_EINVAL },         /* lock mov */
+        { INSN_64, 3, { 0xf0, 0x39, 0x07 }, CAIRN_EINVAL },         /* lock cmp */
+        { INSN_64, 3, { 0xf0, 0x03, 0x07 }, CAIRN_EINVAL },         /* lock add reg, mem */
+        { INSN_64, 3, { 0xf0, 0x85, 0x07 }, CAIRN_EINVAL },         /* lock test */
+        { INSN_64, 3, { 0x82, 0x07, 0x01 }, CAIRN_EUNSUP },       /* 82 in 64-bit mode */
+        { INSN_64, 6, { 0xc7, 0x0f, 1, 2, 3, 4 }, CAIRN_EUNSUP }, /* c7 /1 */
+        { INSN_64, 3, { 0xc6, 0xf8, 0x01 }, CAIRN_EINVAL },       /* xabort */
+        { INSN_64, 2, { 0xf6, 0x17 }, CAIRN_EUNSUP },             /* not byte [rdi] */
+        { INSN_64, 2, { 0xf7, 0x3f }, CAIRN_EUNSUP },             /* idiv dword [rdi] */
+        { INSN_64, 2, { 0x63, 0x07 }, CAIRN_EUNSUP },             /* movsxd */
+        { INSN_64, 0, { 0 }, CAIRN_ETRUNC },
+        { INSN_64, 1, { 0x48 }, CAIRN_ETRUNC },
+        { INSN_32, 2, { 0x66, 0x67 }, CAIRN_ETRUNC },
     };
     for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
-        int err = insn_decode(&i, t[k].b, t[k].len, t[k].mode);
+        cairn_status_t err = insn_decode(&i, t[k].b, t[k].len, t[k].mode);
         if (err != t[k].err)
-            fail_msg("case %zu: %d, want %d", k, err, t[k].err);
+            fail_msg("case %zu: %d, want %d", k, (int)err, (int)t[k].err);
     }
-    assert_int_equal(insn_decode(NULL, t[0].b, 1, INSN_64), -INSN_EINVAL);
-    assert_int_equal(insn_decode(&i, NULL, 1, INSN_64), -INSN_EINVAL);
-    assert_int_equal(insn_decode(&i, t[0].b, 1, (enum insn_mode)7), -INSN_EINVAL);
+    assert_int_equal(insn_decode(NULL, t[0].b, 1, INSN_64), CAIRN_EPAR);
+    assert_int_equal(insn_decode(&i, NULL, 1, INSN_64), CAIRN_EPAR);
+    assert_int_equal(insn_decode(&i, t[0].b, 1, (enum insn_mode)7), CAIRN_EPAR);
 }
 
 static void test_mmio_failure(void **state)
@@ -1088,17 +1089,17 @@ static void test_mmio_failure(void **state)
     fill_regs(&r);
     before = r;
     assert_int_equal(insn_decode(&i, add, sizeof add, INSN_64), 0);
-    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), -INSN_EMMIO);
+    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), CAIRN_EFAULT);
     assert_memory_equal(&r, &before, sizeof r);
     d.fail_read = 0;
     d.fail_write = 1;
-    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), -INSN_EMMIO);
+    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), CAIRN_EFAULT);
     assert_memory_equal(&r, &before, sizeof r);
     d.fail_read = 1;
     assert_int_equal(insn_decode(&i, load, sizeof load, INSN_64), 0);
-    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), -INSN_EMMIO);
+    assert_int_equal(insn_emulate(&i, &r, 0x1000, dev_mmio, &d), CAIRN_EFAULT);
     assert_memory_equal(&r, &before, sizeof r);
-    assert_int_equal(insn_emulate(&i, &r, 0x1000, NULL, &d), -INSN_EINVAL);
+    assert_int_equal(insn_emulate(&i, &r, 0x1000, NULL, &d), CAIRN_EPAR);
 }
 
 static void test_rip_wrap(void **state)

@@ -538,12 +538,12 @@ static void test_ipi(void **state)
 
 static void test_apic_base_msr(void **state)
 {
-    assert_false(lapic_write_apic_base(&l, 0xfee00900 | 1));     /* reserved */
-    assert_false(lapic_write_apic_base(&l, 0xfee00900 | 0x400)); /* x2APIC */
+    assert_int_equal(lapic_write_apic_base(&l, 0xfee00900 | 1), CAIRN_EINVAL);     /* reserved */
+    assert_int_equal(lapic_write_apic_base(&l, 0xfee00900 | 0x400), CAIRN_EINVAL); /* x2APIC */
     assert_int_equal(lapic_read_apic_base(&l), 0xfee00900);
     wr(TPR, 0x20);
     lapic_set_irq(&l, 0x50, false);
-    assert_true(lapic_write_apic_base(&l, 0xfee00100)); /* global disable */
+    assert_int_equal(lapic_write_apic_base(&l, 0xfee00100), CAIRN_OK); /* global disable */
     assert_false(lapic_enabled(&l));
     assert_int_equal(lapic_read_apic_base(&l), 0xfee00100);
     assert_true(lapic_extint_enabled(&l));
@@ -551,7 +551,7 @@ static void test_apic_base_msr(void **state)
     assert_int_equal(rd(VERSION), 0); /* the page is gone */
     wr(TPR, 0x30);
     lapic_set_irq(&l, 0x60, false);
-    assert_true(lapic_write_apic_base(&l, 0xfee00900));
+    assert_int_equal(lapic_write_apic_base(&l, 0xfee00900), CAIRN_OK);
     assert_true(lapic_enabled(&l));
     assert_int_equal(rd(VERSION), 0x00050014);
     assert_int_equal(rd(TPR), 0);

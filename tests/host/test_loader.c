@@ -22,6 +22,19 @@
 
 static uint8_t *arena, *ram;
 static struct vmm_mem mem;
+
+/* What a loader says: NULL if it loaded, else the reason it gives through
+ * its why out-parameter (a refusal must give one). Use as
+ * WHY(linux_load(..., &why)). */
+static const char *why;
+static const char *why_of(cairn_status_t st)
+{
+    if (st == CAIRN_OK)
+        return NULL;
+    assert_non_null(why);
+    return why;
+}
+#define WHY(call) (why = NULL, why_of(call))
 static uint8_t guard_block[MiB], zero_block[MiB];
 
 
@@ -136,7 +149,7 @@ static const char *bz_load(const uint8_t *img, uint64_t size, const uint8_t *ini
                            uint64_t isize, const char *cmdline, struct loader_entry *e)
 {
     memset(e, 0x5a, sizeof(*e));
-    return linux_load(&mem, img, size, initrd, isize, cmdline, e);
+    return WHY(linux_load(&mem, img, size, initrd, isize, cmdline, e, &why));
 }
 
 /* Succeeds with the kernel at load. */
@@ -795,7 +808,7 @@ static const char *mb_try(const struct mb_hdr *h, uint64_t size, uint64_t off,
 {
     uint8_t *img = mb_make(size, off, h);
     memset(e, 0x5a, sizeof(*e));
-    const char *err = multiboot_load(&mem, img, size, cmdline, e);
+    const char *err = WHY(multiboot_load(&mem, img, size, cmdline, e, &why));
     free(img);
     return err;
 }
@@ -851,7 +864,7 @@ static void test_multiboot_load(void **state)
     const char *cmdline = "mbkernel debug=1";
     struct loader_entry e;
     memset(&e, 0x5a, sizeof(e));
-    const char *err = multiboot_load(&mem, img, MB_SIZE, cmdline, &e);
+    const char *err = WHY(multiboot_load(&mem, img, MB_SIZE, cmdline, &e, &why));
     if (err)
         fail_msg("multiboot_load: %s", err);
     assert_guards();
@@ -927,7 +940,7 @@ static void test_multiboot_layouts(void **state)
         .entry = 0x200000 + MB_SIZE - 0x1000 - 1,
     };
     uint8_t *img = mb_make(MB_SIZE, MB_OFF, &h);
-    assert_null(multiboot_load(&mem, img, MB_SIZE, "", &e));
+    assert_null(WHY(multiboot_load(&mem, img, MB_SIZE, "", &e, &why)));
     assert_memory_equal(ram + 0x200000, img + 0x1000, MB_SIZE - 0x1000);
     assert_int_equal(ram[0x200000 - 1], 0);
     assert_int_equal(ram[0x200000 + MB_SIZE - 0x1000], 0);
@@ -939,7 +952,7 @@ static void test_multiboot_layouts(void **state)
     use_ram(8 * MiB);
     h.load_end_addr = 0;
     img = mb_make(MB_SIZE + 0x500, MB_OFF, &h);
-    assert_null(multiboot_load(&mem, img, MB_SIZE + 0x500, "", &e));
+    assert_null(WHY(multiboot_load(&mem, img, MB_SIZE + 0x500, "", &e, &why)));
     assert_memory_equal(ram + 0x200000, img + 0x1000, MB_SIZE + 0x500 - 0x1000);
     assert_int_equal(ram[0x200000 + MB_SIZE + 0x500 - 0x1000], 0);
     assert_guards();
@@ -969,7 +982,7 @@ static void test_multiboot_errors(void **state)
     uint8_t *img = mb_make(MB_SIZE, MB_OFF, &h);
     wr32(img + MB_OFF + 8, rd32(img + MB_OFF + 8) ^ 0x100);
     struct loader_entry e;
-    assert_non_null(multiboot_load(&mem, img, MB_SIZE, "", &e));
+    assert_non_null(WHY(multiboot_load(&mem, img, MB_SIZE, "", &e, &why)));
     assert_untouched();
     free(img);
 
@@ -1128,7 +1141,8 @@ static void test_random_headers(void **state)
         }
         uint64_t isize = host_rand(&seed) % (4 * MiB);
         struct loader_entry e;
-        const char *err = linux_load(&mem, copy, size, initrd, isize & 1 ? isize : 0, "x=y", &e);
+        const char *err =
+            WHY(linux_load(&mem, copy, size, initrd, isize & 1 ? isize : 0, "x=y", &e, &why));
         assert_guards();
         if (!err) {
             assert_true(e.rip >= 1 * MiB + 0x200 && e.rip < mem.size);

@@ -153,8 +153,8 @@ static void parse(uint32_t fp_addr, struct parsed *r)
 
 static void test_tables(void **state)
 {
-    int used = mptable_write(&mem, MPTABLE_BIOS_AREA, &cfg);
-    assert_int_equal(used, mptable_size(3));
+    unsigned used = mptable_size(3);
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &cfg), CAIRN_OK);
     assert_int_equal(used, 16 + 44 + 20 + 8 * (2 + 1 + 15 + 3 + 2));
     assert_int_equal(find(), MPTABLE_BIOS_AREA);
     const uint8_t *fp = ram + MPTABLE_BIOS_AREA;
@@ -196,30 +196,30 @@ static void test_placement(void **state)
     none.pci_irqs = NULL;
     none.pci_irq_count = 0;
     /* the other areas Linux scans */
-    assert_int_equal(mptable_write(&mem, 639 * 0x400, &none), mptable_size(0));
+    assert_int_equal(mptable_write(&mem, 639 * 0x400, &none), CAIRN_OK);
     assert_int_equal(find(), 639 * 0x400);
     struct parsed r;
     parse(639 * 0x400, &r);
     assert_int_equal(r.intsrcs, 15);
     memset(ram, 0, sizeof(ram));
-    assert_true(mptable_write(&mem, 0x3f0, &none) > 0);
+    assert_int_equal(mptable_write(&mem, 0x3f0, &none), CAIRN_OK);
     assert_int_equal(find(), 0x3f0);
     parse(0x3f0, &r);
-    assert_true(mptable_write(&mem, 0xffe00, &cfg) > 0); /* near the end of the BIOS area */
+    assert_int_equal(mptable_write(&mem, 0xffe00, &cfg), CAIRN_OK); /* near the end of the BIOS area */
     parse(0xffe00, &r);
     /* not aligned, not scanned, not in memory */
     memset(ram, 0xa5, sizeof(ram));
-    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA + 8, &cfg), -1);
-    assert_int_equal(mptable_write(&mem, 0x80000, &cfg), -1);
-    assert_int_equal(mptable_write(&mem, 0x400, &cfg), -1);
-    assert_int_equal(mptable_write(&mem, 0x100000, &cfg), -1);
-    assert_int_equal(mptable_write(&mem, 0xffff0, &cfg), -1); /* table past RAM */
-    assert_int_equal(mptable_write(&mem, 0xfffffffffffffff0ull, &cfg), -1);
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA + 8, &cfg), CAIRN_EPAR);
+    assert_int_equal(mptable_write(&mem, 0x80000, &cfg), CAIRN_EPAR);
+    assert_int_equal(mptable_write(&mem, 0x400, &cfg), CAIRN_EPAR);
+    assert_int_equal(mptable_write(&mem, 0x100000, &cfg), CAIRN_EPAR);
+    assert_int_equal(mptable_write(&mem, 0xffff0, &cfg), CAIRN_ERANGE); /* table past RAM */
+    assert_int_equal(mptable_write(&mem, 0xfffffffffffffff0ull, &cfg), CAIRN_EPAR);
     struct vmm_mem small = { ram, 0xf0100 };
-    assert_int_equal(mptable_write(&small, MPTABLE_BIOS_AREA, &cfg), -1);
+    assert_int_equal(mptable_write(&small, MPTABLE_BIOS_AREA, &cfg), CAIRN_ERANGE);
     assert_int_equal(find(), 0); /* nothing was written */
     small.size = MPTABLE_BIOS_AREA + mptable_size(3);
-    assert_int_equal(mptable_write(&small, MPTABLE_BIOS_AREA, &cfg), mptable_size(3));
+    assert_int_equal(mptable_write(&small, MPTABLE_BIOS_AREA, &cfg), CAIRN_OK);
 }
 
 static void test_bad_config(void **state)
@@ -231,16 +231,16 @@ static void test_bad_config(void **state)
     for (unsigned i = 0; i < 4; i++) {
         c.pci_irqs = bad[i];
         c.pci_irq_count = 1;
-        assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), -1);
+        assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), CAIRN_EINVAL);
     }
     c = cfg;
     c.ioapic_id = 16;
-    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), -1);
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), CAIRN_EINVAL);
     c = cfg;
     c.pci_irqs = NULL;
-    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), -1);
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), CAIRN_EINVAL);
     c.pci_irq_count = MPTABLE_MAX_PCI_IRQS + 1;
-    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), -1);
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), CAIRN_EINVAL);
     assert_int_equal(find(), 0);
     /* the most PCI entries fit the BIOS area */
     static struct mptable_pci_irq many[MPTABLE_MAX_PCI_IRQS];
@@ -248,8 +248,7 @@ static void test_bad_config(void **state)
         many[i] = (struct mptable_pci_irq){ (uint8_t)(i / 4), (uint8_t)(i % 4 + 1), (uint8_t)(16 + i % 8) };
     c.pci_irqs = many;
     c.pci_irq_count = MPTABLE_MAX_PCI_IRQS;
-    int used = mptable_write(&mem, MPTABLE_BIOS_AREA, &c);
-    assert_int_equal(used, mptable_size(MPTABLE_MAX_PCI_IRQS));
+    assert_int_equal(mptable_write(&mem, MPTABLE_BIOS_AREA, &c), CAIRN_OK);
     struct parsed r;
     parse(find(), &r);
     assert_int_equal(r.intsrcs, 15 + MPTABLE_MAX_PCI_IRQS);

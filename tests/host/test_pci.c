@@ -58,7 +58,7 @@ static int setup(void **state)
     pci_dev_init(&dev, &id);
     pci_dev_set_io_bar(&dev, 0, 0xc000, 32, &fake_ops, &dev);
     pci_dev_set_irq(&dev, (struct vmm_irq){ irq_set, NULL }, 10);
-    assert_true(pci_bus_add(&bus, 3, &dev));
+    assert_int_equal(pci_bus_add(&bus, 3, &dev), CAIRN_OK);
     return 0;
 }
 
@@ -185,9 +185,9 @@ static void test_absent(void **state)
     assert_int_equal(pci_read(&bus, 0xcfd, 1), 0xff);
     assert_int_equal(cfg_read(3, 0x00, 4), 0x56781234u);
     /* Slots: 0 is the bridge's, 32 does not exist, 3 is taken. */
-    assert_false(pci_bus_add(&bus, 0, &dev2));
-    assert_false(pci_bus_add(&bus, 32, &dev2));
-    assert_false(pci_bus_add(&bus, 3, &dev2));
+    assert_int_equal(pci_bus_add(&bus, 0, &dev2), CAIRN_EPAR);
+    assert_int_equal(pci_bus_add(&bus, 32, &dev2), CAIRN_EPAR);
+    assert_int_equal(pci_bus_add(&bus, 3, &dev2), CAIRN_EEXIST);
     assert_int_equal(cfg_read(3, 0x00, 4), 0x56781234u);
 }
 
@@ -277,7 +277,7 @@ static void test_second_device(void **state)
     pci_dev_init(&dev2, &id);
     /* No firmware assignment: I/O decoding stays off until the OS. */
     pci_dev_set_io_bar(&dev2, 0, 0, 64, &fake_ops, &dev2);
-    assert_true(pci_bus_add(&bus, 31, &dev2));
+    assert_int_equal(pci_bus_add(&bus, 31, &dev2), CAIRN_OK);
     assert_int_equal(cfg_read(31, 0x00, 4), 0x10031af4u);
     assert_int_equal(cfg_read(31, 0x04, 2), 0);
     assert_int_equal(cfg_read(31, 0x3d, 1), 0); /* no pin wired */

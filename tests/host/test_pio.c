@@ -28,20 +28,20 @@ static void dev_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
         out_log[out_n++] = (uint8_t)(v >> (8 * i));
 }
 
-static bool dev_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
+static cairn_status_t dev_mem(void *ctx, uint64_t la, void *buf, unsigned n, bool write)
 {
     for (unsigned i = 0; i < n; i++) {
         uint64_t a = la + i;
         if (a >= 0xffff0000ull && a <= 0xffffffffull)
             a -= 0xfffe0000ull; /* the top 64 KiB below 4 GiB: the top of mem */
         if (a >= MEM || (a & ~0xfffull) == HOLE)
-            return false;
+            return CAIRN_EFAULT;
         if (write)
             mem[a] = ((uint8_t *)buf)[i];
         else
             ((uint8_t *)buf)[i] = mem[a];
     }
-    return true;
+    return CAIRN_OK;
 }
 
 static const struct pio_ops ops = { dev_in, dev_out, dev_mem, 0 };
@@ -159,9 +159,9 @@ static void test_long_mode(void **state)
     assert_int_equal(out_log[4], mem[0x30]);
     /* no A16 in 64-bit mode, no A64 outside it */
     s = str(info(false, false, 1, 2), true, ds, 2);
-    assert_int_equal(pio_string(&s, &ops, 4096), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 4096), CAIRN_EINVAL);
     s = str(info(false, false, 1, 8), false, ds, 2);
-    assert_int_equal(pio_string(&s, &ops, 4096), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 4096), CAIRN_EINVAL);
 }
 
 /* Outside 64-bit mode a segment override picks OUTS's source; INS
@@ -249,7 +249,7 @@ static void test_unreachable(void **state)
 {
     struct pio_string s = str(info(false, true, 4, 4), false, rep_outsb, 2);
     s.rcx = 8, s.rsi = HOLE - 8;
-    assert_int_equal(pio_string(&s, &ops, 4096), -PIO_EMEM);
+    assert_int_equal(pio_string(&s, &ops, 4096), CAIRN_EFAULT);
     assert_int_equal(s.fault, HOLE);
     assert_int_equal(out_n, 8);
     assert_int_equal(s.rcx, 6);
@@ -261,7 +261,7 @@ static void test_unreachable(void **state)
     static const uint8_t insw[] = { 0x66, 0x6d };
     s.insn = insw, s.insn_len = 2, s.next_rip = 0x102;
     s.rdi = HOLE - 1;
-    assert_int_equal(pio_string(&s, &ops, 4096), -PIO_EMEM);
+    assert_int_equal(pio_string(&s, &ops, 4096), CAIRN_EFAULT);
     assert_int_equal(s.rdi, HOLE - 1);
 }
 
@@ -273,22 +273,22 @@ static void test_invalid(void **state)
                                                                0x66, 0x66, 0x66, 0x66, 0x66,
                                                                0x66, 0x66, 0x66, 0x66, 0x66 };
     struct pio_string s = str(info(false, false, 1, 4), false, out_dx, 1);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s = str(info(true, false, 1, 4), false, rep_outsb, 2);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL); /* INS exit, OUTS bytes */
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL); /* INS exit, OUTS bytes */
     s = str(info(false, false, 1, 4) & ~(uint64_t)PIO_STR, false, rep_outsb, 2);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s = str(info(false, false, 1, 4) & ~(7ull << PIO_SZ_SHIFT), false, rep_outsb, 2);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s = str(info(false, false, 1, 4), false, rep_outsb, 0);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s = str(info(false, false, 1, 4), false, prefixes, 15);
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s = str(info(false, false, 1, 4), false, rep_outsb, 2);
     s.next_rip = s.rip;
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     s.next_rip = s.rip + 16;
-    assert_int_equal(pio_string(&s, &ops, 1), -PIO_EINVAL);
+    assert_int_equal(pio_string(&s, &ops, 1), CAIRN_EINVAL);
     assert_int_equal(out_n + in_n, 0);
 }
 

@@ -23,10 +23,10 @@ static void load(const char *xml)
 
 static uint32_t child(const char *name)
 {
-    int i = config_child_find(&cfg, name);
+    uint32_t i;
 
-    assert_true(i >= 0);
-    return (uint32_t)i;
+    assert_int_equal(config_child_find(&cfg, name, &i), CAIRN_OK);
+    return i;
 }
 
 static bool has(const char *s, const char *part)

@@ -76,8 +76,8 @@ static void make_devices(bool read_only)
     p.io_base = CON_IO;
     p.irq_line = CON_IRQ;
     virtio_console_init(&con, &p, con_tx, &con);
-    assert_true(pci_bus_add(&bus, BLK_SLOT, &blk.vp.pci));
-    assert_true(pci_bus_add(&bus, CON_SLOT, &con.vp.pci));
+    assert_int_equal(pci_bus_add(&bus, BLK_SLOT, &blk.vp.pci), CAIRN_OK);
+    assert_int_equal(pci_bus_add(&bus, CON_SLOT, &con.vp.pci), CAIRN_OK);
 }
 
 static int setup(void **state)

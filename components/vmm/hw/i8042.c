@@ -36,10 +36,12 @@ static void update_irq(struct i8042 *k)
     }
 }
 
-static bool push(struct i8042 *k, uint8_t v, bool aux)
+/* Queue a byte for the guest; CAIRN_ERETRY if the queue is full (a reply
+ * to a command is then lost, as on the chip). */
+static cairn_status_t push(struct i8042 *k, uint8_t v, bool aux)
 {
     if (k->count >= I8042_QUEUE)
-        return false;
+        return CAIRN_ERETRY;
     unsigned slot = (k->head + k->count) % I8042_QUEUE;
     k->queue[slot] = v;
     if (aux)
@@ -47,7 +49,7 @@ static bool push(struct i8042 *k, uint8_t v, bool aux)
     else
         k->aux_bits[slot / 8] &= (uint8_t)~(1u << (slot % 8));
     k->count++;
-    return true;
+    return CAIRN_OK;
 }
 
 static uint8_t pop(struct i8042 *k)
@@ -78,13 +80,13 @@ void i8042_init(struct i8042 *k, struct vmm_irq irq, void (*reset)(void *ctx), v
     kbd_reset(k);
 }
 
-bool i8042_kbd_input(struct i8042 *k, uint8_t scancode)
+cairn_status_t i8042_kbd_input(struct i8042 *k, uint8_t scancode)
 {
     if (!k->scanning || (k->cmd_byte & CMD_KBD_DIS))
-        return false;
-    bool ok = push(k, scancode, false);
+        return CAIRN_ERETRY;
+    cairn_status_t st = push(k, scancode, false);
     update_irq(k);
-    return ok;
+    return st;
 }
 
 static void do_reset(struct i8042 *k)

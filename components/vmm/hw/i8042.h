@@ -50,7 +50,8 @@ uint32_t i8042_read(struct i8042 *k, uint16_t port, unsigned size);
 void i8042_write(struct i8042 *k, uint16_t port, unsigned size, uint32_t value);
 
 /* A scan code byte from the keyboard (passed as is: the VMM sends the set
- * the guest expects). False if the queue is full or the keyboard disabled. */
-bool i8042_kbd_input(struct i8042 *k, uint8_t scancode);
+ * the guest expects). CAIRN_ERETRY if the queue is full or the keyboard
+ * disabled. */
+cairn_status_t i8042_kbd_input(struct i8042 *k, uint8_t scancode);
 
 extern const struct vmm_io_ops i8042_io_ops;

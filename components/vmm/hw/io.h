@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 /* An interrupt line: level true = asserted. */
 struct vmm_irq {

@@ -573,15 +573,15 @@ uint64_t lapic_read_apic_base(const struct lapic *l)
     return l->apic_base;
 }
 
-bool lapic_write_apic_base(struct lapic *l, uint64_t value)
+cairn_status_t lapic_write_apic_base(struct lapic *l, uint64_t value)
 {
     if (value & APIC_BASE_RESERVED)
-        return false;
+        return CAIRN_EINVAL;
     bool enable = value & LAPIC_BASE_ENABLE;
     if (!enable && lapic_enabled(l))
         reset(l);
     l->apic_base = (l->apic_base & ~(uint64_t)LAPIC_BASE_ENABLE) | (enable ? LAPIC_BASE_ENABLE : 0);
-    return true;
+    return CAIRN_OK;
 }
 
 /* ---- MMIO callbacks ------------------------------------------------------------ */

@@ -148,9 +148,10 @@ uint8_t lapic_get_tpr(const struct lapic *l);
 
 /* MSR 0x1b (IA32_APIC_BASE): base | enable (bit 11) | BSP (bit 8). A write
  * may clear or set the enable bit; the base and BSP bit stay (no
- * relocation, no x2APIC). false: reserved bits set, the VMM raises #GP. */
+ * relocation, no x2APIC). CAIRN_EINVAL: reserved bits set, the VMM raises
+ * #GP. */
 uint64_t lapic_read_apic_base(const struct lapic *l);
-bool lapic_write_apic_base(struct lapic *l, uint64_t value);
+cairn_status_t lapic_write_apic_base(struct lapic *l, uint64_t value);
 
 /* MSR 0x6e0 (IA32_TSC_DEADLINE), in the guest's TSC. Reads 0 unless armed
  * in TSC-deadline mode; writes outside that mode are ignored; 0 disarms. */

@@ -122,14 +122,17 @@ static bool config_valid(const struct mptable_config *cfg)
     return true;
 }
 
-int mptable_write(const struct vmm_mem *mem, uint64_t gpa, const struct mptable_config *cfg)
+cairn_status_t mptable_write(const struct vmm_mem *mem, uint64_t gpa,
+                             const struct mptable_config *cfg)
 {
-    if ((gpa & 15) || !scanned(gpa) || !config_valid(cfg))
-        return -1;
+    if ((gpa & 15) || !scanned(gpa))
+        return CAIRN_EPAR;
+    if (!config_valid(cfg))
+        return CAIRN_EINVAL;
     unsigned size = mptable_size(cfg->pci_irq_count);
     uint8_t *fp = vmm_mem_ptr(mem, gpa, size);
     if (!fp)
-        return -1;
+        return CAIRN_ERANGE;
     uint8_t *mpc = fp + FP_SIZE;
     unsigned table = size - FP_SIZE;
 
@@ -156,5 +159,5 @@ int mptable_write(const struct vmm_mem *mem, uint64_t gpa, const struct mptable_
     fp[8] = 1; /* length in 16-byte units */
     fp[9] = SPEC_REV;
     fp[10] = checksum(fp, FP_SIZE);
-    return (int)size;
+    return CAIRN_OK;
 }

@@ -31,6 +31,7 @@
 #pragma once
 
 #include "io.h"
+#include <cairn/status.h>
 
 #define MPTABLE_BIOS_AREA 0xf0000u
 
@@ -54,7 +55,9 @@ struct mptable_config {
 /* The bytes mptable_write uses for count PCI interrupt entries. */
 unsigned mptable_size(unsigned pci_irq_count);
 
-/* Write the tables at gpa; the bytes used, or -1 if gpa is not 16-byte
- * aligned or not in an area Linux scans, the tables do not fit in guest
- * memory, or an entry of the config is out of range. */
-int mptable_write(const struct vmm_mem *mem, uint64_t gpa, const struct mptable_config *cfg);
+/* Write the tables (mptable_size bytes) at gpa: CAIRN_OK, or CAIRN_EPAR if
+ * gpa is not 16-byte aligned or not in an area Linux scans, CAIRN_EINVAL
+ * if an entry of the config is out of range, CAIRN_ERANGE if the tables
+ * do not fit in guest memory; nothing is written then. */
+cairn_status_t mptable_write(const struct vmm_mem *mem, uint64_t gpa,
+                             const struct mptable_config *cfg);

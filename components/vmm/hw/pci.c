@@ -106,12 +106,14 @@ void pci_bus_init(struct pci_bus *b)
     b->dev[0] = &b->host;
 }
 
-bool pci_bus_add(struct pci_bus *b, unsigned slot, struct pci_dev *d)
+cairn_status_t pci_bus_add(struct pci_bus *b, unsigned slot, struct pci_dev *d)
 {
-    if (slot == 0 || slot >= PCI_SLOTS || b->dev[slot])
-        return false;
+    if (slot == 0 || slot >= PCI_SLOTS)
+        return CAIRN_EPAR;
+    if (b->dev[slot])
+        return CAIRN_EEXIST;
     b->dev[slot] = d;
-    return true;
+    return CAIRN_OK;
 }
 
 /* The device CONFIG_ADDRESS selects, or NULL. */

@@ -103,8 +103,9 @@ struct pci_bus {
 
 /* An empty bus with its host bridge; CONFIG_ADDRESS 0. */
 void pci_bus_init(struct pci_bus *b);
-/* Plug d into slot 1-31; false if the slot is invalid or taken. */
-bool pci_bus_add(struct pci_bus *b, unsigned slot, struct pci_dev *d);
+/* Plug d into slot 1-31; CAIRN_EPAR if the slot is invalid, CAIRN_EEXIST
+ * if it is taken. */
+cairn_status_t pci_bus_add(struct pci_bus *b, unsigned slot, struct pci_dev *d);
 
 /* A header with these IDs, no BARs, no interrupt pin, command 0. */
 void pci_dev_init(struct pci_dev *d, const struct pci_id *id);

@@ -91,14 +91,14 @@ static void rx_clear(struct uart16550 *d)
     d->lsr &= (uint8_t)~LSR_DR;
 }
 
-static bool rx_push(struct uart16550 *d, uint8_t c)
+static cairn_status_t rx_push(struct uart16550 *d, uint8_t c)
 {
     if (d->rx_count >= fifo_size(d))
-        return false;
+        return CAIRN_ERETRY;
     d->rx[(d->rx_head + d->rx_count) % UART16550_FIFO] = c;
     d->rx_count++;
     d->lsr |= LSR_DR;
-    return true;
+    return CAIRN_OK;
 }
 
 /* The modem inputs: in loopback the MCR outputs, else "connected". */
@@ -137,13 +137,13 @@ void uart16550_init(struct uart16550 *d, void (*tx)(void *ctx, uint8_t c), void 
     d->msr &= 0xf0; /* no deltas at reset */
 }
 
-bool uart16550_receive(struct uart16550 *d, uint8_t c)
+cairn_status_t uart16550_receive(struct uart16550 *d, uint8_t c)
 {
     if (d->mcr & MCR_LOOP)
-        return false;
-    bool ok = rx_push(d, c);
+        return CAIRN_ERETRY;
+    cairn_status_t st = rx_push(d, c);
     update_irq(d);
-    return ok;
+    return st;
 }
 
 static void write_thr(struct uart16550 *d, uint8_t c)
@@ -152,7 +152,7 @@ static void write_thr(struct uart16550 *d, uint8_t c)
     d->thr_ipending = false;
     update_irq(d);
     if (d->mcr & MCR_LOOP) {
-        if (!rx_push(d, c))
+        if (rx_push(d, c) != CAIRN_OK)
             d->lsr |= LSR_OE;
     } else if (d->tx) {
         d->tx(d->tx_ctx, c);

@@ -44,9 +44,9 @@ void uart16550_init(struct uart16550 *d, void (*tx)(void *ctx, uint8_t c), void 
 uint32_t uart16550_read(struct uart16550 *d, uint16_t port, unsigned size);
 void uart16550_write(struct uart16550 *d, uint16_t port, unsigned size, uint32_t value);
 
-/* Input a byte from the outside; false if the FIFO is full or the UART is
- * in loopback mode (its input is disconnected), then the caller keeps the
- * byte and offers it again later. */
-bool uart16550_receive(struct uart16550 *d, uint8_t c);
+/* Input a byte from the outside; CAIRN_ERETRY if the FIFO is full or the
+ * UART is in loopback mode (its input is disconnected): the caller keeps
+ * the byte and offers it again later. */
+cairn_status_t uart16550_receive(struct uart16550 *d, uint8_t c);
 
 extern const struct vmm_io_ops uart16550_io_ops;

@@ -54,27 +54,29 @@ static uint64_t blk_do(struct virtio_blk *b, const struct virtio_chain *c, const
     return 0;
 }
 
-/* One request: false if the chain is malformed (the device broke). */
-static bool blk_request(struct virtio_blk *b, const struct virtio_chain *c, uint32_t *used)
+/* One request: CAIRN_EINVAL if the chain is malformed (the device broke). */
+static cairn_status_t blk_request(struct virtio_blk *b, const struct virtio_chain *c,
+                                  uint32_t *used)
 {
     struct blk_hdr h;
     uint8_t status;
     if (c->rlen < sizeof(h) || c->wlen < 1) {
         virtio_error(&b->vp, "virtio-blk: request without header or status byte");
-        return false;
+        return CAIRN_EINVAL;
     }
     virtio_chain_read(&b->vp, c, 0, &h, sizeof(h));
     uint64_t n = blk_do(b, c, &h, &status);
     n += virtio_chain_write(&b->vp, c, c->wlen - 1, &status, 1);
     *used = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-    return true;
+    return CAIRN_OK;
 }
 
 static void blk_notify(struct virtio_pci *vp, unsigned q)
 {
     struct virtio_blk *b = (struct virtio_blk *)vp;
     uint32_t used;
-    while (virtio_pop(vp, q, &vp->chain) && blk_request(b, &vp->chain, &used))
+    while (virtio_pop(vp, q, &vp->chain) == CAIRN_OK &&
+           blk_request(b, &vp->chain, &used) == CAIRN_OK)
         virtio_push(vp, q, &vp->chain, used);
     virtio_interrupt(vp, q);
 }

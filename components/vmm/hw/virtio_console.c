@@ -22,7 +22,7 @@ static void console_notify(struct virtio_pci *vp, unsigned q)
     struct virtio_console *c = (struct virtio_console *)vp;
     if (q != VIRTIO_CONSOLE_TXQ)
         return; /* receive buffers wait for input */
-    while (virtio_pop(vp, q, &vp->chain)) {
+    while (virtio_pop(vp, q, &vp->chain) == CAIRN_OK) {
         transmit(c, &vp->chain);
         virtio_push(vp, q, &vp->chain, 0);
     }
@@ -33,7 +33,7 @@ size_t virtio_console_input(struct virtio_console *c, const uint8_t *buf, size_t
 {
     struct virtio_pci *vp = &c->vp;
     size_t done = 0;
-    while (done < len && virtio_pop(vp, VIRTIO_CONSOLE_RXQ, &vp->chain)) {
+    while (done < len && virtio_pop(vp, VIRTIO_CONSOLE_RXQ, &vp->chain) == CAIRN_OK) {
         uint64_t want = len - done < UINT32_MAX ? len - done : UINT32_MAX;
         uint64_t n = virtio_chain_write(vp, &vp->chain, 0, buf + done, want);
         virtio_push(vp, VIRTIO_CONSOLE_RXQ, &vp->chain, (uint32_t)n);

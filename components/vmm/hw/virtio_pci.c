@@ -16,20 +16,23 @@ _Static_assert(sizeof(struct vring_desc) == 16, "vring_desc layout");
 
 /* --- guest memory --------------------------------------------------------- */
 
-static bool mem_read(const struct virtio_pci *v, uint64_t gpa, void *dst, size_t n)
+/* n bytes of guest RAM at gpa; CAIRN_EFAULT if they are not all RAM. */
+static cairn_status_t mem_read(const struct virtio_pci *v, uint64_t gpa, void *dst, size_t n)
 {
     const void *p = vmm_mem_ptr(&v->mem, gpa, n);
-    if (p)
-        memcpy(dst, p, n);
-    return p != NULL;
+    if (!p)
+        return CAIRN_EFAULT;
+    memcpy(dst, p, n);
+    return CAIRN_OK;
 }
 
-static bool mem_write(const struct virtio_pci *v, uint64_t gpa, const void *src, size_t n)
+static cairn_status_t mem_write(const struct virtio_pci *v, uint64_t gpa, const void *src, size_t n)
 {
     void *p = vmm_mem_ptr(&v->mem, gpa, n);
-    if (p)
-        memcpy(p, src, n);
-    return p != NULL;
+    if (!p)
+        return CAIRN_EFAULT;
+    memcpy(p, src, n);
+    return CAIRN_OK;
 }
 
 /* --- device state --------------------------------------------------------- */
@@ -241,11 +244,12 @@ void virtio_pci_init(struct virtio_pci *v, const struct virtio_pci_params *p, ui
 
 /* --- virtqueues ----------------------------------------------------------- */
 
-static bool add_buf(struct virtio_pci *v, struct virtio_chain *c, const struct vring_desc *d)
+static cairn_status_t add_buf(struct virtio_pci *v, struct virtio_chain *c,
+                              const struct vring_desc *d)
 {
     if (!vmm_mem_ptr(&v->mem, d->addr, d->len)) {
         virtio_error(v, "virtio: buffer outside guest RAM");
-        return false;
+        return CAIRN_EINVAL;
     }
     bool w = (d->flags & VRING_DESC_F_WRITE) != 0;
     c->buf[c->n++] = (struct virtio_buf){ d->addr, d->len, w };
@@ -253,37 +257,39 @@ static bool add_buf(struct virtio_pci *v, struct virtio_chain *c, const struct v
         c->wlen += d->len;
     else
         c->rlen += d->len;
-    return true;
+    return CAIRN_OK;
 }
 
 /* An indirect descriptor: check it, and point the walk at its table. */
-static bool enter_indirect(struct virtio_pci *v, const struct virtio_chain *c, const struct vring_desc *d,
-                           bool *indirect, uint64_t *table, unsigned *count)
+static cairn_status_t enter_indirect(struct virtio_pci *v, const struct virtio_chain *c,
+                                     const struct vring_desc *d, bool *indirect, uint64_t *table,
+                                     unsigned *count)
 {
     if (!(v->guest_features & 1u << VIRTIO_RING_F_INDIRECT_DESC)) {
         virtio_error(v, "virtio: indirect descriptor not negotiated");
-        return false;
+        return CAIRN_EINVAL;
     }
     if (*indirect || c->n || (d->flags & VRING_DESC_F_NEXT)) {
         virtio_error(v, "virtio: indirect descriptor inside a chain");
-        return false;
+        return CAIRN_EINVAL;
     }
     if (!d->len || d->len % 16 || d->len / 16 > QSZ) {
         virtio_error(v, "virtio: bad indirect table length");
-        return false;
+        return CAIRN_EINVAL;
     }
     if (!vmm_mem_ptr(&v->mem, d->addr, d->len)) {
         virtio_error(v, "virtio: indirect table outside guest RAM");
-        return false;
+        return CAIRN_EINVAL;
     }
     *indirect = true;
     *table = d->addr;
     *count = d->len / 16;
-    return true;
+    return CAIRN_OK;
 }
 
 /* Walk the chain at head of q into c. */
-static bool walk(struct virtio_pci *v, const struct virtio_queue *q, uint16_t head, struct virtio_chain *c)
+static cairn_status_t walk(struct virtio_pci *v, const struct virtio_queue *q, uint16_t head,
+                           struct virtio_chain *c)
 {
     bool indirect = false;
     uint64_t table = q->desc; /* the descriptor table walked */
@@ -293,56 +299,56 @@ static bool walk(struct virtio_pci *v, const struct virtio_queue *q, uint16_t he
     c->n = 0;
     c->rlen = c->wlen = 0;
     for (;;) {
-        if (!mem_read(v, table + 16 * (uint64_t)i, &d, sizeof(d))) {
+        if (mem_read(v, table + 16 * (uint64_t)i, &d, sizeof(d)) != CAIRN_OK) {
             virtio_error(v, "virtio: descriptor outside guest RAM");
-            return false;
+            return CAIRN_EINVAL;
         }
         if (d.flags & VRING_DESC_F_INDIRECT) {
-            if (!enter_indirect(v, c, &d, &indirect, &table, &count))
-                return false;
+            if (enter_indirect(v, c, &d, &indirect, &table, &count) != CAIRN_OK)
+                return CAIRN_EINVAL;
             i = 0;
             continue;
         }
         if (c->n >= count) {
             virtio_error(v, "virtio: descriptor chain longer than its table (a loop)");
-            return false;
+            return CAIRN_EINVAL;
         }
-        if (!add_buf(v, c, &d))
-            return false;
+        if (add_buf(v, c, &d) != CAIRN_OK)
+            return CAIRN_EINVAL;
         if (!(d.flags & VRING_DESC_F_NEXT))
-            return true;
+            return CAIRN_OK;
         if (d.next >= count) {
             virtio_error(v, "virtio: bad next descriptor index");
-            return false;
+            return CAIRN_EINVAL;
         }
         i = d.next;
     }
 }
 
-bool virtio_pop(struct virtio_pci *v, unsigned qi, struct virtio_chain *c)
+cairn_status_t virtio_pop(struct virtio_pci *v, unsigned qi, struct virtio_chain *c)
 {
     if (!virtio_ready(v) || qi >= v->nqueues || !v->q[qi].pfn)
-        return false;
+        return CAIRN_ENOTFOUND;
     struct virtio_queue *q = &v->q[qi];
     uint16_t idx, head;
-    if (!mem_read(v, q->avail + 2, &idx, 2)) {
+    if (mem_read(v, q->avail + 2, &idx, 2) != CAIRN_OK) {
         virtio_error(v, "virtio: available ring outside guest RAM");
-        return false;
+        return CAIRN_EINVAL;
     }
     uint16_t pending = (uint16_t)(idx - q->last_avail);
     if (!pending)
-        return false;
+        return CAIRN_ENOTFOUND;
     if (pending > QSZ) {
         virtio_error(v, "virtio: available index more than a queue ahead");
-        return false;
+        return CAIRN_EINVAL;
     }
-    if (!mem_read(v, q->avail + 4 + 2 * (uint64_t)(q->last_avail % QSZ), &head, 2)) {
+    if (mem_read(v, q->avail + 4 + 2 * (uint64_t)(q->last_avail % QSZ), &head, 2) != CAIRN_OK) {
         virtio_error(v, "virtio: available ring outside guest RAM");
-        return false;
+        return CAIRN_EINVAL;
     }
     if (head >= QSZ) {
         virtio_error(v, "virtio: bad head descriptor index");
-        return false;
+        return CAIRN_EINVAL;
     }
     q->last_avail++;
     return walk(v, q, head, c);
@@ -354,13 +360,14 @@ void virtio_push(struct virtio_pci *v, unsigned qi, const struct virtio_chain *c
         return;
     struct virtio_queue *q = &v->q[qi];
     uint32_t elem[2] = { c->head, len };
-    if (!mem_write(v, q->used + 4 + 8 * (uint64_t)(q->used_idx % QSZ), elem, sizeof(elem))) {
+    uint64_t at = q->used + 4 + 8 * (uint64_t)(q->used_idx % QSZ);
+    if (mem_write(v, at, elem, sizeof(elem)) != CAIRN_OK) {
         virtio_error(v, "virtio: used ring outside guest RAM");
         return;
     }
     q->used_idx++;
     __atomic_thread_fence(__ATOMIC_RELEASE); /* the element before the index */
-    if (!mem_write(v, q->used + 2, &q->used_idx, 2))
+    if (mem_write(v, q->used + 2, &q->used_idx, 2) != CAIRN_OK)
         virtio_error(v, "virtio: used ring outside guest RAM");
     q->pushed = true;
 }
@@ -372,7 +379,7 @@ void virtio_interrupt(struct virtio_pci *v, unsigned qi)
     struct virtio_queue *q = &v->q[qi];
     uint16_t flags;
     q->pushed = false;
-    if (!mem_read(v, q->avail, &flags, 2) || (flags & VRING_AVAIL_F_NO_INTERRUPT))
+    if (mem_read(v, q->avail, &flags, 2) != CAIRN_OK || (flags & VRING_AVAIL_F_NO_INTERRUPT))
         return;
     v->isr |= VIRTIO_ISR_QUEUE;
     pci_intx(&v->pci, true);

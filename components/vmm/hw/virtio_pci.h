@@ -152,10 +152,10 @@ bool virtio_ready(const struct virtio_pci *v);
 /* Mark the device broken (NEEDS_RESET) and report msg. */
 void virtio_error(struct virtio_pci *v, const char *msg);
 
-/* Take the next available chain of queue q into c; false if there is
- * none, the device is not ready, or the chain was malformed (then the
- * device is in NEEDS_RESET). */
-bool virtio_pop(struct virtio_pci *v, unsigned q, struct virtio_chain *c);
+/* Take the next available chain of queue q into c: CAIRN_OK;
+ * CAIRN_ENOTFOUND if there is none or the device is not ready; another
+ * error if the chain was malformed (then the device is in NEEDS_RESET). */
+cairn_status_t virtio_pop(struct virtio_pci *v, unsigned q, struct virtio_chain *c);
 /* Return c to the driver with len bytes written into its buffers. */
 void virtio_push(struct virtio_pci *v, unsigned q, const struct virtio_chain *c, uint32_t len);
 /* After pushing: interrupt the driver unless it asked not to be. */

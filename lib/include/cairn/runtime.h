@@ -32,7 +32,7 @@ __attribute__((noreturn)) void cairn_exit(int status);
 __attribute__((noreturn)) void cairn_block_forever(void);
 
 /* "OK", "ECAP", ... for a status; "E?" for values out of range. */
-const char *cairn_status_name(uint64_t status);
+const char *cairn_status_name(cairn_status_t status);
 
 /* Bounds of the program image (lib/user.ld), all page aligned. */
 extern char __image_start[], __image_end[];

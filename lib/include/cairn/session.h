@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <cairn/abi.h>
+#include <cairn/status.h>
 
 /* ---- environment of a component (not the root task) ---------------------- */
 #define CAIRN_ENV_MAGIC      0x564e4543u /* "CENV" */
@@ -40,14 +41,7 @@ struct cairn_env {
     char label[192];        /* e.g. "init -> timer"                    */
 };
 
-/* ---- status codes beyond the kernel's ------------------------------------- */
-enum cairn_fw_status {
-    CAIRN_EDENIED   = 64, /* no route allows this session                 */
-    CAIRN_EQUOTA    = 65, /* request exceeds the RAM (or cap) quota        */
-    CAIRN_ENOTFOUND = 66, /* no such ROM module / service                  */
-    CAIRN_ERETRY    = 67, /* service not yet announced: ask again later    */
-    CAIRN_EINVAL    = 68, /* malformed request                              */
-};
+/* Status codes beyond the kernel's (CAIRN_EDENIED..): <cairn/status.h>. */
 
 /* ---- parent interface (portal CAIRN_SEL_PARENT) ----------------------------- */
 enum cairn_parent_op {

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 #define XML_MAX_DEPTH 32         /* elements open at once (the root is 1) */
 #define XML_MAX_ATTRS 32         /* attributes of one element */
@@ -66,18 +67,20 @@ struct xml_attr {
     uint32_t off; /* offset of the name in doc->buf */
 };
 
-enum xml_status {
-    XML_OK,
-    XML_ABSENT,   /* no such attribute */
-    XML_TOO_LONG, /* the decoded value does not fit the buffer */
-    XML_INVALID,  /* not a number / size */
-    XML_OVERFLOW, /* a number or size above UINT64_MAX (INT64 range for i64) */
-};
+/*
+ * Statuses (<cairn/status.h>) of the value functions below:
+ *   CAIRN_OK
+ *   CAIRN_ENOTFOUND  no such attribute
+ *   CAIRN_ETOOLONG   the decoded value does not fit the buffer
+ *   CAIRN_EINVAL     not a number / size
+ *   CAIRN_ERANGE     a number or size above UINT64_MAX (INT64 range for i64)
+ */
 
-/* Parse buf[0..len) into nodes[0..cap). Returns true if the whole buffer is
- * one well-formed element (plus blanks, comments and declarations). */
-bool xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
-               uint32_t cap, unsigned flags);
+/* Parse buf[0..len) into nodes[0..cap). CAIRN_OK if the whole buffer is
+ * one well-formed element (plus blanks, comments and declarations), else
+ * CAIRN_EINVAL with the reason in doc->err. */
+cairn_status_t xml_parse(struct xml_doc *doc, const char *buf, size_t len, struct xml_node *nodes,
+                         uint32_t cap, unsigned flags);
 
 /* Line and column (from 1) of a byte offset (scans from the start). */
 void xml_position(const struct xml_doc *doc, size_t off, uint32_t *line, uint32_t *col);
@@ -101,26 +104,27 @@ bool xml_attr_find(const struct xml_doc *doc, const struct xml_node *n, const ch
                    struct xml_attr *a);
 bool xml_attr_is(const struct xml_attr *a, const char *name);
 
-/* The decoded value, NUL-terminated, into buf[0..size). On XML_TOO_LONG buf
+/* The decoded value, NUL-terminated, into buf[0..size). On CAIRN_ETOOLONG buf
  * holds a truncated prefix. *len (if given) gets the decoded length. */
-enum xml_status xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
-                                const char *name, char *buf, size_t size, size_t *len);
+cairn_status_t xml_attr_string(const struct xml_doc *doc, const struct xml_node *n,
+                               const char *name, char *buf, size_t size, size_t *len);
 /* Decimal or 0x-hexadecimal. */
-enum xml_status xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                             uint64_t *out);
+cairn_status_t xml_attr_u64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            uint64_t *out);
 /* Decimal with an optional '-'. */
-enum xml_status xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                             int64_t *out);
+cairn_status_t xml_attr_i64(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                            int64_t *out);
 /* Bytes: decimal with an optional K, M or G suffix (binary: 1K = 1024). */
-enum xml_status xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
-                              uint64_t *out);
+cairn_status_t xml_attr_size(const struct xml_doc *doc, const struct xml_node *n, const char *name,
+                             uint64_t *out);
 
 /* Decode a raw value (as written, see xml_attr) like xml_attr_string. */
-enum xml_status xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len);
+cairn_status_t xml_decode(const char *raw, size_t raw_len, char *buf, size_t size, size_t *len);
 /* The number forms above, on decoded text s[0..len) (no NUL needed). */
-enum xml_status xml_parse_u64(const char *s, size_t len, uint64_t *out);
-enum xml_status xml_parse_i64(const char *s, size_t len, int64_t *out);
-enum xml_status xml_parse_size(const char *s, size_t len, uint64_t *out);
+cairn_status_t xml_parse_u64(const char *s, size_t len, uint64_t *out);
+cairn_status_t xml_parse_i64(const char *s, size_t len, int64_t *out);
+cairn_status_t xml_parse_size(const char *s, size_t len, uint64_t *out);
 
-/* "missing", "too long", "malformed", "too large", for messages. */
-const char *xml_status_str(enum xml_status st);
+/* "missing", "too long", "malformed", "too large" for a value function's
+ * status, for messages. */
+const char *xml_value_error(cairn_status_t st);
