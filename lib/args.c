@@ -37,15 +37,17 @@ static const char *args_find(const char *a, const char *key, size_t *len)
     return NULL;
 }
 
-int cairn_arg_str(const char *args, const char *key, char *buf, size_t size)
+cairn_status_t cairn_arg_str(const char *args, const char *key, char *buf, size_t size)
 {
     size_t len;
     const char *v = args_find(args, key, &len);
-    if (!v || len >= size)
-        return 0;
+    if (!v)
+        return CAIRN_ENOTFOUND;
+    if (len >= size)
+        return CAIRN_ETOOLONG;
     memcpy(buf, v, len);
     buf[len] = 0;
-    return 1;
+    return CAIRN_OK;
 }
 
 /* A number (0x hex, or decimal with K/M/G) into *out: CAIRN_EINVAL if

@@ -66,18 +66,18 @@ uint64_t cairn_msg_get(struct cairn_msg *m)
     return m->utcb->mr[m->pos++];
 }
 
-int cairn_msg_get_str(struct cairn_msg *m, char *buf, size_t size)
+cairn_status_t cairn_msg_get_str(struct cairn_msg *m, char *buf, size_t size)
 {
     uint64_t n = cairn_msg_get(m);
     if (m->bad || n >= size || (n + 7) / 8 > (uint64_t)(m->utcb->untyped - m->pos)) {
         m->bad = 1;
         buf[0] = 0;
-        return 0;
+        return CAIRN_EINVAL;
     }
     memcpy(buf, &m->utcb->mr[m->pos], n);
     buf[n] = 0;
     m->pos += (unsigned)((n + 7) / 8);
-    return 1;
+    return CAIRN_OK;
 }
 
 uint64_t cairn_msg_item_crd(const struct cairn_utcb *u, unsigned i)

@@ -60,7 +60,7 @@ static void core_log_write(struct cairn_rpc_server *s, uint64_t badge, struct ca
 {
     char text[512], line[CORE_LABEL + 520];
     unsigned id = CORE_ID(badge);
-    if (id >= log_count || !log_labels[id][0] || !cairn_msg_get_str(in, text, sizeof(text))) {
+    if (id >= log_count || !log_labels[id][0] || cairn_msg_get_str(in, text, sizeof(text)) != CAIRN_OK) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }

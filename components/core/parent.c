@@ -57,7 +57,8 @@ static void core_parent_session(struct cairn_rpc_server *srv, uint64_t badge, st
     unsigned id = CORE_ID(badge);
     uint64_t pt = 0, st;
     struct cairn_msg out;
-    if (!cairn_msg_get_str(in, service, sizeof(service)) || !cairn_msg_get_str(in, args, sizeof(args))) {
+    if (cairn_msg_get_str(in, service, sizeof(service)) != CAIRN_OK ||
+        cairn_msg_get_str(in, args, sizeof(args)) != CAIRN_OK) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }

@@ -400,7 +400,7 @@ static void pd_op_load(struct cairn_rpc_server *srv, uint64_t badge, struct cair
 {
     char name[64];
     uint64_t st = CAIRN_EINVAL;
-    if (cairn_msg_get_str(in, name, sizeof(name)))
+    if (cairn_msg_get_str(in, name, sizeof(name)) == CAIRN_OK)
         st = pd_load(pd_of(badge), CORE_ID(badge), name);
     cairn_rpc_status(u, st);
 }

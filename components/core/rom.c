@@ -23,7 +23,7 @@ uint64_t core_rom_create(const char *args, uint64_t *pt)
 {
     char name[64];
     const struct core_rom *r;
-    if (!cairn_arg_str(args, "name", name, sizeof(name)) || !(r = core_rom_find(name)))
+    if (cairn_arg_str(args, "name", name, sizeof(name)) != CAIRN_OK || !(r = core_rom_find(name)))
         return CAIRN_ENOTFOUND;
     *pt = core_portal(CORE_BADGE(CORE_ROM, r - core_roms));
     return *pt ? CAIRN_OK : CAIRN_ENOMEM;

@@ -315,7 +315,7 @@ static uint64_t init_forward(struct cairn_utcb *u, unsigned i, const char *servi
 {
     const struct config_child *c = &cfg.children[i];
     char label[CONFIG_NAME_MAX * 2 + 8], sub[CONFIG_NAME_MAX] = "", fwd[512];
-    if (cairn_arg_str(args, "label", sub, sizeof(sub)) && sub[0])
+    if (cairn_arg_str(args, "label", sub, sizeof(sub)) == CAIRN_OK && sub[0])
         snprintf(label, sizeof(label), "%s -> %s", c->name, sub);
     else
         snprintf(label, sizeof(label), "%s", c->name);
@@ -358,11 +358,12 @@ static void init_session(struct cairn_rpc_server *s, uint64_t badge, struct cair
     char service[CONFIG_NAME_MAX], args[256], name[CONFIG_NAME_MAX];
     uint64_t cap = 0, st;
     struct cairn_msg out;
-    if (!cairn_msg_get_str(in, service, sizeof(service)) || !cairn_msg_get_str(in, args, sizeof(args))) {
+    if (cairn_msg_get_str(in, service, sizeof(service)) != CAIRN_OK ||
+        cairn_msg_get_str(in, args, sizeof(args)) != CAIRN_OK) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }
-    if (!strcmp(service, "ROM") && cairn_arg_str(args, "name", name, sizeof(name)) &&
+    if (!strcmp(service, "ROM") && cairn_arg_str(args, "name", name, sizeof(name)) == CAIRN_OK &&
         !strcmp(name, "config")) {
         /* A child's config comes from its <config> node, not from our parent. */
         st = cfg.children[i].config ? CAIRN_OK : CAIRN_ENOTFOUND;
@@ -384,7 +385,7 @@ static void init_announce(struct cairn_rpc_server *s, uint64_t badge, struct cai
     const struct config_child *c = &cfg.children[i];
     char service[CONFIG_NAME_MAX];
     uint64_t st = CAIRN_EINVAL;
-    if (cairn_msg_get_str(in, service, sizeof(service))) {
+    if (cairn_msg_get_str(in, service, sizeof(service)) == CAIRN_OK) {
         st = CAIRN_EDENIED;
         for (unsigned k = 0; k < c->provides_count; k++)
             if (!strcmp(c->provides[k], service) && !children[i].service[k]) {

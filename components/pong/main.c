@@ -34,8 +34,8 @@ static void pong_create(struct cairn_rpc_server *s, uint64_t badge, struct cairn
     struct cairn_msg out;
     unsigned i;
 
-    if (!cairn_msg_get_str(in, label, sizeof(label)) ||
-        !cairn_msg_get_str(in, args, sizeof(args))) {
+    if (cairn_msg_get_str(in, label, sizeof(label)) != CAIRN_OK ||
+        cairn_msg_get_str(in, args, sizeof(args)) != CAIRN_OK) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }

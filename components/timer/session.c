@@ -46,8 +46,8 @@ static void timer_create(struct cairn_rpc_server *srv, uint64_t badge, struct ca
     struct cairn_msg out;
     unsigned i;
 
-    if (!cairn_msg_get_str(in, label, sizeof(label)) ||
-        !cairn_msg_get_str(in, args, sizeof(args))) {
+    if (cairn_msg_get_str(in, label, sizeof(label)) != CAIRN_OK ||
+        cairn_msg_get_str(in, args, sizeof(args)) != CAIRN_OK) {
         cairn_rpc_status(u, CAIRN_EINVAL);
         return;
     }

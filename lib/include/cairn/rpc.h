@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 #include <cairn/utcb.h>
 
 struct cairn_msg {
@@ -27,9 +28,9 @@ void cairn_msg_item(struct cairn_msg *m, uint64_t crd, uint64_t offset);
 /* Reading: start after the first word. */
 void cairn_msg_read(struct cairn_msg *m, struct cairn_utcb *u);
 uint64_t cairn_msg_get(struct cairn_msg *m);
-/* Copy a string argument into buf (NUL-terminated); 0 if missing/too long.
- * (1/0, not yet a status: docs/decisions.md, "One error convention".) */
-int cairn_msg_get_str(struct cairn_msg *m, char *buf, size_t size);
+/* Copy a string argument into buf (NUL-terminated): CAIRN_EINVAL if it is
+ * missing or does not fit (buf is "" then, and the message is bad). */
+cairn_status_t cairn_msg_get_str(struct cairn_msg *m, char *buf, size_t size);
 /* The CRD of the i-th typed item received (0 if none). */
 uint64_t cairn_msg_item_crd(const struct cairn_utcb *u, unsigned i);
 
