@@ -889,6 +889,8 @@ def slowest_report(times):
 def cmd_boot(args):
     try:
         sc = parse_scenario(args.scenario)
+        if sc.platform != "qemu":
+            return _boot_bochs(sc)
         cmd = qemu_command(sc, interactive=True)
     except ScenarioError as e:
         print(f"run.py: {e}", file=sys.stderr)
@@ -913,6 +915,18 @@ def cmd_boot(args):
     elif status != 0:
         print(f"QEMU exited with status {status}", file=sys.stderr)
     return status
+
+
+def _boot_bochs(sc):
+    """A Bochs scenario booted by hand: its serial output on the terminal
+    until the scenario is decided (Bochs' own display is not shown; its log
+    is build/bochs-NAME/bochs.log)."""
+    print(f"booting {sc.path} under Bochs ({PLATFORM_CPUS[sc.platform]}); it stops when the "
+          f"scenario is decided or after {sc.timeout:g} s", flush=True)
+    result = run_scenario(sc, echo=True)
+    if not result.ok:
+        print(report_failure(result), file=sys.stderr)
+    return 0 if result.ok else 1
 
 
 def _forward_stderr(stream):
