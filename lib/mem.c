@@ -3,6 +3,7 @@
  */
 #include <cairn/mem.h>
 
+#include <cairn/rpc.h>
 #include <cairn/runtime.h>
 #include <cairn/sys.h>
 #include <string.h>
@@ -172,6 +173,27 @@ uint64_t cairn_page_avail(void)
     for (unsigned i = 0; i < mem_nruns; i++)
         sum += mem_runs[i].pages * CAIRN_PAGE_SIZE;
     return sum;
+}
+
+cairn_status_t cairn_msg_mem_items(struct cairn_msg *out, const void *va, size_t bytes,
+                                   unsigned rights, uint64_t off)
+{
+    uint64_t p = (uintptr_t)va >> MEM_PAGE_SHIFT, d = off, n = bytes >> MEM_PAGE_SHIFT;
+
+    while (n && !out->bad) {
+        uint64_t m = 0, st = cairn_lookup(CAIRN_CRD(CAIRN_CRD_MEM, p, 0, 0), &m);
+        if (st != CAIRN_OK)
+            return st;
+        if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
+            return CAIRN_EPAR; /* nothing mapped there */
+        uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
+        uint64_t len = n < left ? n : left;
+        struct cairn_mem_chunk c = cairn_mem_chunks(p, d, len, 20);
+        while (!out->bad && cairn_mem_chunk_next(&c))
+            cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b);
+        p += len, d += len, n -= len;
+    }
+    return CAIRN_OK;
 }
 
 uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned rights,

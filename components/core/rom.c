@@ -14,9 +14,10 @@
 static void core_give_mem(struct cairn_msg *out, uint64_t va, uint64_t bytes, unsigned rights,
                           uint64_t off)
 {
-    struct cairn_mem_chunk c = cairn_mem_chunks(va >> 12, off, (bytes + 4095) >> 12, 20);
-    while (!out->bad && cairn_mem_chunk_next(&c))
-        cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b);
+    uint64_t pages = ((va & 4095) + bytes + 4095) >> 12;
+    if (cairn_msg_mem_items(out, (const void *)(uintptr_t)(va & ~4095ull), pages << 12, rights,
+                            off) != CAIRN_OK)
+        out->bad = 1; /* the caller answers ENOMEM */
 }
 
 uint64_t core_rom_create(const char *args, uint64_t *pt)
@@ -150,6 +151,8 @@ static void core_io_mem_attach(struct cairn_rpc_server *s, uint64_t badge, struc
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, r->size);
     core_give_mem(&out, (uint64_t)(uintptr_t)va, r->size, CAIRN_MEM_R | CAIRN_MEM_W, 0);
+    if (out.bad)
+        cairn_rpc_status(u, CAIRN_ENOMEM);
 }
 
 static const cairn_rpc_fn core_io_mem_ops[] = { [CAIRN_IO_ATTACH] = core_io_mem_attach };

@@ -153,11 +153,10 @@ static void core_vm_build(struct cairn_rpc_server *s, uint64_t badge, struct cai
         return;
     cairn_msg_word(&out, v->ram);
     cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_OBJ, v->pd, 0, CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL), 0);
-    struct cairn_mem_chunk c =
-        cairn_mem_chunks((uint64_t)(uintptr_t)v->mem >> 12, 0, v->ram / 4096, 20);
-    while (!out.bad && cairn_mem_chunk_next(&c))
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, CAIRN_MEM_R | CAIRN_MEM_W),
-                       c.b);
+    /* The RAM may span two of core's own mappings: items split there. */
+    if (cairn_msg_mem_items(&out, v->mem, v->ram, CAIRN_MEM_R | CAIRN_MEM_W, 0) != CAIRN_OK ||
+        out.bad)
+        cairn_rpc_status(u, CAIRN_ENOMEM);
 }
 
 /* CAIRN_VM_VCPU (up to 8) -> CPU, priority; item: the vCPU. */

@@ -130,10 +130,9 @@ static void init_romcfg_attach(struct cairn_rpc_server *s, uint64_t badge, struc
     cairn_msg_begin(&out, u, CAIRN_OK);
     cairn_msg_word(&out, c->config_len);
     cairn_msg_word(&out, 0); /* at the start of the receive window */
-    /* no cap on the order: the pages left bound it */
-    struct cairn_mem_chunk ch = cairn_mem_chunks((uint64_t)(uintptr_t)p >> 12, 0, pages, 63);
-    while (cairn_mem_chunk_next(&ch))
-        cairn_msg_item(&out, CAIRN_CRD(CAIRN_CRD_MEM, ch.a, ch.order, CAIRN_MEM_R), ch.b);
+    /* split where our own mappings of the copy end, too */
+    if (cairn_msg_mem_items(&out, p, pages * 4096, CAIRN_MEM_R, 0) != CAIRN_OK || out.bad)
+        cairn_rpc_status(u, CAIRN_ENOMEM);
 }
 
 /* ---- session requests ------------------------------------------------------ */

@@ -1158,6 +1158,19 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *u)
         printf("error: no VM: %s\n", cairn_status_name(st));
         return 1;
     }
+    /* The guest RAM came as memory items after the VM PD: the kernel says
+     * what each delegated (0: nothing). All of it must be here. */
+    uint64_t pages = 0;
+    for (unsigned i = 1; i < u->typed; i++) {
+        uint64_t crd = cairn_msg_item_crd(u, i);
+        if (CAIRN_CRD_TYPE(crd) == CAIRN_CRD_MEM)
+            pages += 1ull << CAIRN_CRD_ORDER(crd);
+    }
+    if (pages * 4096 < cfg.ram) {
+        printf("error: no VM: %lu KiB of its %lu KiB of guest RAM arrived (%u items)\n",
+               (unsigned long)(pages * 4), (unsigned long)(cfg.ram >> 10), (unsigned)u->typed);
+        return 1;
+    }
     vmm.mem = (struct vmm_mem){ (uint8_t *)VMM_RAM_VA, cfg.ram };
     const char *why;
     if (vmm_load(&cfg, &why) != CAIRN_OK) {

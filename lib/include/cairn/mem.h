@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <cairn/status.h>
 
 #define CAIRN_PAGE_SIZE    4096ull
 #define CAIRN_MEM_WINDOW   0x100000000ull
@@ -81,6 +82,16 @@ static inline uint64_t cairn_page_phys(const void *va)
 void cairn_page_free(void *p, size_t pages);
 /* Bytes still available to cairn_page_alloc. */
 uint64_t cairn_page_avail(void);
+
+struct cairn_msg;
+/* Append to `out` memory items that give [va, va + bytes) of this PD to
+ * the receiver at page `off` of its window: naturally aligned chunks,
+ * each inside one mapping of ours (the kernel delegates an item only
+ * from one source mapping, and a range the allocator handed out may span
+ * two). CAIRN_EPAR if part of the range is not mapped here; a message
+ * too small for the items is marked bad (out->bad). */
+cairn_status_t cairn_msg_mem_items(struct cairn_msg *out, const void *va, size_t bytes,
+                                   unsigned rights, uint64_t off);
 
 /* Delegate the caller's (root's) mappings covering [va, va + bytes) to
  * dst_va in dst_pd with `rights` (CAIRN_MEM_*), in as few naturally aligned
