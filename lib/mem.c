@@ -175,19 +175,30 @@ uint64_t cairn_page_avail(void)
     return sum;
 }
 
+/* How many of the n pages from page p lie in the one mapping of ours at
+ * p (*len): a delegation names one source mapping, so chunks stay inside
+ * it. CAIRN_EPAR if nothing is mapped at p. */
+static cairn_status_t mem_source_run(uint64_t p, uint64_t n, uint64_t *len)
+{
+    uint64_t m = 0, st = cairn_lookup(CAIRN_CRD(CAIRN_CRD_MEM, p, 0, 0), &m);
+    if (st != CAIRN_OK)
+        return st;
+    if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
+        return CAIRN_EPAR;
+    uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
+    *len = n < left ? n : left;
+    return CAIRN_OK;
+}
+
 cairn_status_t cairn_msg_mem_items(struct cairn_msg *out, const void *va, size_t bytes,
                                    unsigned rights, uint64_t off)
 {
     uint64_t p = (uintptr_t)va >> MEM_PAGE_SHIFT, d = off, n = bytes >> MEM_PAGE_SHIFT;
 
     while (n && !out->bad) {
-        uint64_t m = 0, st = cairn_lookup(CAIRN_CRD(CAIRN_CRD_MEM, p, 0, 0), &m);
+        uint64_t len, st = mem_source_run(p, n, &len);
         if (st != CAIRN_OK)
             return st;
-        if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
-            return CAIRN_EPAR; /* nothing mapped there */
-        uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
-        uint64_t len = n < left ? n : left;
         struct cairn_mem_chunk c = cairn_mem_chunks(p, d, len, 20);
         while (!out->bad && cairn_mem_chunk_next(&c))
             cairn_msg_item(out, CAIRN_CRD(CAIRN_CRD_MEM, c.a, c.order, rights), c.b);
@@ -203,14 +214,9 @@ uint64_t cairn_mem_share(uint64_t dst_pd, const void *va, size_t bytes, unsigned
     uint64_t n = bytes >> MEM_PAGE_SHIFT;
 
     while (n) {
-        uint64_t m = 0, st = cairn_lookup(CAIRN_CRD(CAIRN_CRD_MEM, p, 0, 0), &m);
+        uint64_t len, st = mem_source_run(p, n, &len);
         if (st != CAIRN_OK)
             return st;
-        if (CAIRN_CRD_TYPE(m) != CAIRN_CRD_MEM)
-            return CAIRN_EPAR; /* nothing mapped there */
-        /* The chunks must stay inside the one source mapping found. */
-        uint64_t left = CAIRN_CRD_BASE(m) + (1ull << CAIRN_CRD_ORDER(m)) - p;
-        uint64_t len = n < left ? n : left;
         struct cairn_mem_chunk c = cairn_mem_chunks(p, d, len, 20);
         while (cairn_mem_chunk_next(&c)) {
             st = cairn_delegate(CAIRN_ROOT_SEL_PD, dst_pd,
