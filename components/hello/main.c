@@ -69,11 +69,15 @@ static void hello_modules(const struct cairn_hip *hip)
 static void hello_cpu(const struct cairn_hip *hip)
 {
     int svm = !!(hip->features & CAIRN_HIP_F_SVM), npt = !!(hip->features & CAIRN_HIP_F_NPT);
+    int vmx = !!(hip->features & CAIRN_HIP_F_VMX);
 
     printf("CPUs: %u found, %u online\n", hip->cpu_count, hip->cpu_online);
     printf("TSC: %lu kHz\n", hip->tsc_khz);
-    printf("SVM: %s, NPT: %s, ASIDs: %u\n", svm ? "yes" : "no", npt ? "yes" : "no",
-           hip->svm_asids);
+    if (vmx)
+        printf("VMX: yes, EPT: %s, VPIDs: %u\n", npt ? "yes" : "no", hip->svm_asids);
+    else
+        printf("SVM: %s, NPT: %s, ASIDs: %u\n", svm ? "yes" : "no", npt ? "yes" : "no",
+               hip->svm_asids);
 }
 
 int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)

@@ -110,6 +110,7 @@ static struct vmm {
 static const char *const vmm_exit_names[CAIRN_VM_EVT_COUNT] = {
     "startup", "I/O", "nested page fault", "HLT", "CPUID", "MSR", "interrupt window",
     "VMMCALL", "shutdown (triple fault)", "invalid state", "recall", "exit",
+    "control register write",
 };
 
 static void vmm_tx(void *ctx, uint8_t c)
@@ -334,9 +335,6 @@ static uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *re
                (unsigned long)x->rip, why);
     return vmm_gp(x);
 }
-
-#define VMM_EXIT_CR0_WRITE 0x10u /* SVM exit codes of writes to CR0 and CR4 */
-#define VMM_EXIT_CR4_WRITE 0x14u
 
 #define MSR_TSC        0x10u
 #define MSR_PAT        0x277u
@@ -795,6 +793,7 @@ static const char *vmm_refusal(uint64_t why)
         [CAIRN_VMREF_DR7] = "DR7 bits 63:32",
         [CAIRN_VMREF_INJ] = "an event injection of a reserved type or vector",
         [CAIRN_VMREF_FLAGS] = "RFLAGS.VM in long mode",
+        [CAIRN_VMREF_SEG] = "a segment limit above 1 MiB not in 4 KiB units (VMX)",
     };
     return why < sizeof(names) / sizeof(names[0]) && names[why] ? names[why] : "a rule of its own";
 }
@@ -908,10 +907,8 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
         mtd = vmm_npf(x);
     else if (e == CAIRN_VM_INVALID)
         mtd = vmm_invalid(x);
-    else if (e == CAIRN_VM_OTHER && x->ctrl[1] == VMM_EXIT_CR0_WRITE)
-        mtd = vmm_cr_write(x, 0);
-    else if (e == CAIRN_VM_OTHER && x->ctrl[1] == VMM_EXIT_CR4_WRITE)
-        mtd = vmm_cr_write(x, 4);
+    else if (e == CAIRN_VM_CR && (x->qual[0] == 0 || x->qual[0] == 4))
+        mtd = vmm_cr_write(x, (unsigned)x->qual[0]);
     else
         vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */

@@ -156,6 +156,8 @@ enum cairn_vm_event {
     CAIRN_VM_INVALID  = 9,  /* the state was refused (VMEXIT_INVALID)        */
     CAIRN_VM_RECALL   = 10, /* ec_ctrl(RECALL)                               */
     CAIRN_VM_OTHER    = 11, /* any other exit: see ctrl[1]                   */
+    CAIRN_VM_CR       = 12, /* a write to CR0/CR4 the kernel intercepts
+                               (qual[0]: the register's number)             */
     CAIRN_VM_EVT_COUNT = 16
 };
 
@@ -182,6 +184,8 @@ enum cairn_vm_refusal {
     CAIRN_VMREF_GUEST = 11, /* the CPU refused what a guest instruction did (QEMU
                               does so for a MOV to CR4 with reserved bits): the
                               state is the guest's at that instruction          */
+    CAIRN_VMREF_SEG   = 12, /* VMX: a segment limit above 1 MiB that is not a
+                              multiple of 4 KiB (no granularity expresses it)  */
 };
 
 /* ---------------------------------------------------------------------------

@@ -31,8 +31,10 @@ struct cairn_hip_mod {
 };
 
 #define CAIRN_HIP_F_SVM 0x1u /* AMD SVM available                   */
-#define CAIRN_HIP_F_NPT 0x2u /* nested paging available             */
+#define CAIRN_HIP_F_NPT 0x2u /* nested paging (NPT or EPT) available */
 #define CAIRN_HIP_F_VCPU_CPU0_OFF 0x4u /* no vCPUs on CPU 0 (a QEMU TCG bug, docs/scheduling.md) */
+#define CAIRN_HIP_F_VMX 0x8u /* Intel VMX available (with EPT: NPT) */
+#define CAIRN_HIP_F_VIRT (CAIRN_HIP_F_SVM | CAIRN_HIP_F_VMX) /* either vendor's */
 
 struct cairn_hip {
     uint32_t magic, length;   /* length: bytes used in this page     */

@@ -22,6 +22,7 @@ struct pd {
     bool dead;
     bool vm;           /* memory space is guest-physical (nested paging) */
     uint32_t asid;     /* VM: address space ID of its vCPUs          */
+    uint32_t tlb_gen;  /* VM: bumped when mappings go (guest TLBs)   */
     char name[9];
     struct cap_space caps;
     struct mdb *mem;   /* memory mappings, sorted by page      */

@@ -80,7 +80,8 @@ static int mem_map(struct mdb *m)
     unsigned tables = 0;
     int st = CAIRN_OK;
     for (uint64_t i = 0; i < (1ull << m->order); i++)
-        if (paging_map(m->pd->pml4, (m->base + i) << 12, (m->phys + i) << 12, m->rights, &tables)) {
+        if (paging_map(m->pd->pml4, (m->base + i) << 12, (m->phys + i) << 12, m->rights, m->pd->vm,
+                       &tables)) {
             mem_unmap(m, i);
             st = CAIRN_ENOMEM;
             break;

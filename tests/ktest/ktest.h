@@ -138,7 +138,7 @@ static inline uint64_t kt_sel(void)
  * the kernel turned on). */
 static inline int kt_vcpus(void)
 {
-    return !!(cairn_hip->features & CAIRN_HIP_F_SVM);
+    return !!(cairn_hip->features & CAIRN_HIP_F_VIRT);
 }
 
 /* Set when the suite runs with "verbose" on its command line. */

@@ -107,7 +107,7 @@ TEST(vcpu_state_refused)
     KT_EQ(vt.seen[5].rip, 0);
     /* With LME set and paging off the kernel hands CR4 writes to the VMM
      * (QEMU stops the host at an exit from LME without PAE). */
-    KT_EQ(vt.seen[6].event, CAIRN_VM_OTHER);
-    KT_EQ(vt.seen[6].exit, 0x14);
+    KT_EQ(vt.seen[6].event, CAIRN_VM_CR);
+    KT_EQ(vt.seen[6].why, 4);
     KT_EQ(vt.seen[6].rip, 0x10);
 }

@@ -172,8 +172,8 @@ int main(const struct cairn_hip *hip, struct cairn_utcb *utcb)
                      triple = { .name = "triple" };
     uint64_t pt = cairn_sel_alloc(0), st;
     cairn_log_init("vmtest");
-    if (!(hip->features & CAIRN_HIP_F_SVM) || !(hip->features & CAIRN_HIP_F_NPT)) {
-        printf("error: no SVM with nested paging\n");
+    if (!(hip->features & CAIRN_HIP_F_VIRT) || !(hip->features & CAIRN_HIP_F_NPT)) {
+        printf("error: no SVM or VMX with nested paging\n");
         return 1;
     }
     st = cairn_handler_create(&handler, CAIRN_ROOT_SEL_PD, 0, vm_exit_handler, 0);

@@ -34,6 +34,7 @@ struct cpu {
     uint64_t fault_stack_top; /* NMI and #DF (IST 1) */
     uint64_t db_stack_top;    /* #DB (IST 2): entry.S, intr_db */
     uint64_t svm_host_pa; /* SVM: where VMRUN saves this CPU's host state */
+    volatile uint64_t vmx_release; /* another CPU asks to VMCLEAR this VMCS (smp.c) */
     uint64_t gdt[8];
     struct tss tss __attribute__((aligned(16)));
 };
@@ -59,6 +60,8 @@ void smp_boot(const struct acpi_madt_info *madt);
 void fpu_release(struct cpu *c);
 /* Have CPU cpu save ec's FPU registers (it holds them) and wait. */
 void smp_fpu_release(unsigned cpu, struct ec *ec);
+/* Have CPU cpu VMCLEAR the VMCS at vmcs_pa if it is current there, and wait. */
+void smp_vmx_release(unsigned cpu, uint64_t vmcs_pa);
 void apic_eoi(void);
 unsigned apic_id(unsigned cpu);
 uint64_t apic_calibrate(void); /* returns TSC kHz */

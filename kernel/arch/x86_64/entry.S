@@ -278,3 +278,82 @@ svm_vmrun_next:
     pop     %rbp
     pop     %rbx
     ret
+
+/* int vmx_enter(struct regs *gprs, int launched)
+ * Enter the guest whose VMCS is current (VMLAUNCH the first time, else
+ * VMRESUME) with the GPRs of *gprs; a VM exit comes back at vmx_exit on
+ * this stack, saves them and returns 0. If the instruction itself fails
+ * (VMfail: a control or host field) it returns 1. RSP, RIP and RFLAGS
+ * are the VMCS's; the rest VM exits leave to us. */
+#define R_RAX 112
+    .global vmx_enter
+vmx_enter:
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    push    %rdi                        /* 0(%rsp): gprs */
+    mov     $0x6c14, %eax               /* HOST_RSP */
+    vmwrite %rsp, %rax
+    lea     vmx_exit(%rip), %rdx
+    mov     $0x6c16, %eax               /* HOST_RIP */
+    vmwrite %rdx, %rax
+    test    %esi, %esi                  /* moves keep the flags */
+    mov     R_RAX(%rdi), %rax
+    mov     R_RBX(%rdi), %rbx
+    mov     R_RCX(%rdi), %rcx
+    mov     R_RDX(%rdi), %rdx
+    mov     R_RSI(%rdi), %rsi
+    mov     R_RBP(%rdi), %rbp
+    mov     R_R8(%rdi), %r8
+    mov     R_R9(%rdi), %r9
+    mov     R_R10(%rdi), %r10
+    mov     R_R11(%rdi), %r11
+    mov     R_R12(%rdi), %r12
+    mov     R_R13(%rdi), %r13
+    mov     R_R14(%rdi), %r14
+    mov     R_R15(%rdi), %r15
+    mov     R_RDI(%rdi), %rdi
+    jnz     1f
+    vmlaunch
+    jmp     2f
+1:  vmresume
+2:  add     $8, %rsp                    /* VMfail: the guest's registers are lost */
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    mov     $1, %eax
+    ret
+vmx_exit:
+    push    %rdi
+    mov     8(%rsp), %rdi
+    mov     %rax, R_RAX(%rdi)
+    mov     %rbx, R_RBX(%rdi)
+    mov     %rcx, R_RCX(%rdi)
+    mov     %rdx, R_RDX(%rdi)
+    mov     %rsi, R_RSI(%rdi)
+    mov     %rbp, R_RBP(%rdi)
+    mov     %r8, R_R8(%rdi)
+    mov     %r9, R_R9(%rdi)
+    mov     %r10, R_R10(%rdi)
+    mov     %r11, R_R11(%rdi)
+    mov     %r12, R_R12(%rdi)
+    mov     %r13, R_R13(%rdi)
+    mov     %r14, R_R14(%rdi)
+    mov     %r15, R_R15(%rdi)
+    pop     %rax
+    mov     %rax, R_RDI(%rdi)
+    add     $8, %rsp
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    xor     %eax, %eax
+    ret

@@ -19,7 +19,7 @@ static const char *const exc_names[32] = {
 
 static const char *const vm_names[CAIRN_VM_EVT_COUNT] = {
     "startup", "I/O", "nested page fault", "HLT", "CPUID", "MSR", "interrupt window", "VMMCALL",
-    "shutdown (triple fault)", "invalid state", "recall", "exit",
+    "shutdown (triple fault)", "invalid state", "recall", "exit", "control register write",
 };
 
 const char *ec_arch_event_name(const struct ec *ec, unsigned evt)

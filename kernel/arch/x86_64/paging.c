@@ -79,16 +79,37 @@ static uint64_t *paging_walk(uint64_t *table, uint64_t va, int alloc, unsigned *
     return &table[(va >> 12) & 511];
 }
 
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables)
+bool paging_ept;
+
+/* EPT entries: read, write, execute in bits 0-2 (a table's entry has all
+ * three, as a page table's has P, W and U), write-back memory (the guest's
+ * PAT applies). Read is always given: bit 0 is "present" in both formats. */
+#define EPT_R  1ull
+#define EPT_W  2ull
+#define EPT_X  4ull
+#define EPT_WB (6ull << 3)
+
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, bool nested,
+               unsigned *tables)
 {
     if (va >= CAIRN_USER_END)
         panic("paging_map: %lx is not a user address", va); /* callers check: a kernel bug */
     uint64_t *pte = paging_walk(pml4, va, 1, tables);
     if (!pte)
         return -1;
-    *pte = (pa & PTE_ADDR) | PTE_P | PTE_U | ((rights & CAIRN_MEM_W) ? PTE_W : 0) |
-           ((rights & CAIRN_MEM_X) ? 0 : PTE_NX);
+    if (nested && paging_ept)
+        *pte = (pa & PTE_ADDR) | EPT_R | EPT_WB | ((rights & CAIRN_MEM_W) ? EPT_W : 0) |
+               ((rights & CAIRN_MEM_X) ? EPT_X : 0);
+    else
+        *pte = (pa & PTE_ADDR) | PTE_P | PTE_U | ((rights & CAIRN_MEM_W) ? PTE_W : 0) |
+               ((rights & CAIRN_MEM_X) ? 0 : PTE_NX);
     return 0;
+}
+
+uint64_t *paging_pte(uint64_t *pml4, uint64_t va)
+{
+    unsigned none = 0;
+    return paging_walk(pml4, va, 0, &none);
 }
 
 void paging_unmap(uint64_t *pml4, uint64_t va)

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define DIRECT_BASE 0xffff800000000000ull
@@ -37,9 +38,16 @@ extern uint64_t paging_master_cr3;
 void paging_init(uint64_t max_phys);
 /* New user page table root sharing the kernel half; NULL when out of memory. */
 uint64_t *paging_new_root(void);
-/* Map one user page; rights are CAIRN_MEM_*. Returns 0, or -1 when out of
- * memory; *tables counts the page-table pages it allocated. */
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, unsigned *tables);
+/* Nested page tables (a VM's guest-physical memory) are in EPT format
+ * (vmx.c sets this), else in the page-table format (SVM's nested paging). */
+extern bool paging_ept;
+/* Map one user page, or with `nested` a guest-physical one; rights are
+ * CAIRN_MEM_*. Returns 0, or -1 when out of memory; *tables counts the
+ * page-table pages it allocated. */
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, unsigned rights, bool nested,
+               unsigned *tables);
+/* The last-level entry for va, or NULL (no table there). */
+uint64_t *paging_pte(uint64_t *pml4, uint64_t va);
 void paging_unmap(uint64_t *pml4, uint64_t va);
 /* Free a root from paging_new_root (or a nested one) with every table of
  * its user half; returns the tables freed besides the root. */

@@ -1,5 +1,5 @@
 /* Start-up, x86_64 part: the boot CPU, the local APIC and its timer, the
- * SVM extension, the other CPUs (from ACPI's MADT) and the I/O APIC. */
+ * virtualization extension, the other CPUs (from ACPI's MADT) and the I/O APIC. */
 #include <cairn/hip.h>
 #include "acpi.h"
 #include "arch.h"
@@ -45,8 +45,11 @@ void arch_boot_platform(struct arch_boot *b)
 
 void arch_boot_report(const struct arch_boot *b)
 {
-    kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (b->features & CAIRN_HIP_F_SVM) ? "yes" : "no",
-            (b->features & CAIRN_HIP_F_NPT) ? "yes" : "no", b->asids);
+    if (b->features & CAIRN_HIP_F_VMX)
+        kprintf("[kernel] VMX: yes, EPT: yes, VPIDs: %u\n", b->asids);
+    else
+        kprintf("[kernel] SVM: %s, NPT: %s, ASIDs: %u\n", (b->features & CAIRN_HIP_F_SVM) ? "yes" : "no",
+                (b->features & CAIRN_HIP_F_NPT) ? "yes" : "no", b->asids);
     if (b->features & CAIRN_HIP_F_VCPU_CPU0_OFF)
         kprintf("[kernel] QEMU TCG with %u CPUs: no vCPUs on CPU 0 (a QEMU bug, see"
                 " docs/scheduling.md)\n", cpu_count);

@@ -27,6 +27,7 @@
 #include "sched.h"
 #include "string.h"
 #include "vcpu.h"
+#include "vcpu_x86.h"
 #include "x86.h"
 
 #define SMP_TRAMPOLINE 0x1000u /* ap.S AP_BASE; the boot page tables follow */
@@ -48,6 +49,10 @@ static void smp_poll_flush(void)
         write_cr3(read_cr3());
         __atomic_store_n(&c->tlb_flush, false, __ATOMIC_RELEASE);
     }
+    if (c->vmx_release) {
+        vmx_release(c->vmx_release);
+        __atomic_store_n(&c->vmx_release, 0, __ATOMIC_RELEASE);
+    }
     if (c->fpu_give) {
         if (c->fpu_owner == c->fpu_give)
             fpu_release(c);
@@ -60,6 +65,14 @@ void smp_fpu_release(unsigned cpu, struct ec *ec)
     __atomic_store_n(&cpus[cpu].fpu_give, ec, __ATOMIC_RELEASE);
     apic_ipi(cpus[cpu].apic_id, VEC_KICK);
     while (__atomic_load_n(&cpus[cpu].fpu_give, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
+}
+
+void smp_vmx_release(unsigned cpu, uint64_t vmcs_pa)
+{
+    __atomic_store_n(&cpus[cpu].vmx_release, vmcs_pa, __ATOMIC_RELEASE);
+    apic_ipi(cpus[cpu].apic_id, VEC_KICK);
+    while (__atomic_load_n(&cpus[cpu].vmx_release, __ATOMIC_ACQUIRE))
         __asm__ volatile("pause");
 }
 

@@ -13,6 +13,7 @@
  * reported as CAIRN_VM_INVALID.
  */
 #include "svm.h"
+#include "vcpu_x86.h"
 #include <cairn/abi.h>
 #include <cairn/hip.h>
 #include "arch.h"
@@ -50,6 +51,8 @@
 #define MISC1_FORCED (MISC1_INTR | MISC1_NMI | MISC1_SMI | MISC1_INIT | MISC1_CPUID | MISC1_HLT | \
                       MISC1_IOIO | MISC1_MSR | MISC1_SHUTDOWN)
 
+#define EXIT_CR0_WRITE 0x10
+#define EXIT_CR4_WRITE 0x14
 #define EXIT_INTR     0x60
 #define EXIT_NMI      0x61
 #define EXIT_VINTR    0x64
@@ -70,9 +73,6 @@ extern char svm_vmrun_insn[], svm_vmrun_next[];
 static uint64_t svm_iopm_pa, svm_msrpm_pa;
 static int svm_on;
 static unsigned svm_asids;
-/* What this CPU accepts as guest state (svm_limits): the VMRUN checks. */
-static uint64_t svm_cr4_ok, svm_efer_ok;
-static unsigned svm_phys_bits;
 
 /* MSRs whose guest value lives in the VMCB, loaded and saved around every
  * VMRUN (VMRUN itself, or the VMLOAD/VMSAVE pair in svm_vmrun): the guest
@@ -92,44 +92,7 @@ static void svm_msr_pass(uint8_t *msrpm, uint32_t msr)
     msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
 }
 
-/* The CR4 and EFER bits the CPU has, and its physical address width. */
-static void svm_limits(void)
-{
-    uint32_t r[4], max;
-    cpuid(0, 0, r);
-    max = r[0];
-    svm_cr4_ok = 0x7ff; /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT */
-    cpuid(1, 0, r);
-    svm_cr4_ok |= (r[2] & (1u << 17) ? 1ull << 17 : 0) | /* PCIDE */
-                  (r[2] & (1u << 26) ? 1ull << 18 : 0);  /* OSXSAVE */
-    if (max >= 7) {
-        cpuid(7, 0, r);
-        svm_cr4_ok |= (r[2] & (1u << 2) ? 1ull << 11 : 0) |  /* UMIP */
-                      (r[2] & (1u << 16) ? 1ull << 12 : 0) | /* LA57 */
-                      (r[1] & (1u << 0) ? 1ull << 16 : 0) |  /* FSGSBASE */
-                      (r[1] & (1u << 7) ? 1ull << 20 : 0) |  /* SMEP */
-                      (r[1] & (1u << 20) ? 1ull << 21 : 0) | /* SMAP */
-                      (r[2] & (1u << 3) ? 1ull << 22 : 0) |  /* PKE */
-                      (r[2] & (1u << 7) ? 1ull << 23 : 0);   /* CET */
-    }
-    cpuid(0x80000001, 0, r);
-    svm_efer_ok = EFER_SCE | EFER_SVME | (r[3] & (1u << 29) ? EFER_LME | EFER_LMA : 0) |
-                  (r[3] & (1u << 20) ? EFER_NXE : 0) | (r[3] & (1u << 25) ? EFER_FFXSR : 0) |
-                  (r[2] & (1u << 17) ? 1ull << 15 : 0); /* TCE */
-    cpuid(0x80000000, 0, r);
-    uint32_t ext = r[0];
-    svm_phys_bits = 36;
-    if (ext >= 0x80000008) {
-        cpuid(0x80000008, 0, r);
-        svm_phys_bits = r[0] & 0xff;
-    }
-    if (ext >= 0x80000021) {
-        cpuid(0x80000021, 0, r);
-        svm_efer_ok |= r[0] & (1u << 8) ? 1ull << 21 : 0; /* AutoIBRS */
-    }
-}
-
-uint32_t vcpu_arch_init(uint32_t *asids)
+uint32_t svm_init(uint32_t *asids)
 {
     uint32_t r[4], features = CAIRN_HIP_F_SVM;
     *asids = 0;
@@ -152,8 +115,7 @@ uint32_t vcpu_arch_init(uint32_t *asids)
         svm_msr_pass(msrpm, svm_msr_direct[i]); /* ... those the VMCB holds */
     svm_iopm_pa = virt_to_phys(iopm);
     svm_msrpm_pa = virt_to_phys(msrpm);
-    svm_limits();
-    if (!vcpu_arch_init_cpu(0))
+    if (!svm_init_cpu(0))
         return 0;
     svm_on = 1;
     *asids = svm_asids;
@@ -161,7 +123,7 @@ uint32_t vcpu_arch_init(uint32_t *asids)
 }
 
 /* This CPU's part: EFER.SVME and its host save areas. */
-bool vcpu_arch_init_cpu(unsigned id)
+bool svm_init_cpu(unsigned id)
 {
     if (!svm_iopm_pa)
         return false;
@@ -173,8 +135,6 @@ bool vcpu_arch_init_cpu(unsigned id)
     wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave));
     return true;
 }
-
-bool vcpu_arch_available(void) { return svm_on; }
 
 /*
  * A QEMU TCG bug worked around. Under QEMU's multi-threaded TCG (7.2, as
@@ -192,7 +152,7 @@ bool vcpu_arch_available(void) { return svm_on; }
  */
 static bool svm_cpu0_off;
 
-uint32_t vcpu_arch_smp_check(unsigned n)
+uint32_t svm_smp_check(unsigned n)
 {
     uint32_t r[4];
     cpuid(1, 0, r);
@@ -203,9 +163,9 @@ uint32_t vcpu_arch_smp_check(unsigned n)
     return svm_cpu0_off ? CAIRN_HIP_F_VCPU_CPU0_OFF : 0;
 }
 
-bool vcpu_arch_cpu_ok(unsigned cpu) { return cpu != 0 || !svm_cpu0_off; }
+bool svm_cpu_ok(unsigned cpu) { return cpu != 0 || !svm_cpu0_off; }
 
-uint64_t vcpu_arch_ip(const struct ec *ec) { return ((const struct vmcb *)ec->vmcb)->rip; }
+uint64_t svm_ip(const struct ec *ec) { return ((const struct vmcb *)ec->vmcb)->rip; }
 
 static void vcpu_seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit, uint64_t base)
 {
@@ -231,7 +191,7 @@ static void vcpu_reset(struct vmcb *v)
     v->efer = EFER_SVME;
 }
 
-int vcpu_arch_create(struct ec *ec)
+int svm_create(struct ec *ec)
 {
     if (!svm_on)
         return CAIRN_EFEAT;
@@ -258,6 +218,8 @@ static unsigned vcpu_event(uint64_t code)
     case EXIT_VINTR:    return CAIRN_VM_VINTR;
     case EXIT_VMMCALL:  return CAIRN_VM_VMMCALL;
     case EXIT_SHUTDOWN: return CAIRN_VM_SHUTDOWN;
+    case EXIT_CR0_WRITE:
+    case EXIT_CR4_WRITE: return CAIRN_VM_CR;
     default:            return (uint32_t)code == 0xffffffffu ? CAIRN_VM_INVALID : CAIRN_VM_OTHER;
     }
 }
@@ -282,7 +244,7 @@ static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
     ec->refused = CAIRN_VMREF_HW;
 }
 
-_Noreturn void vcpu_arch_run(struct ec *ec)
+_Noreturn void svm_run(struct ec *ec)
 {
     struct vmcb *v = ec->vmcb;
     for (;;) {
@@ -342,6 +304,8 @@ _Noreturn void vcpu_arch_run(struct ec *ec)
         }
         ec->qual[0] = v->exitinfo1;
         ec->qual[1] = v->exitinfo2;
+        if (v->exitcode == EXIT_CR0_WRITE || v->exitcode == EXIT_CR4_WRITE)
+            ec->qual[0] = v->exitcode - EXIT_CR0_WRITE, ec->qual[1] = 0; /* the CR's number */
         ec_event(ec, vcpu_event(v->exitcode));
     }
 }
@@ -356,7 +320,7 @@ static void vcpu_set_seg(struct vmcb_seg *d, const struct cairn_seg *s)
     *d = (struct vmcb_seg){ s->sel, s->ar, s->limit, s->base };
 }
 
-void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     const struct vmcb *v = ec->vmcb;
     const struct regs *r = &ec->regs;
@@ -407,62 +371,20 @@ void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         x->tsc_val = rdtsc() + v->tsc_offset, x->tsc_off = v->tsc_offset;
 }
 
-#define RFLAGS_RESERVED 0xffffffffffc0802aull /* bits 63:22, 15, 5, 3, 1 (always set) */
-#define RFLAGS_VM       (1ull << 17)
-#define INJ_VALID       (1u << 31)
-
-/* The state a reply would leave, checked as VMRUN checks it (AMD APM
- * vol. 2, 15.5.1), plus what makes no sense on any x86 (CR0.PG without
- * PE, RFLAGS.VM in long mode, an impossible event): 0 or why not.
- * RFLAGS' reserved bits are not refused but kept as the CPU keeps them. */
-#define VCPU_MTD_CHECKED (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_DR | CAIRN_MTD_RFLAGS | \
-                          CAIRN_MTD_CS_SS | CAIRN_MTD_INJ)
-
-static __attribute__((noinline)) unsigned vcpu_state_check(const struct vmcb *v,
-                                                           const struct cairn_exc *x, uint64_t mtd)
-{
-    bool cr = mtd & CAIRN_MTD_CR;
-    uint64_t cr0 = cr ? x->cr0 : v->cr0, cr3 = cr ? x->cr3 : v->cr3, cr4 = cr ? x->cr4 : v->cr4;
-    uint64_t efer = (mtd & CAIRN_MTD_EFER_PAT) ? x->efer | EFER_SVME : v->efer;
-    uint64_t dr7 = (mtd & CAIRN_MTD_DR) ? x->dr7 : v->dr7;
-    uint64_t fl = (mtd & CAIRN_MTD_RFLAGS) ? x->rflags : v->rflags;
-    uint16_t cs = (mtd & CAIRN_MTD_CS_SS) ? x->cs.ar : v->cs.attr;
-    uint32_t inj = (mtd & CAIRN_MTD_INJ) ? x->inj_info : (uint32_t)v->eventinj;
-    bool lm = (efer & EFER_LME) && (cr0 & CR0_PG);
-    if ((cr0 >> 32) || ((cr0 & CR0_NW) && !(cr0 & CR0_CD)) || ((cr0 & CR0_PG) && !(cr0 & CR0_PE)))
-        return CAIRN_VMREF_CR0;
-    /* bits the CPU may lack: only in what the reply sets (the guest's own
-     * MOV to CR4 does not exit, and the CPU checked that) */
-    if (cr && (cr3 >> svm_phys_bits))
-        return CAIRN_VMREF_CR3;
-    if (cr && (cr4 & ~svm_cr4_ok))
-        return CAIRN_VMREF_CR4;
-    if ((mtd & CAIRN_MTD_EFER_PAT) && (efer & ~svm_efer_ok))
-        return CAIRN_VMREF_EFER;
-    if (((efer & EFER_LME) && !(cr4 & CR4_PAE)) || (lm && !(cr0 & CR0_PE)))
-        return CAIRN_VMREF_LONG; /* LME without PAE: a CPU allows it with paging off; QEMU
-                                    7.2 stops the host at the guest's next exit */
-    if (lm && (cs & (1u << 9)) && (cs & (1u << 10)))
-        return CAIRN_VMREF_CS;
-    if (dr7 >> 32)
-        return CAIRN_VMREF_DR7;
-    if (lm && (fl & RFLAGS_VM))
-        return CAIRN_VMREF_FLAGS;
-    unsigned type = (inj >> 8) & 7, vec = inj & 0xff;
-    if ((inj & INJ_VALID) && (type == 1 || type > 4 || (type == 3 && (vec == 2 || vec > 31))))
-        return CAIRN_VMREF_INJ;
-    return 0;
-}
-
 /* Check, then apply: a state the hardware would refuse is not applied at
  * all; the vCPU reports it (CAIRN_VM_INVALID) instead of running. EFER.LMA
  * follows LME and CR0.PG, as the hardware keeps it. */
-int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
     struct regs *r = &ec->regs;
     /* a reply that changes none of it leaves the state as it ran: no check */
-    unsigned why = unlikely(mtd & VCPU_MTD_CHECKED) ? vcpu_state_check(v, x, mtd) : 0;
+    unsigned why = 0;
+    if (unlikely(mtd & VCPU_MTD_CHECKED)) {
+        struct vcpu_now now = { v->cr0, v->cr3, v->cr4, v->efer & ~(uint64_t)EFER_SVME, v->dr7,
+                                v->rflags, v->cs.attr, (uint32_t)v->eventinj, EFER_SVME };
+        why = vcpu_check(&now, x, mtd);
+    }
     if (unlikely(why)) {
         ec->refused = (uint8_t)why;
         return CAIRN_OK;
@@ -523,7 +445,7 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
     return CAIRN_OK;
 }
 
-void vcpu_arch_destroy(struct ec *ec)
+void svm_destroy(struct ec *ec)
 {
     palloc_free(ec->vmcb, 0);
     ec->vmcb = NULL;

@@ -8,8 +8,10 @@
 
 void pd_arch_flush(struct pd *pd, uint64_t va, uint64_t size)
 {
+    if (pd->vm) /* its vCPUs flush their guest TLB before they run on */
+        __atomic_add_fetch(&pd->tlb_gen, 1, __ATOMIC_RELEASE);
     if (cpu_count > 1)
-        smp_tlb_shootdown(); /* the PD may be loaded on another CPU */
+        smp_tlb_shootdown(); /* the PD may be loaded on another CPU (or its guest run there) */
     if (cpu_this()->space != pd)
         return; /* a PD not loaded here has no TLB entries here (no PCID) */
     if (size > 64 * PAGE_SIZE) {
