@@ -69,6 +69,9 @@ struct vmm_tally {
     uint64_t n;
 };
 
+/* IA32_MISC_ENABLE as the guest finds it: fast strings; no BTS, no PEBS */
+#define MISC_ENABLE_RESET 0x1801u
+
 static struct vmm {
     uint64_t vm_pd, vcpu;
     struct vmm_mem mem;
@@ -94,7 +97,7 @@ static struct vmm {
     uint64_t port80;
     bool stopped;
     uint64_t quiet_until, quiet_injected; /* recalls held back (vmm_publish_next) */
-    uint64_t de_cfg, hwcr;
+    uint64_t de_cfg, hwcr, misc_enable; /* vendor MSRs the guest may write */
     uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
     bool input;                /* the console's input goes to the guest's UART */
     uint8_t in_ring[256];      /* VMM_INPUT_RING: timer thread -> handler */
@@ -187,6 +190,7 @@ static uint64_t vmm_startup(struct cairn_exc *x)
     const struct loader_entry *e = &vmm.entry;
     uint64_t mtd = CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_RFLAGS | CAIRN_MTD_CS_SS |
                    CAIRN_MTD_DS_ES;
+    vmm.misc_enable = MISC_ENABLE_RESET;
     x->rflags = 2;
     if (vmm.flat) {
         struct cairn_seg flat = { .sel = 0, .ar = 0x93, .limit = 0xffff, .base = 0 };
@@ -344,6 +348,9 @@ static uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *re
 #define MSR_HWCR       0xc0010015u
 #define MSR_NB_CFG     0xc001001fu
 #define MSR_DE_CFG     0xc0011029u
+#define MSR_FEATURE_CONTROL 0x3au  /* Intel's */
+#define MSR_PLATFORM_ID 0x17u
+#define MSR_MISC_ENABLE 0x1a0u
 
 static bool vmm_pat_valid(uint64_t pat)
 {
@@ -403,6 +410,19 @@ static uint64_t vmm_msr(struct cairn_exc *x)
         if (wr)
             vmm.de_cfg = v;
         v = vmm.de_cfg;
+        break;
+    case MSR_FEATURE_CONTROL: /* locked with VMX off, as firmware leaves it: writes #GP */
+        if (wr)
+            return vmm_gp(x);
+        v = 1;
+        break;
+    case MSR_PLATFORM_ID:
+        v = 0;
+        break;
+    case MSR_MISC_ENABLE: /* Linux reads it on Intel before it has an IDT */
+        if (wr)
+            vmm.misc_enable = v;
+        v = vmm.misc_enable;
         break;
     default:
         if (vmm.unknown_msrs++ < 8)
