@@ -288,7 +288,8 @@ static void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool api
 }
 
 /* What EFER and CR4 writes are checked against: the CPU's own CR4 bits
- * (a CPU checks against what it has, whatever CPUID tells the guest) and
+ * (a CPU checks against what it has, whatever CPUID tells the guest) but
+ * VMXE and SMXE, and
  * the EFER bits the guest's CPUID offers. */
 static void vmm_cr_init(void)
 {
@@ -299,7 +300,9 @@ static void vmm_cr_init(void)
     if (has7)
         __asm__ volatile("cpuid" : "=a"(l7[0]), "=b"(l7[1]), "=c"(l7[2]), "=d"(l7[3]) : "a"(7), "c"(0));
     vmm_guest_cpuid(0x80000001, 0, e1, vmm.apic);
-    vmm.cr4_rsvd = cr_cr4_reserved(l1[2], l7[1], l7[2]);
+    /* but not VMX or SMX: the guest has neither (CPUID hides them, and
+     * the kernel keeps VMXE for itself on an Intel host) */
+    vmm.cr4_rsvd = cr_cr4_reserved(l1[2] & ~(1u << 5 | 1u << 6), l7[1], l7[2]);
     vmm.efer_rsvd = cr_efer_reserved(e1[3]);
 }
 

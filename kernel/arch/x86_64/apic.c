@@ -94,6 +94,7 @@ uint64_t arch_time(void) { return rdtsc(); }
 
 void arch_timer_set(uint64_t deadline)
 {
+    cpu_this()->timer_deadline = deadline;
     if (!deadline) {
         apic_write(APIC_TIMER_INIT, 0);
         return;

@@ -34,6 +34,7 @@ struct cpu {
     uint64_t fault_stack_top; /* NMI and #DF (IST 1) */
     uint64_t db_stack_top;    /* #DB (IST 2): entry.S, intr_db */
     uint64_t svm_host_pa; /* SVM: where VMRUN saves this CPU's host state */
+    uint64_t timer_deadline; /* the local APIC timer's, in TSC ticks (0: off) */
     volatile uint64_t vmx_release; /* another CPU asks to VMCLEAR this VMCS (smp.c) */
     uint64_t gdt[8];
     struct tss tss __attribute__((aligned(16)));

@@ -57,6 +57,7 @@ enum {
     F_G_GDTR_LIMIT = 0x4810, F_G_IDTR_LIMIT = 0x4812,
     F_G_ES_AR = 0x4814, /* ES .. TR: +2 each */
     F_G_INTR_STATE = 0x4824, F_G_ACTIVITY = 0x4826, F_G_SYSENTER_CS = 0x482a,
+    F_PREEMPT_TIMER = 0x482e,
     F_H_SYSENTER_CS = 0x4c00,
     F_CR0_MASK = 0x6000, F_CR4_MASK = 0x6002, F_CR0_SHADOW = 0x6004, F_CR4_SHADOW = 0x6006,
     F_QUAL = 0x6400,
@@ -85,6 +86,7 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_GDTR, S_IDTR };
 
 #define PIN_EXT_INTR   (1u << 0)
 #define PIN_NMI        (1u << 3)
+#define PIN_PREEMPT    (1u << 6)
 #define PROC_INTR_WIN  (1u << 2)
 #define PROC_TSC_OFF   (1u << 3)
 #define PROC_HLT       (1u << 7)
@@ -127,6 +129,7 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_GDTR, S_IDTR };
 #define X_BAD_GUEST  33
 #define X_BAD_MSR    34
 #define X_EPT        48
+#define X_PREEMPT    52
 #define X_ENTRY_FAIL (1u << 31)
 
 /* The guest's values of the MSRs VMX does not switch itself: loaded at
@@ -165,6 +168,7 @@ static uint32_t vmx_rev, vmx_pin, vmx_proc, vmx_proc2, vmx_exit_ctl, vmx_entry_c
 static uint64_t vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 static uint64_t vmx_io_pa, vmx_msr_pa;
 static bool vmx_insn_info, vmx_zero_len; /* INS/OUTS information; 0-length soft injection */
+static unsigned vmx_preempt_shift;        /* the preemption timer counts TSC >> this */
 static uint64_t vmx_cur[MAX_CPUS];       /* the VMCS current on each CPU (pa) */
 
 int vmx_enter(struct regs *gprs, int launched); /* entry.S: 0 after an exit, else VMfail */
@@ -234,7 +238,8 @@ uint32_t vmx_init(uint32_t *asids)
     vmx_rev = (uint32_t)basic & 0x7fffffff;
     vmx_insn_info = basic & (1ull << 54);
     vmx_zero_len = rdmsr(MSR_VMX_MISC) & (1ull << 30);
-    vmx_pin = vmx_ctl(PIN_EXT_INTR | PIN_NMI, tru ? 0x48d : 0x481);
+    vmx_pin = vmx_ctl(PIN_EXT_INTR | PIN_NMI | PIN_PREEMPT, tru ? 0x48d : 0x481);
+    vmx_preempt_shift = rdmsr(MSR_VMX_MISC) & 0x1f;
     vmx_proc = vmx_ctl(PROC_TSC_OFF | PROC_HLT | PROC_MWAIT | PROC_IO_BITMAP | PROC_MSR_BITMAP |
                        PROC_MONITOR | PROC_PROC2, tru ? 0x48e : 0x482);
     vmx_proc &= ~(PROC_INTR_WIN | PROC_CR3_LOAD | PROC_CR3_STORE); /* cleared only if allowed: */
@@ -627,6 +632,11 @@ _Noreturn void vmx_run(struct ec *ec)
         } else {
             vmwrite(F_ENTRY_INTR, 0);
         }
+        if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
+            uint64_t dl = cpu_this()->timer_deadline, now = rdtsc();
+            uint64_t t = !dl ? ~0u : dl > now ? (dl - now) >> vmx_preempt_shift : 0;
+            vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
+        }
         vmwrite(F_H_CR0, read_cr0());
         vmwrite(F_H_CR3, read_cr3());
         uint32_t gen = __atomic_load_n(&ec->pd->tlb_gen, __ATOMIC_ACQUIRE);
@@ -664,9 +674,14 @@ _Noreturn void vmx_run(struct ec *ec)
             v->inj_err = (uint32_t)vmread(F_IDT_ERR);
             v->inj_len = (uint32_t)vmread(F_EXIT_LEN);
         }
-        if (reason == X_INTR) {
+        if (reason == X_INTR || reason == X_PREEMPT) {
             /* The interrupt is pending: take it now (it may switch away;
-             * this vCPU resumes in this loop when dispatched again). */
+             * this vCPU resumes in this loop when dispatched again). The
+             * preemption timer runs out with the host's timer, which may
+             * still be a moment away: then the guest runs again until it.
+             * It is a second way out for a reason: Bochs 2.7 takes no
+             * external interrupt in a guest that has IF clear (it derives
+             * its interrupt masking from the IF it had when entering). */
             __asm__ volatile("sti; nop; cli" ::: "memory");
             continue;
         }
