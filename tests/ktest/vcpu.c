@@ -61,11 +61,34 @@ static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
     cairn_reply(mtd);
 }
 
+/* A VM whose guest-physical page 1 is `ram`, one vCPU whose every event
+ * goes to `vmm` on the root's handler h; its selector in *vm. */
+static void vcpu_vm(struct cairn_ec *h, void (*vmm)(void *, struct cairn_utcb *, uint64_t),
+                    uint8_t *ram, uint64_t *vm)
+{
+    uint64_t vcpu = kt_sel(), sc = kt_sel(), pt;
+    unsigned cpu = (cairn_hip->features & CAIRN_HIP_F_VCPU_CPU0_OFF) ? 1 : 0;
+    *vm = kt_sel();
+    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, *vm, CAIRN_ROOT_SEL_PD, 5,
+                        cairn_name_pack("t-vcpu"), 0, 0));
+    /* guest-physical page 1, from the host frame (the root's own mapping
+     * of it is not executable) */
+    KT_OK(cairn_delegate(CAIRN_ROOT_SEL_PD, *vm,
+                         CAIRN_CRD(CAIRN_CRD_MEM, cairn_page_phys(ram) >> 12, 0, CAIRN_MEM_RWX), 1,
+                         CAIRN_DEL_F_HOST));
+    KT_OK(cairn_handler_create(h, CAIRN_ROOT_SEL_PD, 0, vmm, 0));
+    KT_OK(cairn_portal_create(&pt, h, CAIRN_MTD_VCPU_ALL, 0, 0));
+    for (unsigned e = 0; e < CAIRN_VM_EVT_COUNT; e++)
+        KT_OK(cairn_obj_delegate(*vm, pt, e, CAIRN_R_ALL));
+    KT_OK(cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, cpu), vcpu, *vm, 0, 0,
+                         0, 0, 0));
+    KT_OK(cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vcpu, 1, KT_QUANTUM_US));
+}
+
 TEST(vcpu_state_refused)
 {
     static struct cairn_ec h;
-    uint64_t vm = kt_sel(), vcpu = kt_sel(), sc = kt_sel(), pt;
-    unsigned cpu = (cairn_hip->features & CAIRN_HIP_F_VCPU_CPU0_OFF) ? 1 : 0;
+    uint64_t vm;
     uint8_t *ram = cairn_page_alloc(1);
 
     KT_CHECK(ram, "no memory");
@@ -73,20 +96,7 @@ TEST(vcpu_state_refused)
         return; /* create_vm_vcpu checks that VM PDs are refused */
     ram[0] = 0xf4; /* hlt */
     ram[0x10] = 0x0f, ram[0x11] = 0x22, ram[0x12] = 0xe0, ram[0x13] = 0xf4; /* mov %eax, %cr4; hlt */
-    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_VM, vm, CAIRN_ROOT_SEL_PD, 5,
-                        cairn_name_pack("t-vcpu"), 0, 0));
-    /* guest-physical page 1, from the host frame (the root's own mapping
-     * of it is not executable) */
-    KT_OK(cairn_delegate(CAIRN_ROOT_SEL_PD, vm,
-                         CAIRN_CRD(CAIRN_CRD_MEM, cairn_page_phys(ram) >> 12, 0, CAIRN_MEM_RWX), 1,
-                         CAIRN_DEL_F_HOST));
-    KT_OK(cairn_handler_create(&h, CAIRN_ROOT_SEL_PD, 0, vcpu_vmm, 0));
-    KT_OK(cairn_portal_create(&pt, &h, CAIRN_MTD_VCPU_ALL, 0, 0));
-    for (unsigned e = 0; e < CAIRN_VM_EVT_COUNT; e++)
-        KT_OK(cairn_obj_delegate(vm, pt, e, CAIRN_R_ALL));
-    KT_OK(cairn_syscall6(CAIRN_SYS_RAX(CAIRN_SYS_CREATE_EC, CAIRN_EC_F_VCPU, cpu), vcpu, vm, 0, 0,
-                         0, 0, 0));
-    KT_OK(cairn_create_sc(sc, CAIRN_ROOT_SEL_PD, vcpu, 1, KT_QUANTUM_US));
+    vcpu_vm(&h, vcpu_vmm, ram, &vm);
     KT_CHECK(KT_WAIT(vt.n >= VCPU_STEPS, 2000), "the vCPU stopped after %u events", vt.n);
     KT_OK(cairn_pd_kill(vm));
 
@@ -110,4 +120,71 @@ TEST(vcpu_state_refused)
     KT_EQ(vt.seen[6].event, CAIRN_VM_CR);
     KT_EQ(vt.seen[6].why, 4);
     KT_EQ(vt.seen[6].rip, 0x10);
+}
+
+/* VMX: what the kernel adapts or refuses beyond the common checks, and a
+ * state only the CPU refuses (an unusable TR): the VM entry fails with
+ * the host's state loaded, and the vCPU reports CAIRN_VMREF_HW from the
+ * INIT state, then runs a good state. */
+#define VMX_STEPS 4
+static struct {
+    volatile unsigned n;
+    struct vcpu_seen seen[VMX_STEPS];
+} vx;
+
+static void vcpu_vmx_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
+{
+    struct cairn_exc *x = (struct cairn_exc *)u->mr;
+    unsigned i = vx.n;
+    uint64_t mtd = 0;
+
+    if (i < VMX_STEPS)
+        vx.seen[i] = (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base, x->ctrl[1] };
+    switch (i) {
+    case 0: /* a limit above 1 MiB that no granularity expresses */
+        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0x100000, .base = 0x1000 };
+        x->rip = 0, mtd = CAIRN_MTD_CS_SS | CAIRN_MTD_RIP;
+        break;
+    case 1: /* no TR (VMX wants a usable one), and a code segment that ran */
+        x->tr = (struct cairn_seg){ 0 };
+        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
+        x->rip = 0, mtd = CAIRN_MTD_TR | CAIRN_MTD_CS_SS | CAIRN_MTD_RIP;
+        break;
+    case 2: /* good: the HLT at 0100:0000 (an unaccessed data segment is fine) */
+        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
+        x->ds = (struct cairn_seg){ .sel = 0, .ar = 0x92, .limit = 0xffff, .base = 0 };
+        x->rip = 0, mtd = CAIRN_MTD_CS_SS | CAIRN_MTD_RIP | CAIRN_MTD_DS_ES;
+        break;
+    default:
+        break;
+    }
+    vx.n = i + 1;
+    u->untyped = u->typed = 0;
+    cairn_reply(mtd);
+}
+
+TEST(vcpu_vmx_refused)
+{
+    static struct cairn_ec h;
+    uint64_t vm;
+    uint8_t *ram = cairn_page_alloc(1);
+
+    KT_CHECK(ram, "no memory");
+    if (!(cairn_hip->features & CAIRN_HIP_F_VMX))
+        return; /* SVM: vcpu_state_refused */
+    ram[0] = 0xf4; /* hlt */
+    vcpu_vm(&h, vcpu_vmx_vmm, ram, &vm);
+    KT_CHECK(KT_WAIT(vx.n >= VMX_STEPS, 2000), "the vCPU stopped after %u events", vx.n);
+    KT_OK(cairn_pd_kill(vm));
+
+    KT_EQ(vx.seen[0].event, CAIRN_VM_STARTUP);
+    KT_EQ(vx.seen[1].event, CAIRN_VM_INVALID);
+    KT_EQ(vx.seen[1].why, CAIRN_VMREF_SEG);
+    KT_EQ(vx.seen[1].cs_base, 0xffff0000); /* nothing of it applied */
+    KT_EQ(vx.seen[2].event, CAIRN_VM_INVALID);
+    KT_EQ(vx.seen[2].why, CAIRN_VMREF_HW);
+    KT_EQ(vx.seen[2].rip, 0xfff0); /* back at INIT */
+    KT_EQ(vx.seen[2].cs_base, 0xffff0000);
+    KT_EQ(vx.seen[3].event, CAIRN_VM_HLT);
+    KT_EQ(vx.seen[3].cs_base, 0x1000);
 }

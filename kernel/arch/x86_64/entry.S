@@ -320,7 +320,7 @@ vmx_enter:
     vmlaunch
     jmp     2f
 1:  vmresume
-2:    add     $8, %rsp                    /* VMfail: the guest's registers are lost */
+2:  add     $8, %rsp                    /* VMfail: the guest's registers are lost */
     pop     %r15
     pop     %r14
     pop     %r13
