@@ -2,6 +2,7 @@
 #   make            build kernel, components and host tests
 #   make run        boot the default scenario (run/$(DEFAULT_RUN).run)
 #   make run/NAME   boot run/NAME.run interactively
+#   make iso/NAME   write build/NAME.iso, a bootable image of it (docs/booting.md)
 #   make test       host unit tests + every scenario in run/suite
 #   make bench      benchmarks, results to docs/benchmarks.md
 .DEFAULT_GOAL := all
@@ -144,6 +145,11 @@ run: run/$(DEFAULT_RUN)
 run/%: setup
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/run.py --build $(BUILD) boot run/$*.run
+
+# A bootable GRUB image of a scenario, for a CD or a USB stick (docs/booting.md).
+iso/%: setup
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/run.py --build $(BUILD) iso run/$*.run
 
 test: setup
 	@$(MAKE) --no-print-directory all

@@ -886,6 +886,30 @@ def slowest_report(times):
     return lines
 
 
+def cmd_iso(args):
+    """Write build/NAME.iso: the scenario's GRUB image (BIOS boot, on a CD
+    or, written whole, on a USB stick), and say how to use it."""
+    try:
+        sc = parse_scenario(args.scenario)
+        _check_files(sc)
+        iso = build_iso(sc)
+    except (ScenarioError, subprocess.TimeoutExpired, OSError) as e:
+        print(f"run.py: {e}", file=sys.stderr)
+        return 2
+    out = os.path.join(BUILD, f"{sc.name}.iso")
+    shutil.copy(os.path.join(ROOT, iso), os.path.join(ROOT, out))
+    mib = os.path.getsize(os.path.join(ROOT, out)) / (1 << 20)
+    print(f"{out}: {mib:.1f} MiB, scenario {sc.name} (kernel, {len(sc.modules)} modules,"
+          f" command line '{sc.cmdline}')")
+    print("boot it in QEMU:    qemu-system-x86_64 -accel tcg -cpu EPYC -m 512 -serial stdio"
+          f" -display none -cdrom {out}")
+    print(f"write it to a USB stick (ALL data on the stick is lost; /dev/sdX is the stick):")
+    print(f"                    dd if={out} of=/dev/sdX bs=4M conv=fsync")
+    print("then boot the PC from the stick in BIOS (legacy/CSM) mode; Cairn prints on the"
+          " first serial port (115200 8N1). See docs/booting.md.")
+    return 0
+
+
 def cmd_boot(args):
     try:
         sc = parse_scenario(args.scenario)
@@ -947,6 +971,8 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="mode", required=True)
     b = sub.add_parser("boot", help="boot a scenario interactively")
     b.add_argument("scenario", help="run/NAME.run")
+    i = sub.add_parser("iso", help="write build/NAME.iso, a bootable image of a scenario")
+    i.add_argument("scenario", help="run/NAME.run")
     t = sub.add_parser("test", help="run host unit tests and scenarios as tests")
     t.add_argument("--suite", help="suite file: one scenario name per line")
     t.add_argument("--host", nargs="*", default=[], metavar="BIN",
@@ -960,6 +986,8 @@ def main(argv=None):
         # "--host a b run/x.run": --host swallows what follows it.
         args.scenarios += [h for h in args.host if h.endswith(".run")]
         args.host = [h for h in args.host if not h.endswith(".run")]
+    if args.mode == "iso":
+        return cmd_iso(args)
     return cmd_boot(args) if args.mode == "boot" else cmd_test(args)
 
 
