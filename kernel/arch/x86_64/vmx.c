@@ -47,7 +47,8 @@ enum {
     F_LINK = 0x2800, F_G_DEBUGCTL = 0x2802, F_G_PAT = 0x2804, F_G_EFER = 0x2806,
     F_G_PDPTE0 = 0x280a,
     F_H_PAT = 0x2c00, F_H_EFER = 0x2c02,
-    F_PIN = 0x4000, F_PROC = 0x4002, F_EXC_BITMAP = 0x4004, F_EXIT_CTL = 0x400c,
+    F_PIN = 0x4000, F_PROC = 0x4002, F_EXC_BITMAP = 0x4004, F_PF_MASK = 0x4006,
+    F_PF_MATCH = 0x4008, F_CR3_TARGETS = 0x400a, F_EXIT_CTL = 0x400c,
     F_EXIT_MSR_STORE_N = 0x400e, F_EXIT_MSR_LOAD_N = 0x4010, F_ENTRY_CTL = 0x4012,
     F_ENTRY_MSR_LOAD_N = 0x4014, F_ENTRY_INTR = 0x4016, F_ENTRY_ERR = 0x4018,
     F_ENTRY_LEN = 0x401a, F_PROC2 = 0x401e,
@@ -102,7 +103,6 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_GDTR, S_IDTR };
 #define PROC2_VPID     (1u << 5)
 #define PROC2_UG       (1u << 7)
 #define PROC2_INVPCID  (1u << 12)
-#define PROC2_XSAVES   (1u << 20)
 #define EXIT_SAVE_DEBUG (1u << 2)
 #define EXIT_HOST_64   (1u << 9)
 #define EXIT_SAVE_PAT  (1u << 18)
@@ -245,8 +245,8 @@ uint32_t vmx_init(uint32_t *asids)
     vmx_proc &= ~(PROC_INTR_WIN | PROC_CR3_LOAD | PROC_CR3_STORE); /* cleared only if allowed: */
     vmx_proc |= (uint32_t)rdmsr(tru ? 0x48e : 0x482);              /* the must-be-1 bits stay */
     vmx_proc2 = (vmx_proc & PROC_PROC2)
-                    ? vmx_ctl(PROC2_EPT | PROC2_VPID | PROC2_UG | PROC2_RDTSCP | PROC2_INVPCID |
-                              PROC2_XSAVES, MSR_VMX_PROC2)
+                    ? vmx_ctl(PROC2_EPT | PROC2_VPID | PROC2_UG | PROC2_RDTSCP | PROC2_INVPCID,
+                              MSR_VMX_PROC2)
                     : 0;
     vmx_exit_ctl = vmx_ctl(EXIT_SAVE_DEBUG | EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
                            EXIT_SAVE_EFER | EXIT_LOAD_EFER, tru ? 0x48f : 0x483);
@@ -486,6 +486,9 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     vmwrite(F_PIN, vmx_pin);
     vmwrite(F_PROC2, vmx_proc2);
     vmwrite(F_EXC_BITMAP, 0);
+    vmwrite(F_PF_MASK, 0);
+    vmwrite(F_PF_MATCH, 0);
+    vmwrite(F_CR3_TARGETS, 0); /* every field the controls use is written: none is left to chance */
     vmwrite(F_IO_A, vmx_io_pa);
     vmwrite(F_IO_B, vmx_io_pa + PAGE_SIZE);
     vmwrite(F_MSR_BITMAP, vmx_msr_pa);
