@@ -248,17 +248,7 @@ _Noreturn void svm_run(struct ec *ec)
 {
     struct vmcb *v = ec->vmcb;
     for (;;) {
-        if (ec->refused) { /* the VMM's last state was not applied */
-            ec->qual[0] = ec->refused, ec->qual[1] = 0;
-            ec->refused = 0;
-            ec_event(ec, CAIRN_VM_INVALID);
-        }
-        if (ec->recall) {
-            ec->recall = false;
-            ec_event(ec, CAIRN_VM_RECALL);
-        }
-        sched_check_preempt();
-        ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
+        vcpu_enter_prepare(ec);
         v->icpt_misc1 |= MISC1_FORCED;
         v->icpt_misc2 = MISC2_FORCED;
         v->iopm_pa = svm_iopm_pa;

@@ -7,6 +7,8 @@
 #include "vcpu_x86.h"
 #include <cairn/abi.h>
 #include "asm.h"
+#include "ec.h"
+#include "ec_arch.h"
 #include "x86.h"
 
 static bool vcpu_vmx, vcpu_on;
@@ -45,6 +47,21 @@ void vcpu_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     return vcpu_vmx ? vmx_set_state(ec, x, mtd) : svm_set_state(ec, x, mtd);
+}
+
+void vcpu_enter_prepare(struct ec *ec)
+{
+    if (ec->refused) { /* the VMM's last state was not applied */
+        ec->qual[0] = ec->refused, ec->qual[1] = 0;
+        ec->refused = 0;
+        ec_event(ec, CAIRN_VM_INVALID);
+    }
+    if (ec->recall) {
+        ec->recall = false;
+        ec_event(ec, CAIRN_VM_RECALL);
+    }
+    sched_check_preempt();
+    ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
 }
 
 uint64_t vcpu_cr4_ok, vcpu_efer_ok;

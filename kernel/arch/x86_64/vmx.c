@@ -613,17 +613,7 @@ _Noreturn void vmx_run(struct ec *ec)
 {
     struct vmx_vcpu *v = ec->vmcb;
     for (;;) {
-        if (ec->refused) { /* the VMM's last state was not applied */
-            ec->qual[0] = ec->refused, ec->qual[1] = 0;
-            ec->refused = 0;
-            ec_event(ec, CAIRN_VM_INVALID);
-        }
-        if (ec->recall) {
-            ec->recall = false;
-            ec_event(ec, CAIRN_VM_RECALL);
-        }
-        sched_check_preempt();
-        ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
+        vcpu_enter_prepare(ec);
         vmx_here(ec);
         uint32_t proc = vmx_proc | (v->intr_win ? PROC_INTR_WIN : 0);
         vmwrite(F_PROC, proc);
