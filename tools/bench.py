@@ -48,15 +48,16 @@ import xml.etree.ElementTree as ET
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as harness  # noqa: E402  (tools/run.py)
+import insnprof as prof  # noqa: E402  (tools/insnprof.py)
 
 # Benchmark scenarios, run/NAME.run, in table order. Add new ones here.
 BENCHES = ["bench_ipc", "bench_framework", "vmtest"]
 
 # Targets in instructions per operation under -icount shift=0 (DESIGN.md §5).
 TARGETS = {
-    "ipc_rtt": 300,
+    "ipc_rtt": 200,
     "boot_to_init_ready": 20_000_000,
-    "vmexit_rtt": 1000,
+    "vmexit_rtt": 400,
 }
 
 ICOUNT = ["-icount", "shift=0"]
@@ -768,7 +769,7 @@ def host_cpu():
     return "unknown"
 
 
-def write_doc(path, rows, linux, rt, bochs=None):
+def write_doc(path, rows, linux, rt, bochs=None, profiles=()):
     """Write the results; a part not measured in this run (only some NAMEs
     given) keeps what the file had."""
     kept = _doc_parts(path)
@@ -783,7 +784,7 @@ def write_doc(path, rows, linux, rt, bochs=None):
         f"- QEMU: {qemu_version()}, TCG, `-cpu EPYC -m 256 -smp 1`",
         f"- host CPU: {host_cpu()}",
     ]
-    lines += _doc_table(rows) if rows else kept.get("bench", [])
+    lines += _doc_table(rows, profiles) if rows else kept.get("bench", [])
     lines += _doc_linux(linux) if linux else kept.get("linux", [])
     lines += _doc_rt(rt) if rt else kept.get("rt", [])
     lines += _doc_bochs(bochs) if bochs else kept.get("bochs", [])
@@ -811,8 +812,8 @@ def _doc_parts(path):
             for part, text in parts.items()}
 
 
-def _doc_table(rows):
-    """The BENCH table and its method."""
+def _doc_table(rows, profiles=()):
+    """The BENCH table, its method and the profiles of its paths."""
     lines = [
         "",
         "| benchmark | figure | plain TCG | `-icount shift=0` | target |",
@@ -848,6 +849,29 @@ def _doc_table(rows):
         "The serial logs of the last run are in build/log/NAME.log and",
         "build/log/NAME-icount.log.",
     ]
+    if profiles:
+        lines += ["", "## Where the instructions go", ""]
+        lines += _paragraph(
+            "tools/insnprof.py runs the path's scenario again with an execution "
+            "trace of every instruction (QEMU, one instruction per translation "
+            "block, -icount shift=0) and charges each instruction between two "
+            "entries of a marker function to the function around its address "
+            "and to where it ran (kernel at CPL 0, user land at CPL 3, guest "
+            "under SVM). The figures are per round trip, the mean over the "
+            "round trips in the window; like the table's they are exact and "
+            "repeatable. `python3 tools/insnprof.py [PATH]` prints them alone.")
+        for p in profiles:
+            lines += [f"### {p['name']}: {p['what']}", "",
+                      f"{p['total']:.1f} instructions per round trip "
+                      f"(mean of {p['trips']:,}).", "",
+                      "| where | function | instructions |", "|---|---|---:|"]
+            lines += [f"| {w} | `{f}` | {n:.1f} |" for w, f, n in p["rows"]]
+            for where in ("user", "kernel", "guest"):
+                n = sum(c for w, _, c in p["rows"] if w == where)
+                if n:
+                    lines.append(f"| {where} | all | {n:.1f} |")
+            lines.append("")
+        lines.pop()
     return lines
 
 
@@ -961,9 +985,22 @@ def main(argv=None):
             failed.append(name)
         else:
             rows += got
+    profiles = []
+    measured = {r["bench"] for r in rows}
+    for key, path in prof.PATHS.items():
+        if path.scenario in measured:
+            print(f"profile {key}: an instruction trace of {path.scenario} ...", flush=True)
+            try:
+                profiles.append(prof.profile(key))
+            except (prof.ProfileError, harness.ScenarioError) as e:
+                print(f"FAIL profile {key}: {e}")
+                failed.append(f"profile {key}")
     if rows:
         print()
         print_table(rows)
+    for p in profiles:
+        print()
+        print("\n".join(prof.format_profile(p)))
     if linux:
         print()
         print_linux(linux)
@@ -976,7 +1013,7 @@ def main(argv=None):
     if failed:
         print(f"\nbench: {', '.join(failed)} failed; {os.path.relpath(args.doc)} not updated")
         return 1
-    write_doc(args.doc, rows, linux, rt, bochs)
+    write_doc(args.doc, rows, linux, rt, bochs, profiles)
     print(f"\nresults written to {os.path.relpath(args.doc)}")
     return 0
 

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Where a measured path's instructions go: a per-function profile.
+
+    insnprof.py [--top N] [PATH...]          PATH: one of PATHS (default: all)
+
+Boots the path's scenario in QEMU with one instruction per translation
+block and an execution trace ("-d exec,nochain", under -icount shift=0 so
+that timer interrupts land where they always do), and counts every
+instruction the CPU executes between the FROM-th and the TO-th time it
+reaches the marker symbol: TO - FROM round trips of the path. Each
+instruction is charged to the function around its address (the kernel's
+symbols, or the scenario's program's) and to where it ran: the kernel
+(CPL 0), user land (CPL 3) or a guest (under SVM). The counts are exact
+and repeatable, like the -icount figures of tools/bench.py; the total per
+round trip is the path's cost including the marker loop's own few
+instructions.
+
+tools/bench.py prints these tables beside its totals and records them in
+docs/benchmarks.md.
+"""
+
+import argparse
+import bisect
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run as harness  # noqa: E402  (tools/run.py)
+
+
+@dataclass
+class Path:
+    scenario: str   # run/NAME.run
+    program: str    # build/bin/NAME: its symbols
+    marker: str     # a function entered once per round trip
+    first: int      # the window opens at the marker's first-th entry ...
+    last: int       # ... and closes at its last-th: last - first round trips
+    what: str
+
+
+# bench_ipc's handler runs once per call: 1 setup call, 1,000 warm-up
+# calls, then the 10,000 timed ones. vmtest's exit handler runs once per
+# exit: the startup and the guest's line through the UART come first,
+# then 10,000 exits to port 0x80.
+PATHS = {
+    "ipc_rtt": Path("bench_ipc", "bench_ipc", "bench_handler", 2000, 10000,
+                    "IPC round trip (call and reply, two PDs, one CPU)"),
+    "vmexit_rtt": Path("vmtest", "vmtest", "vm_exit_handler", 1000, 9000,
+                       "VM exit round trip (a guest's OUT handled by the VMM)"),
+}
+TIMEOUT = 600.0
+# QEMU's "-d exec" line: "Trace CPU: HOST [CS_BASE/PC/FLAGS/CFLAGS] ...".
+HF_CPL_MASK = 3
+HF_GUEST_MASK = 1 << 21  # QEMU's hflags bit: SVM intercepts active (a guest)
+CF_COUNT_MASK = 0x1ff
+
+
+class ProfileError(Exception):
+    pass
+
+
+def symbols(elf):
+    """Sorted [(address, name)] of the ELF's functions."""
+    out = subprocess.run(["nm", "-n", "--defined-only", elf], capture_output=True,
+                         text=True, check=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW":
+            syms.append((int(parts[0], 16), parts[2]))
+    return syms
+
+
+class Symbolizer:
+    def __init__(self, elfs):
+        self.syms = sorted(s for elf in elfs for s in symbols(elf))
+        self.addrs = [a for a, _ in self.syms]
+
+    def name(self, pc):
+        i = bisect.bisect_right(self.addrs, pc) - 1
+        return self.syms[i][1] if i >= 0 else "?"
+
+
+def _where(flags):
+    if flags & HF_GUEST_MASK:
+        return "guest"
+    return "kernel" if (flags & HF_CPL_MASK) == 0 else "user"
+
+
+def _count(stream, marker, first, last):
+    """Count the trace's instructions per (pc, flags) in the window; return
+    (counts, complete)."""
+    marker = "%016x" % marker
+    hits, counts = 0, collections.Counter()
+    for line in stream:
+        fields = line.split("[", 1)
+        if len(fields) < 2:
+            continue
+        parts = fields[1].split("/", 4)
+        if len(parts) < 4:
+            continue
+        if parts[1] == marker:
+            hits += 1
+            if hits == last:
+                return counts, True
+        if hits >= first:
+            counts[(parts[1], parts[2], parts[3][:8])] += 1
+    return counts, False
+
+
+def profile(name, path=None):
+    """Profile one of PATHS; return a dict with the per-round-trip total
+    and the rows [(where, function, instructions per round trip)]."""
+    path = path or PATHS[name]
+    sc = harness.parse_scenario(os.path.join(harness.ROOT, "run", path.scenario + ".run"))
+    program = os.path.join(harness.ROOT, harness.BUILD, "bin", path.program)
+    kernel = os.path.join(harness.ROOT, harness.BUILD, "cairn.elf")
+    sym = Symbolizer([kernel, program])
+    marker = dict((n, a) for a, n in sym.syms).get(path.marker)
+    if marker is None:
+        raise ProfileError(f"{path.program} has no symbol {path.marker}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "trace")
+        os.mkfifo(fifo)
+        cmd = harness.qemu_command(sc, extra=["-icount", "shift=0", "-singlestep",
+                                              "-d", "exec,nochain", "-D", fifo])
+        proc = subprocess.Popen(cmd, cwd=harness.ROOT, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        timer = threading.Timer(TIMEOUT, proc.kill)
+        timer.start()
+        try:
+            with open(fifo, errors="replace") as stream:
+                counts, complete = _count(stream, marker, path.first, path.last)
+        finally:
+            timer.cancel()
+            proc.kill()
+            proc.wait()
+    if not complete:
+        raise ProfileError(f"{path.scenario}: the trace ended before {path.marker}'s "
+                           f"entry number {path.last}")
+    trips = path.last - path.first
+    funcs = collections.Counter()
+    for (pc, flags, cflags), n in counts.items():
+        if int(cflags, 16) & CF_COUNT_MASK != 1:
+            raise ProfileError("a translation block of more than one instruction: "
+                               "QEMU ignored -singlestep")
+        where = _where(int(flags, 16))
+        func = "(guest code)" if where == "guest" else sym.name(int(pc, 16))
+        funcs[(where, func)] += n
+    total = sum(funcs.values())
+    rows = [(w, f, n / trips) for (w, f), n in funcs.most_common()]
+    return {"name": name, "what": path.what, "trips": trips,
+            "total": total / trips, "rows": rows}
+
+
+def format_profile(p, top=None):
+    """The profile as text lines (a table, most expensive function first)."""
+    lines = [f"{p['name']}: {p['what']}: {p['total']:.1f} instructions per round trip "
+             f"(mean of {p['trips']:,})"]
+    rows = p["rows"] if top is None else p["rows"][:top]
+    width = max([len(f) for _, f, _ in rows] + [8])
+    for where, func, n in rows:
+        lines.append(f"  {where:<6}  {func:<{width}}  {n:7.1f}")
+    rest = p["rows"][len(rows):]
+    if rest:
+        lines.append(f"  {'':<6}  {f'({len(rest)} more)':<{width}}  "
+                     f"{sum(n for _, _, n in rest):7.1f}")
+    for where in ("user", "kernel", "guest"):
+        n = sum(c for w, _, c in p["rows"] if w == where)
+        if n:
+            lines.append(f"  {where:<6}  {'(all)':<{width}}  {n:7.1f}")
+    return lines
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=harness.BUILD, help="build directory")
+    ap.add_argument("--top", type=int, default=None, help="show the N costliest functions")
+    ap.add_argument("paths", nargs="*", help=f"of {', '.join(PATHS)}")
+    args = ap.parse_args(argv)
+    harness.BUILD = args.build
+    status = 0
+    for name in args.paths or list(PATHS):
+        if name not in PATHS:
+            print(f"error: no path '{name}' (there are: {', '.join(PATHS)})")
+            return 2
+        try:
+            p = profile(name)
+        except (ProfileError, harness.ScenarioError) as e:
+            print(f"error: {name}: {e}")
+            status = 1
+            continue
+        print("\n".join(format_profile(p, args.top)))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
