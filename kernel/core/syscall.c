@@ -24,6 +24,7 @@
 extern uint64_t hip_tsc_khz;
 
 typedef void (*sys_fn)(struct ec *ec, struct regs *r);
+extern const sys_fn sys_table[CAIRN_SYS_COUNT];
 
 /* End the call with `st`, saying why when asked to (why.h). */
 static __attribute__((noinline, cold)) _Noreturn void sys_refuse(struct ec *ec, int st, const char *check)
@@ -264,7 +265,9 @@ static _Noreturn void sys_irq_ctrl(struct ec *ec, struct regs *r)
     ec_sys_ret(ec, CAIRN_OK);
 }
 
-static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
+/* entry.S calls sys_table[rax[7:0]](current EC, frame), or syscall_bad
+ * for a number beyond it. */
+const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply,
     [CAIRN_SYS_CREATE_PD] = sys_create_pd, [CAIRN_SYS_CREATE_EC] = sys_create_ec,
     [CAIRN_SYS_CREATE_SC] = sys_create_sc, [CAIRN_SYS_CREATE_PT] = sys_create_pt,
@@ -275,13 +278,12 @@ static const sys_fn sys_table[CAIRN_SYS_COUNT] = {
     [CAIRN_SYS_IRQ_CTRL] = sys_irq_ctrl,
 };
 
-_Noreturn void syscall_handler(struct regs *r);
-_Noreturn void syscall_handler(struct regs *r)
+_Static_assert(CAIRN_SYS_COUNT == CAIRN_SYS_COUNT_ASM, "asm.h");
+
+_Noreturn void syscall_bad(struct ec *ec, struct regs *r);
+_Noreturn void syscall_bad(struct ec *ec, struct regs *r)
 {
-    /* entry.S took the kernel lock */
-    struct ec *ec = sched_current();
     unsigned nr = SYS_NR(r);
     REFUSE_IF(nr >= CAIRN_SYS_COUNT, CAIRN_ESYS);
-    sys_table[nr](ec, r);
-    __builtin_unreachable();
+    panic("syscall_bad: system call %u is in the table", nr);
 }

@@ -56,6 +56,10 @@
 #define CPU_KSTACK     0
 #define CPU_USER_RSP   8
 #define CPU_FRAME_TOP  16
+#define CPU_CURRENT    40 /* cpu.pc.cur: the running EC (checked in cpu.c) */
+
+/* Entries of syscall.c's sys_table (checked there against the ABI). */
+#define CAIRN_SYS_COUNT_ASM 15
 
 #define VEC_SYSCALL 0x100 /* regs.vec of an EC that entered by syscall     */
 #define VEC_EVENT   0x101 /* regs.vec after an event reply: return by iret */

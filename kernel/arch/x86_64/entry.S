@@ -19,22 +19,70 @@
     pop %rbp; pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rbx; pop %rax
 .endm
 
-/* The syscall frame, filled in place; then %rdi = the frame and %rsp =
- * the empty kernel stack. SFMASK cleared DF and AC. */
+/* struct regs (regs.h) as offsets from its end, where cpu->frame_top
+ * points while the EC runs: F_BASE is the frame itself. */
+#define F_BASE   (-176)
+#define F_R15    (F_BASE + 0)
+#define F_R14    (F_BASE + 8)
+#define F_R13    (F_BASE + 16)
+#define F_R12    (F_BASE + 24)
+#define F_R10    (F_BASE + 40)
+#define F_R9     (F_BASE + 48)
+#define F_R8     (F_BASE + 56)
+#define F_RBP    (F_BASE + 64)
+#define F_RDI    (F_BASE + 72)
+#define F_RSI    (F_BASE + 80)
+#define F_RDX    (F_BASE + 88)
+#define F_RBX    (F_BASE + 104)
+#define F_RAX    (F_BASE + 112)
+#define F_VEC    (F_BASE + 120)
+#define F_RIP    (F_BASE + 136)
+#define F_RFLAGS (F_BASE + 152)
+#define F_RSP    (F_BASE + 160)
+
+/* The syscall frame, written in place below cpu->frame_top (interrupts
+ * are off, and NMI, #DF and #DB have stacks of their own); then %rsi =
+ * the frame and %rsp = the empty kernel stack. Only what a syscall leaves
+ * defined is stored: not RCX and R11 (the instruction clobbers them; the
+ * frame keeps the EC's earlier values), nor CS, SS and the error code
+ * (CS and SS are the user's constants from the EC's creation on, the
+ * error code is an exception's). SFMASK cleared DF and AC. */
 .macro SYSCALL_FRAME vec=$VEC_SYSCALL
     swapgs
     mov     %rsp, %gs:CPU_USER_RSP
     mov     %gs:CPU_FRAME_TOP, %rsp
-    pushq   $USER_SS
-    pushq   %gs:CPU_USER_RSP
-    pushq   %r11                        /* rflags */
-    pushq   $USER_CS
-    pushq   %rcx                        /* rip    */
-    pushq   $0
-    pushq   \vec
-    SAVE_GPRS
-    mov     %rsp, %rdi
+    mov     %rcx, F_RIP(%rsp)
+    mov     %r11, F_RFLAGS(%rsp)
+    mov     %gs:CPU_USER_RSP, %rcx
+    mov     %rcx, F_RSP(%rsp)
+    movq    \vec, F_VEC(%rsp)
+    mov     %rax, F_RAX(%rsp)
+    mov     %rbx, F_RBX(%rsp)
+    mov     %rdx, F_RDX(%rsp)
+    mov     %rsi, F_RSI(%rsp)
+    mov     %rdi, F_RDI(%rsp)
+    mov     %rbp, F_RBP(%rsp)
+    mov     %r8, F_R8(%rsp)
+    mov     %r9, F_R9(%rsp)
+    mov     %r10, F_R10(%rsp)
+    mov     %r12, F_R12(%rsp)
+    mov     %r13, F_R13(%rsp)
+    mov     %r14, F_R14(%rsp)
+    mov     %r15, F_R15(%rsp)
+    lea     F_BASE(%rsp), %rsi
     mov     %gs:CPU_KSTACK, %rsp
+.endm
+
+/* Call the system call's handler, sys_table[rax[7:0]](current EC, frame)
+ * (syscall.c); none returns. The frame is in %rsi. */
+.macro SYSCALL_DISPATCH
+    mov     %gs:CPU_CURRENT, %rdi
+    movzbl  (F_RAX - F_BASE)(%rsi), %eax
+    cmp     $CAIRN_SYS_COUNT_ASM, %eax
+    jae     1f
+    call    *sys_table(, %rax, 8)
+1:  call    syscall_bad
+    ud2
 .endm
 
 /* Two entries, one in MSR_LSTAR (cpu.c): with one CPU the kernel lock is
@@ -43,19 +91,15 @@
     .global syscall_entry
 syscall_entry:
     SYSCALL_FRAME
-    call    syscall_handler             /* does not return */
-    ud2
+    SYSCALL_DISPATCH
 
     .global syscall_entry_smp
 syscall_entry_smp:
     SYSCALL_FRAME
-    push    %rdi
-    push    %rdi                        /* keeps the stack 16-byte aligned */
+    mov     %rsi, %rbx                  /* the user's RBX is in the frame */
     call    kernel_lock_slow
-    pop     %rdi
-    pop     %rdi
-    call    syscall_handler
-    ud2
+    mov     %rbx, %rsi
+    SYSCALL_DISPATCH
 
 /* MSR_CSTAR: `syscall` from 32-bit compatibility mode. User land cannot
  * get there (the GDT's 32-bit user code descriptor is not present, cpu.c),
@@ -65,19 +109,30 @@ syscall_entry_smp:
 syscall_entry_compat:
     sub     $2, %rcx                    /* back to the syscall instruction */
     SYSCALL_FRAME $6
+    mov     %rsi, %rdi
     call    intr_user                   /* does not return */
     ud2
 
-/* void ret_user_sysret(struct regs *) */
+/* void ret_user_sysret(struct regs *): RCX and R11 get RIP and RFLAGS,
+ * as the syscall instruction left them. */
     .global ret_user_sysret
 ret_user_sysret:
-    mov     %rdi, %rsp
-    RESTORE_GPRS
-    add     $16, %rsp                   /* vec, err */
-    pop     %rcx                        /* rip      */
-    add     $8, %rsp                    /* cs       */
-    pop     %r11                        /* rflags   */
-    pop     %rsp
+    mov     (F_RIP - F_BASE)(%rdi), %rcx
+    mov     (F_RFLAGS - F_BASE)(%rdi), %r11
+    mov     (F_R15 - F_BASE)(%rdi), %r15
+    mov     (F_R14 - F_BASE)(%rdi), %r14
+    mov     (F_R13 - F_BASE)(%rdi), %r13
+    mov     (F_R12 - F_BASE)(%rdi), %r12
+    mov     (F_R10 - F_BASE)(%rdi), %r10
+    mov     (F_R9 - F_BASE)(%rdi), %r9
+    mov     (F_R8 - F_BASE)(%rdi), %r8
+    mov     (F_RBP - F_BASE)(%rdi), %rbp
+    mov     (F_RSI - F_BASE)(%rdi), %rsi
+    mov     (F_RDX - F_BASE)(%rdi), %rdx
+    mov     (F_RBX - F_BASE)(%rdi), %rbx
+    mov     (F_RAX - F_BASE)(%rdi), %rax
+    mov     (F_RSP - F_BASE)(%rdi), %rsp
+    mov     (F_RDI - F_BASE)(%rdi), %rdi
     swapgs
     sysretq
 
