@@ -51,16 +51,44 @@ static void ipc_transfer_typed(struct ec *src, struct ec *dst, unsigned untyped,
     }
 }
 
-/* Copy the message of `src` to `dst`: untyped words, then typed items. */
-static inline __attribute__((always_inline)) void ipc_transfer(struct ec *src, struct ec *dst, unsigned untyped, unsigned typed)
+/* The UTCB's untyped and typed counts as one word: untyped | typed << 16. */
+_Static_assert(offsetof(struct cairn_utcb, untyped) == 0 && offsetof(struct cairn_utcb, typed) == 2,
+               "cairn/utcb.h");
+static inline uint32_t ipc_counts(const struct cairn_utcb *u)
 {
+    uint32_t w;
+    __builtin_memcpy(&w, u, sizeof w);
+    return w;
+}
+
+/* A message with typed items: check, copy, delegate. */
+static __attribute__((noinline)) bool ipc_transfer_items(struct ec *src, struct ec *dst, uint32_t counts)
+{
+    unsigned untyped = counts & 0xffff, typed = counts >> 16;
     struct cairn_utcb *s = src->utcb, *d = dst->utcb;
+    if (!ipc_msg_ok(untyped, typed))
+        return false;
     for (unsigned i = 0; i < untyped; i++)
         d->mr[i] = s->mr[i];
-    if (unlikely(typed))
-        ipc_transfer_typed(src, dst, untyped, typed);
+    ipc_transfer_typed(src, dst, untyped, typed);
     d->untyped = (uint16_t)untyped;
     d->typed = (uint16_t)typed;
+    return true;
+}
+
+/* Copy the message of `src` to `dst`: untyped words, then typed items;
+ * false (and nothing copied) if it does not fit. A message of untyped
+ * words only, the common case, takes one compare to check. */
+static inline __attribute__((always_inline)) bool ipc_transfer(struct ec *src, struct ec *dst)
+{
+    struct cairn_utcb *s = src->utcb, *d = dst->utcb;
+    uint32_t counts = ipc_counts(s);
+    if (unlikely(counts > CAIRN_UTCB_MR))
+        return ipc_transfer_items(src, dst, counts);
+    for (unsigned i = 0; i < counts; i++)
+        d->mr[i] = s->mr[i];
+    __builtin_memcpy(d, &counts, sizeof counts); /* untyped, and typed 0 */
+    return true;
 }
 
 /* A free handler runs where its caller runs: it has no SC of its own
@@ -82,7 +110,7 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec 
     caller->wait_handler = false;
     ec_arch_enter(h, pt->ip, pt->badge);
     ec_arch_switch(h);
-    ec_ret_user(h);
+    ec_ret_handler(h);
 }
 
 /* Does waiting for `h` wait for `ec` itself? */
@@ -115,6 +143,8 @@ static _Noreturn void ipc_wait(struct ec *ec, struct ec *h, void (*retry)(struct
     sched_dispatch();
 }
 
+static _Noreturn void ipc_call(struct ec *ec, uint64_t sel);
+
 static void ipc_call_retry(struct ec *ec)
 {
     ec->wait_handler = false;
@@ -136,7 +166,7 @@ static __attribute__((noinline, cold)) void ipc_call_slow(struct ec *ec, struct 
     ipc_wait(ec, h, ipc_call_retry);
 }
 
-_Noreturn void ipc_call(struct ec *ec, uint64_t sel)
+static inline __attribute__((always_inline)) _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
 {
     int st;
     struct pt *pt = (struct pt *)pd_cap(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL, &st);
@@ -150,14 +180,12 @@ _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
         ec_sys_ret(ec, CAIRN_EABORT);
     if (unlikely(h->caller != NULL || h->cpu != ec->cpu))
         ipc_call_slow(ec, h, sel);
-    unsigned untyped = ec->utcb->untyped, typed = ec->utcb->typed;
-    if (unlikely(!ipc_msg_ok(untyped, typed)))
+    if (unlikely(!ipc_transfer(ec, h)))
         ec_sys_ret(ec, CAIRN_EPAR);
-    ipc_transfer(ec, h, untyped, typed);
     ipc_enter(ec, h, pt);
 }
 
-_Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
+static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
 {
     struct ec *c = h->caller;
     if (unlikely(!c)) {
@@ -171,24 +199,27 @@ _Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
             pd_kill(c->pd, "EC %p: handler replied with an invalid state (rip=%lx rsp=%lx)",
                     (void *)c, x.rip, x.rsp);
         c->in_event = false;
-    } else {
-        unsigned untyped = h->utcb->untyped, typed = h->utcb->typed;
-        if (unlikely(!ipc_msg_ok(untyped, typed)))
+    } else if (likely(!c->dead)) {
+        if (unlikely(!ipc_transfer(h, c)))
             ec_sys_ret(h, CAIRN_EPAR);
-        if (unlikely(c->dead)) {
-            h->caller = NULL;
-            c->callee = NULL;
-            sched_dispatch();
-        }
-        ipc_transfer(h, c, untyped, typed);
         SYS_STATUS(&c->regs, CAIRN_OK);
     }
     h->caller = NULL;
     c->callee = NULL;
-    if (unlikely(c->dead))
+    if (unlikely(c->dead)) /* killed while it waited, or by the event's state */
         sched_dispatch();
     ec_arch_switch(c);
     ec_ret_user(c);
+}
+
+_Noreturn void sys_call(struct ec *ec, struct regs *r)
+{
+    ipc_call(ec, SYS_A1(r));
+}
+
+_Noreturn void sys_reply(struct ec *h, struct regs *r)
+{
+    ipc_reply(h, SYS_A1(r));
 }
 
 /* ---- events ---------------------------------------------------------------- */

@@ -63,10 +63,6 @@ static void *sys_cap(struct ec *ec, uint64_t sel, unsigned type, unsigned rights
     return o;
 }
 
-static _Noreturn void sys_call(struct ec *ec, struct regs *r) { ipc_call(ec, SYS_A1(r)); }
-
-static _Noreturn void sys_reply(struct ec *ec, struct regs *r) { ipc_reply(ec, SYS_A1(r)); }
-
 /* Create an object charged to `owner`'s kernel memory: take, create, and
  * give back if the creation failed; the object `obj` (a struct kobj *)
  * remembers what it paid, to give it back when it is freed. */
@@ -268,7 +264,7 @@ static _Noreturn void sys_irq_ctrl(struct ec *ec, struct regs *r)
 /* entry.S calls sys_table[rax[7:0]](current EC, frame), or syscall_bad
  * for a number beyond it. */
 const sys_fn sys_table[CAIRN_SYS_COUNT] = {
-    [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply,
+    [CAIRN_SYS_CALL] = sys_call,           [CAIRN_SYS_REPLY] = sys_reply, /* ipc.c */
     [CAIRN_SYS_CREATE_PD] = sys_create_pd, [CAIRN_SYS_CREATE_EC] = sys_create_ec,
     [CAIRN_SYS_CREATE_SC] = sys_create_sc, [CAIRN_SYS_CREATE_PT] = sys_create_pt,
     [CAIRN_SYS_CREATE_SM] = sys_create_sm, [CAIRN_SYS_DELEGATE] = sys_delegate,

@@ -86,3 +86,13 @@ static inline __attribute__((always_inline)) _Noreturn void ec_ret_user(struct e
     sched_check_preempt();
     ec_arch_ret_user(ec);
 }
+
+/* The same for a handler that ec_arch_enter prepared to start at its
+ * portal's entry. */
+static inline __attribute__((always_inline)) _Noreturn void ec_ret_handler(struct ec *h)
+{
+    if (__builtin_expect(h->recall, 0))
+        ec_recall(h);
+    sched_check_preempt();
+    ec_arch_ret_handler(h);
+}

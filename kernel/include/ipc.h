@@ -4,6 +4,10 @@
 #include <stdint.h>
 
 struct ec;
+struct regs;
 
-_Noreturn void ipc_call(struct ec *ec, uint64_t pt_sel);
-_Noreturn void ipc_reply(struct ec *ec, uint64_t mtd);
+/* The system calls call (rdi: portal selector) and reply (rdi: MTD), as
+ * entries of syscall.c's table: the IPC path, with nothing between the
+ * entry's dispatch and the switch to the other EC. */
+_Noreturn void sys_call(struct ec *ec, struct regs *r);
+_Noreturn void sys_reply(struct ec *ec, struct regs *r);

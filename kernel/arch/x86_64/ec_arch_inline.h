@@ -37,6 +37,13 @@ static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(str
     ret_user_iret(&ec->regs);
 }
 
+/* The same for a handler ec_arch_enter just prepared: it leaves by sysret. */
+static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_handler(struct ec *ec)
+{
+    kernel_unlock();
+    ret_user_sysret(&ec->regs);
+}
+
 static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
 {
     struct cpu *c = cpu_this();
@@ -54,7 +61,7 @@ static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
     } else {
         c->tss.iomap_base = 0xffff; /* beyond the TSS limit: no ports */
     }
-    if (c->fpu_owner != ec && !c->fpu_trap) {
+    if (!c->fpu_trap && c->fpu_owner != ec) {
         write_cr0(read_cr0() | CR0_TS);
         c->fpu_trap = true;
     }

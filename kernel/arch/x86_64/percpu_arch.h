@@ -20,3 +20,7 @@ static inline struct percpu *percpu(void)
 {
     return (struct percpu *)(cpu_base() + CPU_PERCPU);
 }
+
+/* One field of this CPU's struct percpu, read through GS in one
+ * instruction (no self pointer); only once struct percpu is complete. */
+#define PERCPU_FIELD(field) (((const __seg_gs struct percpu *)CPU_PERCPU)->field)
