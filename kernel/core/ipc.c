@@ -6,6 +6,10 @@
  * handler serves callers on any CPU, moving to the caller's CPU when free.
  * An event (fault, exception, recall) is a call the kernel makes on
  * behalf of the EC, carrying architectural state instead of a message.
+ *
+ * The Makefile compiles this file with every register caller-saved: no
+ * function that code outside it calls may return (exports and the
+ * continuations given to ec->cont are _Noreturn).
  */
 #include "ipc.h"
 #include <cairn/abi.h>
@@ -145,7 +149,7 @@ static _Noreturn void ipc_wait(struct ec *ec, struct ec *h, void (*retry)(struct
 
 static _Noreturn void ipc_call(struct ec *ec, uint64_t sel);
 
-static void ipc_call_retry(struct ec *ec)
+static _Noreturn void ipc_call_retry(struct ec *ec)
 {
     ec->wait_handler = false;
     ec->callee = NULL;
@@ -224,7 +228,7 @@ _Noreturn void sys_reply(struct ec *h, struct regs *r)
 
 /* ---- events ---------------------------------------------------------------- */
 
-static void ec_event_retry(struct ec *ec)
+static _Noreturn void ec_event_retry(struct ec *ec)
 {
     ec->wait_handler = false;
     ec->callee = NULL;
