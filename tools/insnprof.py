@@ -15,6 +15,11 @@ and repeatable, like the -icount figures of tools/bench.py; the total per
 round trip is the path's cost including the marker loop's own few
 instructions.
 
+--insns lists every instruction executed in the window, function by
+function in address order, with its count per round trip and its
+disassembly (objdump): the place to look when a function costs more than
+it should.
+
 tools/bench.py prints these tables beside its totals and records them in
 docs/benchmarks.md.
 """
@@ -155,8 +160,42 @@ def profile(name, path=None):
         funcs[(where, func)] += n
     total = sum(funcs.values())
     rows = [(w, f, n / trips) for (w, f), n in funcs.most_common()]
+    insns = collections.Counter()
+    for (pc, flags, _), n in counts.items():
+        if not int(flags, 16) & HF_GUEST_MASK:
+            insns[int(pc, 16)] += n
     return {"name": name, "what": path.what, "trips": trips,
-            "total": total / trips, "rows": rows}
+            "total": total / trips, "rows": rows, "elfs": [kernel, program],
+            "insns": {pc: n / trips for pc, n in insns.items()}, "sym": sym}
+
+
+def disassembly(elfs):
+    """{address: instruction text} of the ELFs' code."""
+    text = {}
+    for elf in elfs:
+        out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", elf],
+                             capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            addr, sep, insn = line.partition(":\t")
+            if sep and addr.strip():
+                try:
+                    text[int(addr.strip(), 16)] = insn.strip()
+                except ValueError:
+                    pass
+    return text
+
+
+def format_insns(p):
+    """Every instruction of the window, by function, with its count."""
+    text = disassembly(p["elfs"])
+    lines, func = [], None
+    for pc in sorted(p["insns"]):
+        name = p["sym"].name(pc)
+        if name != func:
+            func = name
+            lines.append(f"{name}:")
+        lines.append(f"  {pc:16x}  {p['insns'][pc]:7.2f}  {text.get(pc, '?')}")
+    return lines
 
 
 def format_profile(p, top=None):
@@ -182,6 +221,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=harness.BUILD, help="build directory")
     ap.add_argument("--top", type=int, default=None, help="show the N costliest functions")
+    ap.add_argument("--insns", action="store_true",
+                    help="list each instruction executed, with its count")
     ap.add_argument("paths", nargs="*", help=f"of {', '.join(PATHS)}")
     args = ap.parse_args(argv)
     harness.BUILD = args.build
@@ -197,6 +238,8 @@ def main(argv=None):
             status = 1
             continue
         print("\n".join(format_profile(p, args.top)))
+        if args.insns:
+            print("\n".join(format_insns(p)))
     return status
 
 
