@@ -198,10 +198,17 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec 
         ec_sys_ret(h, CAIRN_EPAR);
     }
     if (c->in_event) {
-        struct cairn_exc x = *(struct cairn_exc *)h->utcb->mr; /* one read of user memory */
-        if (ec_arch_set_state(c, &x, mtd) != CAIRN_OK)
+        /* what is checked before it is applied is read once, from a copy;
+         * the rest (most replies: GPRs and RIP) straight from the UTCB */
+        const struct cairn_exc *x = (const struct cairn_exc *)h->utcb->mr;
+        struct cairn_exc copy;
+        if (mtd & ec_arch_mtd_checked(c)) {
+            copy = *x;
+            x = &copy;
+        }
+        if (ec_arch_set_state(c, x, mtd) != CAIRN_OK)
             pd_kill(c->pd, "EC %p: handler replied with an invalid state (rip=%lx rsp=%lx)",
-                    (void *)c, x.rip, x.rsp);
+                    (void *)c, x->rip, x->rsp);
         c->in_event = false;
     } else if (likely(!c->dead)) {
         if (unlikely(!ipc_transfer(h, c)))

@@ -8,12 +8,20 @@
 #include "pd.h"
 #include "smp.h"
 #include "vcpu.h"
+#include "vcpu_x86.h"
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);
 _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
+
+/* The state groups ec_arch_set_state checks before it applies them: a
+ * reply's values of these must be read from user memory only once. */
+static inline uint64_t ec_arch_mtd_checked(const struct ec *ec)
+{
+    return ec->vcpu ? VCPU_MTD_CHECKED : CAIRN_MTD_RIP | CAIRN_MTD_RSP;
+}
 
 /* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */
 static inline __attribute__((always_inline)) void ec_arch_enter(struct ec *ec, uint64_t ip, uint64_t arg)
