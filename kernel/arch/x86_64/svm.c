@@ -317,74 +317,50 @@ void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
     x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
     x->event = ec->event;
     ec_arch_gprs_get(r, x, mtd);
-    for (uint64_t m = mtd & ~(uint64_t)CAIRN_MTD_GPR_ALL; m; m &= m - 1) {
-        switch (__builtin_ctzll(m)) {
-        MTD_CASE(CAIRN_MTD_RSP):
-            x->rsp = v->rsp;
-            break;
-        MTD_CASE(CAIRN_MTD_RIP):
-            x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
-            break;
-        MTD_CASE(CAIRN_MTD_RFLAGS):
-            x->rflags = v->rflags;
-            break;
-        MTD_CASE(CAIRN_MTD_QUAL):
-            x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
-            break;
-        MTD_CASE(CAIRN_MTD_CTRL):
-            x->ctrl[0] = (v->icpt_misc1 & MISC1_VINTR) ? 1 : 0, x->ctrl[1] = v->exitcode;
-            break;
-        MTD_CASE(CAIRN_MTD_DS_ES):
-            vcpu_get_seg(&x->ds, &v->ds), vcpu_get_seg(&x->es, &v->es);
-            break;
-        MTD_CASE(CAIRN_MTD_FS_GS):
-            vcpu_get_seg(&x->fs, &v->fs), vcpu_get_seg(&x->gs, &v->gs);
-            break;
-        MTD_CASE(CAIRN_MTD_CS_SS):
-            vcpu_get_seg(&x->cs, &v->cs), vcpu_get_seg(&x->ss, &v->ss);
-            break;
-        MTD_CASE(CAIRN_MTD_TR):
-            vcpu_get_seg(&x->tr, &v->tr);
-            break;
-        MTD_CASE(CAIRN_MTD_LDTR):
-            vcpu_get_seg(&x->ldtr, &v->ldtr);
-            break;
-        MTD_CASE(CAIRN_MTD_GDTR):
-            vcpu_get_seg(&x->gdtr, &v->gdtr);
-            break;
-        MTD_CASE(CAIRN_MTD_IDTR):
-            vcpu_get_seg(&x->idtr, &v->idtr);
-            break;
-        MTD_CASE(CAIRN_MTD_CR):
-            x->cr0 = v->cr0, x->cr2 = v->cr2, x->cr3 = v->cr3, x->cr4 = v->cr4;
-            break;
-        MTD_CASE(CAIRN_MTD_DR):
-            x->dr7 = v->dr7;
-            break;
-        MTD_CASE(CAIRN_MTD_EFER_PAT):
-            x->efer = v->efer & ~(uint64_t)EFER_SVME, x->pat = v->g_pat;
-            break;
-        MTD_CASE(CAIRN_MTD_SYSENTER):
-            x->sysenter_cs = v->sysenter_cs, x->sysenter_esp = v->sysenter_esp,
-            x->sysenter_eip = v->sysenter_eip;
-            break;
-        MTD_CASE(CAIRN_MTD_SYSCALL):
-            x->star = v->star, x->lstar = v->lstar, x->cstar = v->cstar, x->fmask = v->sfmask,
-            x->kernel_gs_base = v->kernel_gs_base;
-            break;
-        MTD_CASE(CAIRN_MTD_INJ):
-            x->inj_info = (uint32_t)v->eventinj, x->inj_error = v->eventinj >> 32;
-            break;
-        MTD_CASE(CAIRN_MTD_STA):
-            x->intr_state = v->int_shadow & 1, x->actv_state = 0;
-            break;
-        MTD_CASE(CAIRN_MTD_TSC):
-            x->tsc_val = rdtsc() + v->tsc_offset, x->tsc_off = v->tsc_offset;
-            break;
-        default:
-            break;
-        }
-    }
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = v->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
+    if (mtd & CAIRN_MTD_RFLAGS)
+        x->rflags = v->rflags;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (!(mtd & VCPU_MTD_RARE))
+        return;
+    if (mtd & CAIRN_MTD_CTRL)
+        x->ctrl[0] = (v->icpt_misc1 & MISC1_VINTR) ? 1 : 0, x->ctrl[1] = v->exitcode;
+    if (mtd & CAIRN_MTD_DS_ES)
+        vcpu_get_seg(&x->ds, &v->ds), vcpu_get_seg(&x->es, &v->es);
+    if (mtd & CAIRN_MTD_FS_GS)
+        vcpu_get_seg(&x->fs, &v->fs), vcpu_get_seg(&x->gs, &v->gs);
+    if (mtd & CAIRN_MTD_CS_SS)
+        vcpu_get_seg(&x->cs, &v->cs), vcpu_get_seg(&x->ss, &v->ss);
+    if (mtd & CAIRN_MTD_TR)
+        vcpu_get_seg(&x->tr, &v->tr);
+    if (mtd & CAIRN_MTD_LDTR)
+        vcpu_get_seg(&x->ldtr, &v->ldtr);
+    if (mtd & CAIRN_MTD_GDTR)
+        vcpu_get_seg(&x->gdtr, &v->gdtr);
+    if (mtd & CAIRN_MTD_IDTR)
+        vcpu_get_seg(&x->idtr, &v->idtr);
+    if (mtd & CAIRN_MTD_CR)
+        x->cr0 = v->cr0, x->cr2 = v->cr2, x->cr3 = v->cr3, x->cr4 = v->cr4;
+    if (mtd & CAIRN_MTD_DR)
+        x->dr7 = v->dr7;
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        x->efer = v->efer & ~(uint64_t)EFER_SVME, x->pat = v->g_pat;
+    if (mtd & CAIRN_MTD_SYSENTER)
+        x->sysenter_cs = v->sysenter_cs, x->sysenter_esp = v->sysenter_esp,
+        x->sysenter_eip = v->sysenter_eip;
+    if (mtd & CAIRN_MTD_SYSCALL)
+        x->star = v->star, x->lstar = v->lstar, x->cstar = v->cstar, x->fmask = v->sfmask,
+        x->kernel_gs_base = v->kernel_gs_base;
+    if (mtd & CAIRN_MTD_INJ)
+        x->inj_info = (uint32_t)v->eventinj, x->inj_error = v->eventinj >> 32;
+    if (mtd & CAIRN_MTD_STA)
+        x->intr_state = v->int_shadow & 1, x->actv_state = 0;
+    if (mtd & CAIRN_MTD_TSC)
+        x->tsc_val = rdtsc() + v->tsc_offset, x->tsc_off = v->tsc_offset;
 }
 
 /* Check, then apply: a state the hardware would refuse is not applied at
@@ -406,75 +382,54 @@ int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         return CAIRN_OK;
     }
     ec_arch_gprs_set(r, x, mtd);
-    for (uint64_t m = mtd & ~(uint64_t)CAIRN_MTD_GPR_ALL; m; m &= m - 1) {
-        switch (__builtin_ctzll(m)) {
-        MTD_CASE(CAIRN_MTD_RSP):
-            v->rsp = x->rsp;
-            break;
-        MTD_CASE(CAIRN_MTD_RIP):
-            v->rip = x->rip;
-            break;
-        MTD_CASE(CAIRN_MTD_RFLAGS):
-            v->rflags = (x->rflags & ~RFLAGS_RESERVED) | 2;
-            break;
-        MTD_CASE(CAIRN_MTD_CTRL): /* ctrl[0] bit 0: exit when the guest can take an interrupt */
-            if (x->ctrl[0] & 1)
-                v->icpt_misc1 |= MISC1_VINTR, v->vintr |= 1ull << 8 | 0xfull << 16 | 1ull << 20;
-            else
-                v->icpt_misc1 &= ~MISC1_VINTR, v->vintr &= ~(1ull << 8);
-            break;
-        MTD_CASE(CAIRN_MTD_DS_ES):
-            vcpu_set_seg(&v->ds, &x->ds), vcpu_set_seg(&v->es, &x->es);
-            break;
-        MTD_CASE(CAIRN_MTD_FS_GS):
-            vcpu_set_seg(&v->fs, &x->fs), vcpu_set_seg(&v->gs, &x->gs);
-            break;
-        MTD_CASE(CAIRN_MTD_CS_SS):
-            vcpu_set_seg(&v->cs, &x->cs), vcpu_set_seg(&v->ss, &x->ss);
-            v->cpl = (uint8_t)((x->ss.ar >> 5) & 3);
-            break;
-        MTD_CASE(CAIRN_MTD_TR):
-            vcpu_set_seg(&v->tr, &x->tr);
-            break;
-        MTD_CASE(CAIRN_MTD_LDTR):
-            vcpu_set_seg(&v->ldtr, &x->ldtr);
-            break;
-        MTD_CASE(CAIRN_MTD_GDTR):
-            vcpu_set_seg(&v->gdtr, &x->gdtr);
-            break;
-        MTD_CASE(CAIRN_MTD_IDTR):
-            vcpu_set_seg(&v->idtr, &x->idtr);
-            break;
-        MTD_CASE(CAIRN_MTD_CR):
-            v->cr0 = x->cr0, v->cr2 = x->cr2, v->cr3 = x->cr3, v->cr4 = x->cr4;
-            break;
-        MTD_CASE(CAIRN_MTD_DR):
-            v->dr7 = x->dr7;
-            break;
-        MTD_CASE(CAIRN_MTD_EFER_PAT):
-            v->efer = x->efer | EFER_SVME, v->g_pat = x->pat;
-            break;
-        MTD_CASE(CAIRN_MTD_SYSENTER):
-            v->sysenter_cs = x->sysenter_cs, v->sysenter_esp = x->sysenter_esp,
-            v->sysenter_eip = x->sysenter_eip;
-            break;
-        MTD_CASE(CAIRN_MTD_SYSCALL):
-            v->star = x->star, v->lstar = x->lstar, v->cstar = x->cstar, v->sfmask = x->fmask,
-            v->kernel_gs_base = x->kernel_gs_base;
-            break;
-        MTD_CASE(CAIRN_MTD_INJ):
-            v->eventinj = (uint32_t)x->inj_info | x->inj_error << 32;
-            break;
-        MTD_CASE(CAIRN_MTD_STA):
-            v->int_shadow = x->intr_state & 1;
-            break;
-        MTD_CASE(CAIRN_MTD_TSC):
-            v->tsc_offset = x->tsc_off;
-            break;
-        default:
-            break;
-        }
+    if (mtd & CAIRN_MTD_RSP)
+        v->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        v->rflags = (x->rflags & ~RFLAGS_RESERVED) | 2;
+    if (!(mtd & VCPU_MTD_RARE))
+        return CAIRN_OK;
+    if (mtd & CAIRN_MTD_CTRL) { /* ctrl[0] bit 0: exit when the guest can take an interrupt */
+        if (x->ctrl[0] & 1)
+            v->icpt_misc1 |= MISC1_VINTR, v->vintr |= 1ull << 8 | 0xfull << 16 | 1ull << 20;
+        else
+            v->icpt_misc1 &= ~MISC1_VINTR, v->vintr &= ~(1ull << 8);
     }
+    if (mtd & CAIRN_MTD_DS_ES)
+        vcpu_set_seg(&v->ds, &x->ds), vcpu_set_seg(&v->es, &x->es);
+    if (mtd & CAIRN_MTD_FS_GS)
+        vcpu_set_seg(&v->fs, &x->fs), vcpu_set_seg(&v->gs, &x->gs);
+    if (mtd & CAIRN_MTD_CS_SS) {
+        vcpu_set_seg(&v->cs, &x->cs), vcpu_set_seg(&v->ss, &x->ss);
+        v->cpl = (uint8_t)((x->ss.ar >> 5) & 3);
+    }
+    if (mtd & CAIRN_MTD_TR)
+        vcpu_set_seg(&v->tr, &x->tr);
+    if (mtd & CAIRN_MTD_LDTR)
+        vcpu_set_seg(&v->ldtr, &x->ldtr);
+    if (mtd & CAIRN_MTD_GDTR)
+        vcpu_set_seg(&v->gdtr, &x->gdtr);
+    if (mtd & CAIRN_MTD_IDTR)
+        vcpu_set_seg(&v->idtr, &x->idtr);
+    if (mtd & CAIRN_MTD_CR)
+        v->cr0 = x->cr0, v->cr2 = x->cr2, v->cr3 = x->cr3, v->cr4 = x->cr4;
+    if (mtd & CAIRN_MTD_DR)
+        v->dr7 = x->dr7;
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        v->efer = x->efer | EFER_SVME, v->g_pat = x->pat;
+    if (mtd & CAIRN_MTD_SYSENTER)
+        v->sysenter_cs = x->sysenter_cs, v->sysenter_esp = x->sysenter_esp,
+        v->sysenter_eip = x->sysenter_eip;
+    if (mtd & CAIRN_MTD_SYSCALL)
+        v->star = x->star, v->lstar = x->lstar, v->cstar = x->cstar, v->sfmask = x->fmask,
+        v->kernel_gs_base = x->kernel_gs_base;
+    if (mtd & CAIRN_MTD_INJ)
+        v->eventinj = (uint32_t)x->inj_info | x->inj_error << 32;
+    if (mtd & CAIRN_MTD_STA)
+        v->int_shadow = x->intr_state & 1;
+    if (mtd & CAIRN_MTD_TSC)
+        v->tsc_offset = x->tsc_off;
     if (mtd & (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT)) {
         if ((v->efer & EFER_LME) && (v->cr0 & CR0_PG))
             v->efer |= EFER_LMA;

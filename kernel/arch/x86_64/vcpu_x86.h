@@ -49,10 +49,11 @@ unsigned vcpu_check(const struct vcpu_now *now, const struct cairn_exc *x, uint6
 
 /* The groups vcpu_check looks at: a reply with none of them is the state
  * the guest ran with. */
-/* get/set state walk the set bits of an MTD only, so that an exit costs in
- * proportion to the state its portal names: for (m = mtd; m; m &= m - 1)
- * switch (ctz(m)) { MTD_CASE(CAIRN_MTD_X): ... } */
-#define MTD_CASE(bit) case __builtin_ctz(bit)
+/* The groups most exits leave alone: get/set state test the others
+ * (GPRs, RSP, RIP, RFLAGS, the qualification) one by one, these only when
+ * the MTD names one of them, so that a small MTD costs little. */
+#define VCPU_MTD_RARE (CAIRN_MTD_VCPU_ALL & ~(CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | \
+                                              CAIRN_MTD_RFLAGS | CAIRN_MTD_QUAL))
 
 #define VCPU_MTD_CHECKED (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_DR | CAIRN_MTD_RFLAGS | \
                           CAIRN_MTD_CS_SS | CAIRN_MTD_INJ)

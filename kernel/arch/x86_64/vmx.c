@@ -698,80 +698,56 @@ void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         return;
     }
     ec_arch_gprs_get(r, x, mtd);
-    for (uint64_t m = mtd & ~(uint64_t)CAIRN_MTD_GPR_ALL; m; m &= m - 1) {
-        switch (__builtin_ctzll(m)) {
-        MTD_CASE(CAIRN_MTD_RSP):
-            x->rsp = vmread(F_G_RSP);
-            break;
-        MTD_CASE(CAIRN_MTD_RIP):
-            x->rip = vmread(F_G_RIP), x->inst_len = 0;
-            break;
-        MTD_CASE(CAIRN_MTD_RFLAGS):
-            x->rflags = vmread(F_G_RFLAGS);
-            break;
-        MTD_CASE(CAIRN_MTD_QUAL):
-            x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
-            break;
-        MTD_CASE(CAIRN_MTD_CTRL):
-            x->ctrl[0] = v->intr_win ? 1 : 0, x->ctrl[1] = v->exit;
-            break;
-        MTD_CASE(CAIRN_MTD_DS_ES):
-            vmx_seg_get(&x->ds, S_DS), vmx_seg_get(&x->es, S_ES);
-            break;
-        MTD_CASE(CAIRN_MTD_FS_GS):
-            vmx_seg_get(&x->fs, S_FS), vmx_seg_get(&x->gs, S_GS);
-            break;
-        MTD_CASE(CAIRN_MTD_CS_SS):
-            vmx_seg_get(&x->cs, S_CS), vmx_seg_get(&x->ss, S_SS);
-            break;
-        MTD_CASE(CAIRN_MTD_TR):
-            vmx_seg_get(&x->tr, S_TR);
-            break;
-        MTD_CASE(CAIRN_MTD_LDTR):
-            vmx_seg_get(&x->ldtr, S_LDTR);
-            break;
-        MTD_CASE(CAIRN_MTD_GDTR):
-            vmx_seg_get(&x->gdtr, S_GDTR);
-            break;
-        MTD_CASE(CAIRN_MTD_IDTR):
-            vmx_seg_get(&x->idtr, S_IDTR);
-            break;
-        MTD_CASE(CAIRN_MTD_CR): {
-            uint64_t m0 = vmread(F_CR0_MASK), m4 = vmread(F_CR4_MASK);
-            x->cr0 = (vmread(F_G_CR0) & ~m0) | (vmread(F_CR0_SHADOW) & m0);
-            x->cr4 = (vmread(F_G_CR4) & ~m4) | (vmread(F_CR4_SHADOW) & m4);
-            x->cr2 = v->cr2;
-            x->cr3 = vmread(F_G_CR3);
-            break;
-        }
-        MTD_CASE(CAIRN_MTD_DR):
-            x->dr7 = vmread(F_G_DR7);
-            break;
-        MTD_CASE(CAIRN_MTD_EFER_PAT):
-            x->efer = vmread(F_G_EFER), x->pat = vmread(F_G_PAT);
-            break;
-        MTD_CASE(CAIRN_MTD_SYSENTER):
-            x->sysenter_cs = vmread(F_G_SYSENTER_CS), x->sysenter_esp = vmread(F_G_SYSENTER_ESP),
-            x->sysenter_eip = vmread(F_G_SYSENTER_EIP);
-            break;
-        MTD_CASE(CAIRN_MTD_SYSCALL):
-            x->star = v->guest_msr[0].value, x->lstar = v->guest_msr[1].value,
-            x->cstar = v->guest_msr[2].value, x->fmask = v->guest_msr[3].value,
-            x->kernel_gs_base = v->guest_msr[4].value;
-            break;
-        MTD_CASE(CAIRN_MTD_INJ):
-            x->inj_info = v->inj, x->inj_error = v->inj_err;
-            break;
-        MTD_CASE(CAIRN_MTD_STA):
-            x->intr_state = (vmread(F_G_INTR_STATE) & 3) ? 1 : 0, x->actv_state = 0;
-            break;
-        MTD_CASE(CAIRN_MTD_TSC):
-            x->tsc_off = vmread(F_TSC_OFFSET), x->tsc_val = rdtsc() + x->tsc_off;
-            break;
-        default:
-            break;
-        }
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = vmread(F_G_RSP);
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = vmread(F_G_RIP), x->inst_len = 0;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        x->rflags = vmread(F_G_RFLAGS);
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (!(mtd & VCPU_MTD_RARE))
+        return;
+    if (mtd & CAIRN_MTD_CTRL)
+        x->ctrl[0] = v->intr_win ? 1 : 0, x->ctrl[1] = v->exit;
+    if (mtd & CAIRN_MTD_DS_ES)
+        vmx_seg_get(&x->ds, S_DS), vmx_seg_get(&x->es, S_ES);
+    if (mtd & CAIRN_MTD_FS_GS)
+        vmx_seg_get(&x->fs, S_FS), vmx_seg_get(&x->gs, S_GS);
+    if (mtd & CAIRN_MTD_CS_SS)
+        vmx_seg_get(&x->cs, S_CS), vmx_seg_get(&x->ss, S_SS);
+    if (mtd & CAIRN_MTD_TR)
+        vmx_seg_get(&x->tr, S_TR);
+    if (mtd & CAIRN_MTD_LDTR)
+        vmx_seg_get(&x->ldtr, S_LDTR);
+    if (mtd & CAIRN_MTD_GDTR)
+        vmx_seg_get(&x->gdtr, S_GDTR);
+    if (mtd & CAIRN_MTD_IDTR)
+        vmx_seg_get(&x->idtr, S_IDTR);
+    if (mtd & CAIRN_MTD_CR) {
+        uint64_t m0 = vmread(F_CR0_MASK), m4 = vmread(F_CR4_MASK);
+        x->cr0 = (vmread(F_G_CR0) & ~m0) | (vmread(F_CR0_SHADOW) & m0);
+        x->cr4 = (vmread(F_G_CR4) & ~m4) | (vmread(F_CR4_SHADOW) & m4);
+        x->cr2 = v->cr2;
+        x->cr3 = vmread(F_G_CR3);
     }
+    if (mtd & CAIRN_MTD_DR)
+        x->dr7 = vmread(F_G_DR7);
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        x->efer = vmread(F_G_EFER), x->pat = vmread(F_G_PAT);
+    if (mtd & CAIRN_MTD_SYSENTER)
+        x->sysenter_cs = vmread(F_G_SYSENTER_CS), x->sysenter_esp = vmread(F_G_SYSENTER_ESP),
+        x->sysenter_eip = vmread(F_G_SYSENTER_EIP);
+    if (mtd & CAIRN_MTD_SYSCALL)
+        x->star = v->guest_msr[0].value, x->lstar = v->guest_msr[1].value,
+        x->cstar = v->guest_msr[2].value, x->fmask = v->guest_msr[3].value,
+        x->kernel_gs_base = v->guest_msr[4].value;
+    if (mtd & CAIRN_MTD_INJ)
+        x->inj_info = v->inj, x->inj_error = v->inj_err;
+    if (mtd & CAIRN_MTD_STA)
+        x->intr_state = (vmread(F_G_INTR_STATE) & 3) ? 1 : 0, x->actv_state = 0;
+    if (mtd & CAIRN_MTD_TSC)
+        x->tsc_off = vmread(F_TSC_OFFSET), x->tsc_val = rdtsc() + x->tsc_off;
 }
 
 /* Guest-physical memory of the VM at gpa, through its page table: the
@@ -837,68 +813,50 @@ int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         return CAIRN_OK;
     }
     ec_arch_gprs_set(r, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        vmwrite(F_G_RSP, x->rsp);
+    if (mtd & CAIRN_MTD_RIP)
+        vmwrite(F_G_RIP, x->rip), v->rip = x->rip;
+    if (mtd & CAIRN_MTD_RFLAGS)
+        vmwrite(F_G_RFLAGS, (x->rflags & ~RFLAGS_RESERVED) | 2);
+    if (!(mtd & VCPU_MTD_RARE))
+        return CAIRN_OK;
+    if (mtd & CAIRN_MTD_CTRL) /* ctrl[0] bit 0: exit when the guest can take an interrupt */
+        v->intr_win = x->ctrl[0] & 1;
     for (unsigned i = 0; (mtd & seg_mtd) && i < sizeof(segs) / sizeof(segs[0]); i++)
         if (mtd & segs[i].mtd) {
             const struct cairn_seg *s = (const struct cairn_seg *)((const char *)x + segs[i].off);
             vmx_seg_set(segs[i].s, s->sel, ar[segs[i].s], s->limit, s->base);
         }
-    for (uint64_t m = mtd & ~(uint64_t)CAIRN_MTD_GPR_ALL; m; m &= m - 1) {
-        switch (__builtin_ctzll(m)) {
-        MTD_CASE(CAIRN_MTD_RSP):
-            vmwrite(F_G_RSP, x->rsp);
-            break;
-        MTD_CASE(CAIRN_MTD_RIP):
-            vmwrite(F_G_RIP, x->rip), v->rip = x->rip;
-            break;
-        MTD_CASE(CAIRN_MTD_RFLAGS):
-            vmwrite(F_G_RFLAGS, (x->rflags & ~RFLAGS_RESERVED) | 2);
-            break;
-        MTD_CASE(CAIRN_MTD_CTRL): /* ctrl[0] bit 0: exit when the guest can take an interrupt */
-            v->intr_win = x->ctrl[0] & 1;
-            break;
-        MTD_CASE(CAIRN_MTD_GDTR):
-            vmx_seg_set(S_GDTR, 0, 0, x->gdtr.limit & 0xffff, x->gdtr.base);
-            break;
-        MTD_CASE(CAIRN_MTD_IDTR):
-            vmx_seg_set(S_IDTR, 0, 0, x->idtr.limit & 0xffff, x->idtr.base);
-            break;
-        MTD_CASE(CAIRN_MTD_CR):
-            vmwrite(F_CR0_SHADOW, x->cr0);
-            vmwrite(F_G_CR0, (x->cr0 | vmx_cr0_fixed0) & vmx_cr0_fixed1);
-            vmwrite(F_CR4_SHADOW, x->cr4);
-            vmwrite(F_G_CR4, (x->cr4 | vmx_cr4_fixed0) & vmx_cr4_fixed1);
-            vmwrite(F_G_CR3, x->cr3);
-            v->cr2 = x->cr2;
-            break;
-        MTD_CASE(CAIRN_MTD_DR):
-            vmwrite(F_G_DR7, x->dr7);
-            break;
-        MTD_CASE(CAIRN_MTD_EFER_PAT):
-            vmwrite(F_G_EFER, x->efer), vmwrite(F_G_PAT, x->pat);
-            break;
-        MTD_CASE(CAIRN_MTD_SYSENTER):
-            vmwrite(F_G_SYSENTER_CS, x->sysenter_cs), vmwrite(F_G_SYSENTER_ESP, x->sysenter_esp),
-            vmwrite(F_G_SYSENTER_EIP, x->sysenter_eip);
-            break;
-        MTD_CASE(CAIRN_MTD_SYSCALL):
-            v->guest_msr[0].value = x->star, v->guest_msr[1].value = x->lstar,
-            v->guest_msr[2].value = x->cstar, v->guest_msr[3].value = x->fmask,
-            v->guest_msr[4].value = x->kernel_gs_base;
-            break;
-        MTD_CASE(CAIRN_MTD_STA): {
-            uint64_t fl = vmread(F_G_RFLAGS);
-            vmwrite(F_G_INTR_STATE, !(x->intr_state & 1) ? 0 : (fl & RFLAGS_IF) ? 1 : 2);
-            break;
-        }
-        MTD_CASE(CAIRN_MTD_TSC):
-            vmwrite(F_TSC_OFFSET, x->tsc_off);
-            break;
-        default:
-            break;
-        }
+    if (mtd & CAIRN_MTD_GDTR)
+        vmx_seg_set(S_GDTR, 0, 0, x->gdtr.limit & 0xffff, x->gdtr.base);
+    if (mtd & CAIRN_MTD_IDTR)
+        vmx_seg_set(S_IDTR, 0, 0, x->idtr.limit & 0xffff, x->idtr.base);
+    if (mtd & CAIRN_MTD_CR) {
+        vmwrite(F_CR0_SHADOW, x->cr0);
+        vmwrite(F_G_CR0, (x->cr0 | vmx_cr0_fixed0) & vmx_cr0_fixed1);
+        vmwrite(F_CR4_SHADOW, x->cr4);
+        vmwrite(F_G_CR4, (x->cr4 | vmx_cr4_fixed0) & vmx_cr4_fixed1);
+        vmwrite(F_G_CR3, x->cr3);
+        v->cr2 = x->cr2;
     }
-    if (!(mtd & (CAIRN_MTD_INJ | CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT)))
-        return CAIRN_OK;
+    if (mtd & CAIRN_MTD_DR)
+        vmwrite(F_G_DR7, x->dr7);
+    if (mtd & CAIRN_MTD_EFER_PAT)
+        vmwrite(F_G_EFER, x->efer), vmwrite(F_G_PAT, x->pat);
+    if (mtd & CAIRN_MTD_SYSENTER)
+        vmwrite(F_G_SYSENTER_CS, x->sysenter_cs), vmwrite(F_G_SYSENTER_ESP, x->sysenter_esp),
+        vmwrite(F_G_SYSENTER_EIP, x->sysenter_eip);
+    if (mtd & CAIRN_MTD_SYSCALL)
+        v->guest_msr[0].value = x->star, v->guest_msr[1].value = x->lstar,
+        v->guest_msr[2].value = x->cstar, v->guest_msr[3].value = x->fmask,
+        v->guest_msr[4].value = x->kernel_gs_base;
+    if (mtd & CAIRN_MTD_STA) {
+        uint64_t fl = vmread(F_G_RFLAGS);
+        vmwrite(F_G_INTR_STATE, !(x->intr_state & 1) ? 0 : (fl & RFLAGS_IF) ? 1 : 2);
+    }
+    if (mtd & CAIRN_MTD_TSC)
+        vmwrite(F_TSC_OFFSET, x->tsc_off);
     uint64_t cr0 = vmread(F_CR0_SHADOW), cr4 = vmread(F_CR4_SHADOW);
     if (mtd & CAIRN_MTD_INJ) {
         v->inj = (x->inj_info & INJ_VALID) ? vmx_inj_ev(x->inj_info & (INJ_VALID | 0x7ff), cr0) : 0;
