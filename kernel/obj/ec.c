@@ -73,6 +73,7 @@ int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_ba
     struct ec *ec = slab_alloc(&ec_cache);
     if (!ec)
         return CAIRN_ENOMEM;
+    ec->pd = pd; /* the backend's control block names the VM's ASID and tables */
     int st = vcpu_arch_create(ec);
     if (st != CAIRN_OK) {
         slab_free(&ec_cache, ec);

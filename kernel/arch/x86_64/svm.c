@@ -191,6 +191,24 @@ static void vcpu_reset(struct vmcb *v)
     v->efer = EFER_SVME;
 }
 
+/* The controls that stay as they are for the vCPU's life: what protects
+ * the host (forced intercepts, the port and MSR maps), its VM's ASID and
+ * nested page table. Set once, and again after an emulator stored its own
+ * state in the VMCB; no state transfer writes them. */
+static void svm_controls(struct ec *ec, struct vmcb *v)
+{
+    v->icpt_misc1 |= MISC1_FORCED;
+    v->icpt_misc2 = MISC2_FORCED;
+    v->iopm_pa = svm_iopm_pa;
+    v->msrpm_pa = svm_msrpm_pa;
+    v->asid = ec->pd->asid;
+    v->np_enable = 1;
+    v->n_cr3 = ec->pd->cr3;
+    v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
+    v->efer |= EFER_SVME;
+    v->vintr |= VINTR_MASKING;
+}
+
 int svm_create(struct ec *ec)
 {
     if (!svm_on)
@@ -198,11 +216,8 @@ int svm_create(struct ec *ec)
     struct vmcb *v = palloc_alloc(0);
     if (!v)
         return CAIRN_ENOMEM;
-    v->icpt_misc1 = MISC1_FORCED;
-    v->icpt_misc2 = MISC2_FORCED;
-    v->iopm_pa = svm_iopm_pa;
-    v->msrpm_pa = svm_msrpm_pa;
     vcpu_reset(v);
+    svm_controls(ec, v);
     ec->vmcb = v;
     return CAIRN_OK;
 }
@@ -238,6 +253,7 @@ static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
         return;
     }
     vcpu_reset(v);
+    svm_controls(ec, v);
     v->eventinj = 0;
     v->exitinfo1 = v->exitinfo2 = v->exitintinfo = 0;
     v->cr2 = v->cr3 = v->cr4 = v->rsp = v->rax = 0; /* INIT leaves them to us: not the host's */
@@ -249,16 +265,6 @@ _Noreturn void svm_run(struct ec *ec)
     struct vmcb *v = ec->vmcb;
     for (;;) {
         vcpu_enter_prepare(ec);
-        v->icpt_misc1 |= MISC1_FORCED;
-        v->icpt_misc2 = MISC2_FORCED;
-        v->iopm_pa = svm_iopm_pa;
-        v->msrpm_pa = svm_msrpm_pa;
-        v->asid = ec->pd->asid;
-        v->np_enable = 1;
-        v->n_cr3 = ec->pd->cr3;
-        v->tlb_control = 1; /* flush all: no flush-by-ASID under emulation */
-        v->efer |= EFER_SVME;
-        v->vintr |= VINTR_MASKING;
         /* A guest with EFER.LME set, paging off and CR4.PAE clear made
          * QEMU 7.2 stop the host at its next exit (it restores the host's
          * paging before its PAE). So that a guest cannot get there unseen,
