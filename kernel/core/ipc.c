@@ -170,15 +170,21 @@ static __attribute__((noinline, cold)) void ipc_call_slow(struct ec *ec, struct 
     ipc_wait(ec, h, ipc_call_retry);
 }
 
+/* The selector names no portal we may call: say why. */
+static __attribute__((noinline, cold)) _Noreturn void ipc_call_refused(struct ec *ec, uint64_t sel)
+{
+    int st = CAIRN_ECAP; /* pd_cap sets it: the lookup fails again */
+    pd_cap(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL, &st);
+    if (why_on)
+        why_log(ec, st, "portal capability 0x%lx", sel);
+    ec_sys_ret(ec, st);
+}
+
 static inline __attribute__((always_inline)) _Noreturn void ipc_call(struct ec *ec, uint64_t sel)
 {
-    int st;
-    struct pt *pt = (struct pt *)pd_cap(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL, &st);
-    if (unlikely(!pt)) {
-        if (why_on)
-            why_log(ec, st, "portal capability 0x%lx", sel);
-        ec_sys_ret(ec, st);
-    }
+    struct pt *pt = (struct pt *)pd_cap_find(ec->pd, sel, KOBJ_PT, CAIRN_R_PT_CALL);
+    if (unlikely(!pt))
+        ipc_call_refused(ec, sel);
     struct ec *h = pt->ec;
     if (unlikely(h->dead))
         ec_sys_ret(ec, CAIRN_EABORT);
@@ -254,9 +260,8 @@ static _Noreturn void ec_event_fail(struct ec *ec, unsigned evt, const char *why
 
 _Noreturn void ec_event(struct ec *ec, unsigned evt)
 {
-    int st;
     ec->event = evt;
-    struct pt *pt = (struct pt *)pd_cap(ec->pd, ec->evt_base + evt, KOBJ_PT, 0, &st);
+    struct pt *pt = (struct pt *)pd_cap_find(ec->pd, ec->evt_base + evt, KOBJ_PT, 0);
     if (!pt)
         ec_event_fail(ec, evt, "no handler");
     struct ec *h = pt->ec;

@@ -23,7 +23,8 @@
 
 struct cap_space {
     struct mdb **leaf;
-    unsigned order; /* 2^order selectors */
+    uint64_t count; /* 2^order selectors */
+    unsigned order;
 };
 
 /* Returns a CAIRN_* status. */
@@ -35,12 +36,24 @@ struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc);
 /* Free the table and its leaves (every slot must be empty). */
 void cap_space_destroy(struct cap_space *cs);
 
+/* The object behind `sel` if it has `type` and all `rights`, else NULL.
+ * Inline: on every call's and event's path (cap_get says why not). */
+static inline __attribute__((always_inline)) struct kobj *cap_find(const struct cap_space *cs, uint64_t sel,
+                                                                   unsigned type, unsigned rights)
+{
+    struct mdb *leaf = sel < cs->count ? cs->leaf[sel / CAP_LEAF_SLOTS] : NULL;
+    struct mdb *s = leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
+    if (s && s->obj && s->obj->type == type && (s->rights & rights) == rights)
+        return s->obj;
+    return NULL;
+}
+
 /* The object behind `sel` if it has `type` and all `rights`; else NULL
- * and *status set to ECAP, ETYPE or EPERM. Inline: on every call's path. */
+ * and *status set to ECAP, ETYPE or EPERM. */
 static inline __attribute__((always_inline)) struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type,
                                    unsigned rights, int *status)
 {
-    struct mdb *leaf = (sel >> cs->order) ? NULL : cs->leaf[sel / CAP_LEAF_SLOTS];
+    struct mdb *leaf = sel < cs->count ? cs->leaf[sel / CAP_LEAF_SLOTS] : NULL;
     struct mdb *s = leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
     if (!s || !s->obj)
         *status = CAIRN_ECAP;

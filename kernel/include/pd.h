@@ -71,7 +71,13 @@ void pd_kill(struct pd *pd, const char *fmt, ...) __attribute__((format(printf, 
 /* Free a PD without references (kobj.c); false while a CPU has it loaded. */
 bool pd_destroy(struct pd *pd);
 
-/* Capability space shortcut */
+/* Capability space shortcuts */
+static inline __attribute__((always_inline)) struct kobj *pd_cap_find(struct pd *pd, uint64_t sel, unsigned type,
+                                                                      unsigned rights)
+{
+    return cap_find(&pd->caps, sel, type, rights);
+}
+
 static inline __attribute__((always_inline)) struct kobj *pd_cap(struct pd *pd, uint64_t sel, unsigned type, unsigned rights, int *st)
 {
     return cap_get(&pd->caps, sel, type, rights, st);

@@ -24,6 +24,7 @@ int cap_space_init(struct cap_space *cs, unsigned order)
     if (!cs->leaf)
         return CAIRN_ENOMEM;
     cs->order = order;
+    cs->count = 1ull << order;
     return CAIRN_OK;
 }
 

@@ -2,20 +2,43 @@
 #pragma once
 
 #include <stdint.h>
+#include <cairn/abi.h>
 #include <cairn/utcb.h>
+#include "regs.h"
 
 struct ec;
 
 /* ec_arch_enter (prepare a handler to enter user mode at ip with its
  * stack, arg in rdi) is inline, in ec_arch_inline.h. */
-struct regs;
-/* The GPR groups of `mtd` between a register frame and `x`. */
-void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd);
-void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd);
-/* Copy the groups `mtd` selects from the EC's frame into `x`. */
-void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
-/* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */
-int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
+
+/* The GPR groups of `mtd` between a register frame and `x`, for threads
+ * and vCPUs alike. Inline: on every event's and reply's path. */
+static inline void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
+        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
+}
+
+static inline void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & CAIRN_MTD_GPR_ACDB)
+        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
+    if (mtd & CAIRN_MTD_GPR_BSD)
+        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
+    if (mtd & CAIRN_MTD_GPR_R8_R15)
+        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
+        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
+}
+
+/* A thread's state to and from an event message (ec_arch_get_state and
+ * ec_arch_set_state, inline in ec_arch_inline.h, pick these or the vCPU's). */
+void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
+int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
 const char *ec_arch_event_name(const struct ec *ec, unsigned evt);
 /* Where the EC (or its guest) was. */
 uint64_t ec_arch_ip(const struct ec *ec);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "console.h"
 #include "cpu.h"
+#include "ec_arch.h"
 #include "pd.h"
 #include "smp.h"
 #include "vcpu.h"
@@ -15,6 +16,23 @@ _Noreturn void ret_user_sysret(struct regs *r);
 _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
+
+/* Copy the groups `mtd` selects from the EC's state into `x`. */
+static inline __attribute__((always_inline)) void ec_arch_get_state(struct ec *ec, struct cairn_exc *x,
+                                                                    uint64_t mtd)
+{
+    if (ec->vcpu)
+        vcpu_arch_get_state(ec, x, mtd);
+    else
+        ec_arch_thread_get_state(ec, x, mtd);
+}
+
+/* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */
+static inline __attribute__((always_inline)) int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x,
+                                                                   uint64_t mtd)
+{
+    return ec->vcpu ? vcpu_arch_set_state(ec, x, mtd) : ec_arch_thread_set_state(ec, x, mtd);
+}
 
 /* The state groups ec_arch_set_state checks before it applies them: a
  * reply's values of these must be read from user memory only once. */

@@ -45,12 +45,15 @@ void arch_ec_leave_cpu(struct ec *ec)
 void ec_arch_fpu_take(struct ec *ec)
 {
     struct cpu *c = cpu_this();
-    if (c->fpu_owner == ec && !c->fpu_trap)
+    if (c->fpu_owner == ec) { /* its registers are there: let it at them */
+        if (c->fpu_trap) {
+            __asm__ volatile("clts" ::: "memory");
+            c->fpu_trap = false;
+        }
         return;
+    }
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
     c->fpu_trap = false;
-    if (c->fpu_owner == ec)
-        return;
     if (c->fpu_owner)
         __asm__ volatile("fxsave64 %0" : "=m"(c->fpu_owner->fpu));
     if (!ec->fpu_used) {

@@ -10,35 +10,8 @@
 
 static inline int canonical_user(uint64_t a) { return a < CAIRN_USER_END; }
 
-/* The general-purpose registers, for threads and vCPUs alike. */
-void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd)
+void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        x->rbp = r->rbp, x->rsi = r->rsi, x->rdi = r->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        x->r8 = r->r8, x->r9 = r->r9, x->r10 = r->r10, x->r11 = r->r11,
-        x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
-}
-
-void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd)
-{
-    if (mtd & CAIRN_MTD_GPR_ACDB)
-        r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;
-    if (mtd & CAIRN_MTD_GPR_BSD)
-        r->rbp = x->rbp, r->rsi = x->rsi, r->rdi = x->rdi;
-    if (mtd & CAIRN_MTD_GPR_R8_R15)
-        r->r8 = x->r8, r->r9 = x->r9, r->r10 = x->r10, r->r11 = x->r11,
-        r->r12 = x->r12, r->r13 = x->r13, r->r14 = x->r14, r->r15 = x->r15;
-}
-
-void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
-{
-    if (ec->vcpu) {
-        vcpu_arch_get_state(ec, x, mtd);
-        return;
-    }
     const struct regs *r = &ec->regs;
     x->mtd = mtd & CAIRN_MTD_EC_ALL;
     x->event = ec->event;
@@ -57,10 +30,8 @@ void ec_arch_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
     }
 }
 
-int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
-    if (ec->vcpu)
-        return vcpu_arch_set_state(ec, x, mtd);
     struct regs *r = &ec->regs;
     /* check first: nothing changes unless all of it is acceptable */
     if ((mtd & CAIRN_MTD_RIP) && !canonical_user(x->rip))

@@ -222,21 +222,24 @@ int svm_create(struct ec *ec)
     return CAIRN_OK;
 }
 
+/* The ABI's event of an exit code: one load for the codes up to VMMCALL
+ * (0 there: the event is OTHER). */
+static const uint8_t svm_events[EXIT_VMMCALL + 1] = {
+    [EXIT_IOIO] = CAIRN_VM_IO,         [EXIT_HLT] = CAIRN_VM_HLT,
+    [EXIT_CPUID] = CAIRN_VM_CPUID,     [EXIT_MSR] = CAIRN_VM_MSR,
+    [EXIT_VINTR] = CAIRN_VM_VINTR,     [EXIT_VMMCALL] = CAIRN_VM_VMMCALL,
+    [EXIT_SHUTDOWN] = CAIRN_VM_SHUTDOWN, [EXIT_CR0_WRITE] = CAIRN_VM_CR,
+    [EXIT_CR4_WRITE] = CAIRN_VM_CR,
+};
+_Static_assert(CAIRN_VM_OTHER != 0 && CAIRN_VM_STARTUP == 0, "svm_events: 0 is no exit's event");
+
 static unsigned vcpu_event(uint64_t code)
 {
-    switch (code) {
-    case EXIT_IOIO:     return CAIRN_VM_IO;
-    case EXIT_NPF:      return CAIRN_VM_NPF;
-    case EXIT_HLT:      return CAIRN_VM_HLT;
-    case EXIT_CPUID:    return CAIRN_VM_CPUID;
-    case EXIT_MSR:      return CAIRN_VM_MSR;
-    case EXIT_VINTR:    return CAIRN_VM_VINTR;
-    case EXIT_VMMCALL:  return CAIRN_VM_VMMCALL;
-    case EXIT_SHUTDOWN: return CAIRN_VM_SHUTDOWN;
-    case EXIT_CR0_WRITE:
-    case EXIT_CR4_WRITE: return CAIRN_VM_CR;
-    default:            return (uint32_t)code == 0xffffffffu ? CAIRN_VM_INVALID : CAIRN_VM_OTHER;
-    }
+    if (likely(code <= EXIT_VMMCALL) && svm_events[code])
+        return svm_events[code];
+    if (code == EXIT_NPF)
+        return CAIRN_VM_NPF;
+    return (uint32_t)code == 0xffffffffu ? CAIRN_VM_INVALID : CAIRN_VM_OTHER;
 }
 
 /* The CPU refused the guest's state (VMEXIT_INVALID). QEMU's SVM does so
@@ -316,7 +319,7 @@ static void vcpu_set_seg(struct vmcb_seg *d, const struct cairn_seg *s)
     *d = (struct vmcb_seg){ s->sel, s->ar, s->limit, s->base };
 }
 
-void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+static __attribute__((noinline)) void svm_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     const struct vmcb *v = ec->vmcb;
     const struct regs *r = &ec->regs;
@@ -372,7 +375,7 @@ void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 /* Check, then apply: a state the hardware would refuse is not applied at
  * all; the vCPU reports it (CAIRN_VM_INVALID) instead of running. EFER.LMA
  * follows LME and CR0.PG, as the hardware keeps it. */
-int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+static __attribute__((noinline)) int svm_set_state_all(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
     struct regs *r = &ec->regs;
@@ -442,6 +445,39 @@ int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         else
             v->efer &= ~(uint64_t)EFER_LMA;
     }
+    return CAIRN_OK;
+}
+
+/* Most exits and replies name only GPRs, RSP, RIP and the qualification:
+ * those move here without a frame; the rest goes through the full copy. */
+void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))) {
+        svm_get_state_all(ec, x, mtd);
+        return;
+    }
+    const struct vmcb *v = ec->vmcb;
+    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
+    x->event = ec->event;
+    ec_arch_gprs_get(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = v->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+}
+
+int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (unlikely(mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED)))
+        return svm_set_state_all(ec, x, mtd);
+    struct vmcb *v = ec->vmcb;
+    ec_arch_gprs_set(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        v->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip;
     return CAIRN_OK;
 }
 
