@@ -195,6 +195,16 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_call(struct ec *
     ipc_enter(ec, h, pt);
 }
 
+/* The call of `c` that `h` served is over; a caller killed while it
+ * waited, or by its event's state, goes no further. */
+static inline __attribute__((always_inline)) void ipc_unlink(struct ec *h, struct ec *c)
+{
+    h->caller = NULL;
+    c->callee = NULL;
+    if (unlikely(c->dead))
+        sched_dispatch();
+}
+
 static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec *h, uint64_t mtd)
 {
     struct ec *c = h->caller;
@@ -216,15 +226,14 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec 
             pd_kill(c->pd, "EC %p: handler replied with an invalid state (rip=%lx rsp=%lx)",
                     (void *)c, x->rip, x->rsp);
         c->in_event = false;
+        ipc_unlink(h, c);
+        ec_arch_event_resume(c);
     } else if (likely(!c->dead)) {
         if (unlikely(!ipc_transfer(h, c)))
             ec_sys_ret(h, CAIRN_EPAR);
         SYS_STATUS(&c->regs, CAIRN_OK);
     }
-    h->caller = NULL;
-    c->callee = NULL;
-    if (unlikely(c->dead)) /* killed while it waited, or by the event's state */
-        sched_dispatch();
+    ipc_unlink(h, c);
     ec_arch_switch(c);
     ec_ret_user(c);
 }

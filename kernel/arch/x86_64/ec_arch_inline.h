@@ -70,6 +70,20 @@ static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_handler(
     ret_user_sysret(&ec->regs);
 }
 
+/* After its event's reply a vCPU goes straight back into its run loop
+ * (which sees to recalls, preemption and the FPU), without a switch of
+ * address space or port map: its guest runs on the nested page table, and
+ * the space loaded stays in CR3 until a thread needs another (its
+ * handler's, usually: the next exit needs no switch either). A thread's
+ * return goes on in the caller. */
+static inline __attribute__((always_inline)) void ec_arch_event_resume(struct ec *ec)
+{
+    if (ec->vcpu) {
+        cpu_this()->pc.cur = ec;
+        vcpu_arch_run(ec);
+    }
+}
+
 static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
 {
     struct cpu *c = cpu_this();
