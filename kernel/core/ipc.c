@@ -106,15 +106,26 @@ static __attribute__((noinline, cold)) void ipc_follow(struct ec *h, unsigned cp
     h->cpu = cpu;
 }
 
-/* Start the handler `h` for `caller` at the portal's entry. */
-static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
+/* Make `h` serve `caller`, to start at the portal's entry ... */
+static inline __attribute__((always_inline)) void ipc_link(struct ec *caller, struct ec *h, struct pt *pt)
 {
     h->caller = caller;
     caller->callee = h;
     caller->wait_handler = false;
     ec_arch_enter(h, pt->ip, pt->badge);
+}
+
+/* ... and run it. */
+static inline __attribute__((always_inline)) _Noreturn void ipc_go(struct ec *h)
+{
     ec_arch_switch(h);
     ec_ret_handler(h);
+}
+
+static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
+{
+    ipc_link(caller, h, pt);
+    ipc_go(h);
 }
 
 /* Does waiting for `h` wait for `ec` itself? */
@@ -284,9 +295,10 @@ _Noreturn void ec_event(struct ec *ec, unsigned evt)
         ipc_wait(ec, h, ec_event_retry);
     }
     struct cairn_utcb *u = h->utcb;
-    ec_arch_get_state(ec, (struct cairn_exc *)u->mr, pt->mtd);
     u->untyped = sizeof(struct cairn_exc) / 8;
     u->typed = 0;
     ec->in_event = true;
-    ipc_enter(ec, h, pt);
+    ipc_link(ec, h, pt);
+    ec_arch_get_state(ec, (struct cairn_exc *)u->mr, pt->mtd); /* last: little to keep across it */
+    ipc_go(h);
 }

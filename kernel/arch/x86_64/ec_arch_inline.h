@@ -34,6 +34,13 @@ static inline __attribute__((always_inline)) int ec_arch_set_state(struct ec *ec
     return ec->vcpu ? vcpu_arch_set_state(ec, x, mtd) : ec_arch_thread_set_state(ec, x, mtd);
 }
 
+/* The FPU's owner runs on: no trap at its next FPU instruction. */
+static inline void ec_arch_fpu_untrap(struct cpu *c)
+{
+    __asm__ volatile("clts" ::: "memory");
+    c->fpu_trap = false;
+}
+
 /* The state groups ec_arch_set_state checks before it applies them: a
  * reply's values of these must be read from user memory only once. */
 static inline uint64_t ec_arch_mtd_checked(const struct ec *ec)
@@ -48,7 +55,8 @@ static inline __attribute__((always_inline)) void ec_arch_enter(struct ec *ec, u
     ec->regs.rsp = ec->sp;
     ec->regs.rdi = arg;
     ec->regs.rflags = RFLAGS_IF | RFLAGS_FIXED;
-    ec->regs.vec = VEC_SYSCALL;
+    /* regs.vec stays: ec_ret_handler leaves by sysret, and the frame is
+     * as good for an iret (a recall or preemption on the way out) */
 }
 
 static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(struct ec *ec)

@@ -46,10 +46,8 @@ void ec_arch_fpu_take(struct ec *ec)
 {
     struct cpu *c = cpu_this();
     if (c->fpu_owner == ec) { /* its registers are there: let it at them */
-        if (c->fpu_trap) {
-            __asm__ volatile("clts" ::: "memory");
-            c->fpu_trap = false;
-        }
+        if (c->fpu_trap)
+            ec_arch_fpu_untrap(c);
         return;
     }
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);

@@ -223,13 +223,18 @@ int svm_create(struct ec *ec)
 }
 
 /* The ABI's event of an exit code: one load for the codes up to VMMCALL
- * (0 there: the event is OTHER). */
+ * (0 there: the event is OTHER). EV_HOST marks the host's own exits (an
+ * interrupt or NMI: the guest resumes after it), EV_FIX the events that
+ * need a word with the VMCB first (svm_exit_fix). */
+#define EV_HOST 0x80
+#define EV_FIX  0x40
 static const uint8_t svm_events[EXIT_VMMCALL + 1] = {
     [EXIT_IOIO] = CAIRN_VM_IO,         [EXIT_HLT] = CAIRN_VM_HLT,
     [EXIT_CPUID] = CAIRN_VM_CPUID,     [EXIT_MSR] = CAIRN_VM_MSR,
-    [EXIT_VINTR] = CAIRN_VM_VINTR,     [EXIT_VMMCALL] = CAIRN_VM_VMMCALL,
-    [EXIT_SHUTDOWN] = CAIRN_VM_SHUTDOWN, [EXIT_CR0_WRITE] = CAIRN_VM_CR,
-    [EXIT_CR4_WRITE] = CAIRN_VM_CR,
+    [EXIT_VMMCALL] = CAIRN_VM_VMMCALL, [EXIT_SHUTDOWN] = CAIRN_VM_SHUTDOWN,
+    [EXIT_VINTR] = CAIRN_VM_VINTR | EV_FIX,
+    [EXIT_CR0_WRITE] = CAIRN_VM_CR | EV_FIX, [EXIT_CR4_WRITE] = CAIRN_VM_CR | EV_FIX,
+    [EXIT_INTR] = EV_HOST,             [EXIT_NMI] = EV_HOST,
 };
 _Static_assert(CAIRN_VM_OTHER != 0 && CAIRN_VM_STARTUP == 0, "svm_events: 0 is no exit's event");
 
@@ -263,6 +268,17 @@ static __attribute__((cold)) void svm_refused(struct ec *ec, struct vmcb *v)
     ec->refused = CAIRN_VMREF_HW;
 }
 
+static __attribute__((noinline)) unsigned svm_exit_fix(struct ec *ec, struct vmcb *v, unsigned ev)
+{
+    if (v->exitcode == EXIT_VINTR) { /* the window the VMM asked for is open */
+        v->icpt_misc1 &= ~MISC1_VINTR;
+        v->vintr &= ~(1ull << 8);
+    } else { /* CR0 or CR4 written: the CR's number */
+        ec->qual[0] = v->exitcode - EXIT_CR0_WRITE, ec->qual[1] = 0;
+    }
+    return ev;
+}
+
 _Noreturn void svm_run(struct ec *ec)
 {
     struct vmcb *v = ec->vmcb;
@@ -289,23 +305,19 @@ _Noreturn void svm_run(struct ec *ec)
          * at the next VMRUN (the VMM sees it as MTD_INJ and may replace it). */
         if (v->exitintinfo & (1ull << 31))
             v->eventinj = v->exitintinfo;
-        if (v->exitcode == EXIT_INTR) {
-            /* The interrupt is pending: take it now (it may switch away;
+        unsigned ev = vcpu_event(v->exitcode);
+        if (unlikely(ev & EV_HOST)) {
+            /* An interrupt is pending: take it now (it may switch away;
              * this vCPU resumes in this loop when dispatched again). */
-            __asm__ volatile("sti; nop; cli" ::: "memory");
+            if (v->exitcode == EXIT_INTR)
+                __asm__ volatile("sti; nop; cli" ::: "memory");
             continue;
-        }
-        if (v->exitcode == EXIT_NMI)
-            continue;
-        if (v->exitcode == EXIT_VINTR) { /* the window the VMM asked for is open */
-            v->icpt_misc1 &= ~MISC1_VINTR;
-            v->vintr &= ~(1ull << 8);
         }
         ec->qual[0] = v->exitinfo1;
         ec->qual[1] = v->exitinfo2;
-        if (v->exitcode == EXIT_CR0_WRITE || v->exitcode == EXIT_CR4_WRITE)
-            ec->qual[0] = v->exitcode - EXIT_CR0_WRITE, ec->qual[1] = 0; /* the CR's number */
-        ec_event(ec, vcpu_event(v->exitcode));
+        if (unlikely(ev & EV_FIX))
+            ev = svm_exit_fix(ec, v, ev & ~EV_FIX);
+        ec_event(ec, ev);
     }
 }
 

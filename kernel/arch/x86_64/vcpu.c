@@ -49,7 +49,7 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
     return vcpu_vmx ? vmx_set_state(ec, x, mtd) : svm_set_state(ec, x, mtd);
 }
 
-void vcpu_enter_prepare(struct ec *ec)
+static __attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
 {
     if (ec->refused) { /* the VMM's last state was not applied */
         ec->qual[0] = ec->refused, ec->qual[1] = 0;
@@ -60,8 +60,20 @@ void vcpu_enter_prepare(struct ec *ec)
         ec->recall = false;
         ec_event(ec, CAIRN_VM_RECALL);
     }
+}
+
+void vcpu_enter_prepare(struct ec *ec)
+{
+    if (unlikely(ec->refused || ec->recall))
+        vcpu_enter_events(ec);
     sched_check_preempt();
-    ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
+    /* the guest runs on the physical FPU: most entries find its registers
+     * there, only the trap its handler's turn set to be cleared */
+    struct cpu *c = cpu_this();
+    if (c->fpu_owner != ec)
+        ec_arch_fpu_take(ec);
+    else if (c->fpu_trap)
+        ec_arch_fpu_untrap(c);
 }
 
 uint64_t vcpu_cr4_ok, vcpu_efer_ok;

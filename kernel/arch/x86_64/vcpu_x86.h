@@ -47,14 +47,14 @@ struct vcpu_now {
  * checked as every x86 VM entry checks it: 0, or why not (CAIRN_VMREF_*). */
 unsigned vcpu_check(const struct vcpu_now *now, const struct cairn_exc *x, uint64_t mtd);
 
-/* The groups vcpu_check looks at: a reply with none of them is the state
- * the guest ran with. */
 /* The groups most exits leave alone: get/set state test the others
  * (GPRs, RSP, RIP, RFLAGS, the qualification) one by one, these only when
  * the MTD names one of them, so that a small MTD costs little. */
 #define VCPU_MTD_RARE (CAIRN_MTD_VCPU_ALL & ~(CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | \
                                               CAIRN_MTD_RFLAGS | CAIRN_MTD_QUAL))
 
+/* The groups vcpu_check looks at: a reply with none of them is the state
+ * the guest ran with. */
 #define VCPU_MTD_CHECKED (CAIRN_MTD_CR | CAIRN_MTD_EFER_PAT | CAIRN_MTD_DR | CAIRN_MTD_RFLAGS | \
                           CAIRN_MTD_CS_SS | CAIRN_MTD_INJ)
 #define RFLAGS_RESERVED 0xffffffffffc0802aull /* bits 63:22, 15, 5, 3, 1 (always set) */
