@@ -10,6 +10,7 @@
 #include "smp.h"
 #include "vcpu.h"
 #include "vcpu_x86.h"
+#include "svm_state.h"
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);
@@ -17,21 +18,26 @@ _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
 
-/* Copy the groups `mtd` selects from the EC's state into `x`. */
+/* Copy the groups `mtd` selects from the EC's state into `x` (an SVM
+ * vCPU's common groups inline: svm_state.h). */
 static inline __attribute__((always_inline)) void ec_arch_get_state(struct ec *ec, struct cairn_exc *x,
                                                                     uint64_t mtd)
 {
-    if (ec->vcpu)
-        vcpu_arch_get_state(ec, x, mtd);
-    else
+    if (!ec->vcpu)
         ec_arch_thread_get_state(ec, x, mtd);
+    else if (vcpu_vmx || !svm_get_state_fast(ec, x, mtd))
+        vcpu_arch_get_state(ec, x, mtd);
 }
 
 /* Write back the groups `mtd` selects; EPAR (and no change) if invalid. */
 static inline __attribute__((always_inline)) int ec_arch_set_state(struct ec *ec, const struct cairn_exc *x,
                                                                    uint64_t mtd)
 {
-    return ec->vcpu ? vcpu_arch_set_state(ec, x, mtd) : ec_arch_thread_set_state(ec, x, mtd);
+    if (!ec->vcpu)
+        return ec_arch_thread_set_state(ec, x, mtd);
+    if (!vcpu_vmx && svm_set_state_fast(ec, x, mtd))
+        return CAIRN_OK;
+    return vcpu_arch_set_state(ec, x, mtd);
 }
 
 /* The FPU's owner runs on: no trap at its next FPU instruction. */

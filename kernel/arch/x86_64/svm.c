@@ -460,37 +460,15 @@ static __attribute__((noinline)) int svm_set_state_all(struct ec *ec, const stru
     return CAIRN_OK;
 }
 
-/* Most exits and replies name only GPRs, RSP, RIP and the qualification:
- * those move here without a frame; the rest goes through the full copy. */
 void svm_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
-    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))) {
+    if (!svm_get_state_fast(ec, x, mtd))
         svm_get_state_all(ec, x, mtd);
-        return;
-    }
-    const struct vmcb *v = ec->vmcb;
-    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
-    x->event = ec->event;
-    ec_arch_gprs_get(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RSP)
-        x->rsp = v->rsp;
-    if (mtd & CAIRN_MTD_RIP)
-        x->rip = v->rip, x->inst_len = 0;
-    if (mtd & CAIRN_MTD_QUAL)
-        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
 }
 
 int svm_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
-    if (unlikely(mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED)))
-        return svm_set_state_all(ec, x, mtd);
-    struct vmcb *v = ec->vmcb;
-    ec_arch_gprs_set(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RSP)
-        v->rsp = x->rsp;
-    if (mtd & CAIRN_MTD_RIP)
-        v->rip = x->rip;
-    return CAIRN_OK;
+    return svm_set_state_fast(ec, x, mtd) ? CAIRN_OK : svm_set_state_all(ec, x, mtd);
 }
 
 void svm_destroy(struct ec *ec)

@@ -11,7 +11,8 @@
 #include "ec_arch.h"
 #include "x86.h"
 
-static bool vcpu_vmx, vcpu_on;
+bool vcpu_vmx;
+static bool vcpu_on;
 
 uint32_t vcpu_arch_init(uint32_t *asids)
 {

@@ -9,6 +9,9 @@
 #include <cairn/utcb.h>
 #include "vcpu.h"
 
+/* The machine's vCPUs are VMX's (else SVM's), chosen once at boot. */
+extern bool vcpu_vmx;
+
 #define VCPU_BACKEND(p)                                                              \
     uint32_t p##_init(uint32_t *asids);                                              \
     bool p##_init_cpu(unsigned cpu);                                                 \

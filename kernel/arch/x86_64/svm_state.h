@@ -1,0 +1,40 @@
+/* SVM: the state most exits and replies move (GPRs, RSP, RIP, the
+ * qualification), inline on the event and reply paths (ec_arch_inline.h);
+ * false when the MTD names more, which svm.c's hooks move. Needs struct ec
+ * complete. */
+#pragma once
+
+#include <stdbool.h>
+#include "ec_arch.h"
+#include "svm.h"
+#include "vcpu_x86.h"
+
+static inline bool svm_get_state_fast(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))
+        return false;
+    const struct vmcb *v = ec->vmcb;
+    x->mtd = mtd;
+    x->event = ec->event;
+    ec_arch_gprs_get(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        x->rsp = v->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    return true;
+}
+
+static inline bool svm_set_state_fast(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED))
+        return false;
+    struct vmcb *v = ec->vmcb;
+    ec_arch_gprs_set(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        v->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip;
+    return true;
+}
