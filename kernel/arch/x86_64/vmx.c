@@ -152,7 +152,7 @@ struct vmx_vcpu {
     struct vmx_msr guest_msr[VMX_MSRS]; /* 16-byte aligned: the page's start */
     struct vmx_msr host_msr[VMX_MSRS];
     uint64_t vmcs_pa;
-    uint64_t rip;            /* at the last exit (reports) */
+    uint64_t rip;            /* the guest's, as the last exit left it or a reply set it */
     uint64_t cr2;            /* the guest's: VMX leaves CR2 to us */
     uint32_t inj, inj_err;   /* pending injection, SVM's EVENTINJ layout */
     uint32_t inj_len;        /* its instruction length (software events) */
@@ -161,6 +161,8 @@ struct vmx_vcpu {
     bool launched, ready;    /* VMLAUNCHed since VMCLEAR; fields written */
     bool intr_win;
     bool reset;              /* guest state to INIT at the next load */
+    bool rip_dirty;          /* rip is newer than the VMCS's: written before entry */
+    uint32_t proc;           /* the processor-based controls as last written */
 };
 
 static bool vmx_on;
@@ -420,6 +422,15 @@ static bool vmx_seg_ar(unsigned s, const struct cairn_seg *x, uint32_t *ar)
 /* The CR0 and CR4 bits the guest cannot own: those VMX fixes, and all of
  * them while the guest has EFER.LME set (as svm.c: CR4 writes with paging
  * off, CR0 writes with paging on go to the VMM). */
+/* After an exit: TR's limit is 0x67 and its descriptor busy; the I/O
+ * bitmap beyond needs the whole TSS back. */
+static void vmx_reload_tr(void)
+{
+    struct cpu *c = cpu_this();
+    c->gdt[SEL_TSS / 8] &= ~(2ull << 40);
+    __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
+}
+
 static void vmx_cr_masks(void)
 {
     uint64_t cr0 = vmread(F_CR0_SHADOW), efer = vmread(F_G_EFER);
@@ -471,6 +482,7 @@ static void vmx_reset(struct vmx_vcpu *v)
     v->inj = v->inj_err = v->inj_len = 0;
     v->intr_win = false;
     v->rip = 0xfff0;
+    v->rip_dirty = false;
     v->cr2 = 0;
     v->reset = false;
     vmx_cr_masks();
@@ -484,6 +496,7 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
     __asm__ volatile("sidt %0" : "=m"(idtr));
     vmwrite(F_PIN, vmx_pin);
+    vmwrite(F_PROC, v->proc = vmx_proc);
     vmwrite(F_PROC2, vmx_proc2);
     vmwrite(F_EXC_BITMAP, 0);
     vmwrite(F_PF_MASK, 0);
@@ -540,14 +553,6 @@ static bool vmx_here(struct ec *ec)
     return true;
 }
 
-/* After an exit: TR's limit is 0x67 and its descriptor busy; the I/O
- * bitmap beyond needs the whole TSS back. */
-static void vmx_reload_tr(void)
-{
-    struct cpu *c = cpu_this();
-    c->gdt[SEL_TSS / 8] &= ~(2ull << 40);
-    __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
-}
 
 static void vmx_refused(struct ec *ec, struct vmx_vcpu *v)
 {
@@ -615,15 +620,18 @@ _Noreturn void vmx_run(struct ec *ec)
     for (;;) {
         vcpu_enter_prepare(ec);
         vmx_here(ec);
+        if (v->rip_dirty) {
+            vmwrite(F_G_RIP, v->rip);
+            v->rip_dirty = false;
+        }
         uint32_t proc = vmx_proc | (v->intr_win ? PROC_INTR_WIN : 0);
-        vmwrite(F_PROC, proc);
+        if (proc != v->proc)
+            vmwrite(F_PROC, v->proc = proc);
         vmx_cr_masks();
-        if (v->inj & INJ_VALID) {
+        if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
             vmwrite(F_ENTRY_INTR, v->inj);
             vmwrite(F_ENTRY_ERR, v->inj_err);
             vmwrite(F_ENTRY_LEN, v->inj_len);
-        } else {
-            vmwrite(F_ENTRY_INTR, 0);
         }
         if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
             uint64_t dl = cpu_this()->timer_deadline, now = rdtsc();
@@ -687,7 +695,7 @@ _Noreturn void vmx_run(struct ec *ec)
     }
 }
 
-void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+static __attribute__((noinline)) void vmx_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     struct vmx_vcpu *v = ec->vmcb;
     const struct regs *r = &ec->regs;
@@ -701,7 +709,7 @@ void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
     if (mtd & CAIRN_MTD_RSP)
         x->rsp = vmread(F_G_RSP);
     if (mtd & CAIRN_MTD_RIP)
-        x->rip = vmread(F_G_RIP), x->inst_len = 0;
+        x->rip = v->rip, x->inst_len = 0;
     if (mtd & CAIRN_MTD_RFLAGS)
         x->rflags = vmread(F_G_RFLAGS);
     if (mtd & CAIRN_MTD_QUAL)
@@ -772,7 +780,7 @@ static uint32_t vmx_inj_ev(uint32_t inj, uint64_t cr0)
 /* Check, then apply: a state VMX would refuse is not applied at all; the
  * vCPU reports it (CAIRN_VM_INVALID) instead of running. EFER.LMA and the
  * IA-32e entry control follow LME and CR0.PG, as the hardware keeps them. */
-int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmx_vcpu *v = ec->vmcb;
     struct regs *r = &ec->regs;
@@ -816,7 +824,7 @@ int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
     if (mtd & CAIRN_MTD_RSP)
         vmwrite(F_G_RSP, x->rsp);
     if (mtd & CAIRN_MTD_RIP)
-        vmwrite(F_G_RIP, x->rip), v->rip = x->rip;
+        vmwrite(F_G_RIP, x->rip), v->rip = x->rip, v->rip_dirty = false;
     if (mtd & CAIRN_MTD_RFLAGS)
         vmwrite(F_G_RFLAGS, (x->rflags & ~RFLAGS_RESERVED) | 2);
     if (!(mtd & VCPU_MTD_RARE))
@@ -875,5 +883,36 @@ int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
         }
         vmx_cr_masks();
     }
+    return CAIRN_OK;
+}
+
+/* Most exits and replies name only GPRs, RIP and the qualification:
+ * those need no VMCS access (RIP is kept in the vCPU, written before the
+ * next entry), so they move here without loading it; the rest goes
+ * through the full copy. */
+void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS | CAIRN_MTD_RSP))) {
+        vmx_get_state_all(ec, x, mtd);
+        return;
+    }
+    const struct vmx_vcpu *v = ec->vmcb;
+    x->mtd = mtd;
+    x->event = ec->event;
+    ec_arch_gprs_get(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+}
+
+int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    if (unlikely(mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED | CAIRN_MTD_RSP)))
+        return vmx_set_state_all(ec, x, mtd);
+    struct vmx_vcpu *v = ec->vmcb;
+    ec_arch_gprs_set(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip, v->rip_dirty = true;
     return CAIRN_OK;
 }
