@@ -55,8 +55,10 @@
 /* struct cpu (kernel/arch/x86_64/cpu.h) offsets used by entry.S */
 #define CPU_KSTACK     0
 #define CPU_USER_RSP   8
-#define CPU_FRAME_TOP  16
-#define CPU_CURRENT    40 /* cpu.pc.cur: the running EC (checked in cpu.c) */
+#define CPU_CURRENT    32 /* cpu.pc.cur: the running EC (checked in cpu.c) */
+/* The running EC's frame end, where syscall entry writes its frame: the
+ * TSS's rsp0, which an interrupt from user mode uses the same way. */
+#define CPU_FRAME_TOP  0x904
 
 /* Entries of syscall.c's sys_table (checked there against the ABI). */
 #define CAIRN_SYS_COUNT_ASM 15

@@ -27,6 +27,7 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 _Static_assert(offsetof(struct cpu, pc) == CPU_PERCPU, "percpu_arch.h");
 _Static_assert(offsetof(struct cpu, self) == CPU_SELF, "percpu_arch.h");
 _Static_assert(offsetof(struct cpu, pc.cur) == CPU_CURRENT, "asm.h");
+_Static_assert(offsetof(struct cpu, tss.rsp[0]) == CPU_FRAME_TOP, "asm.h");
 struct percpu *percpu_of(unsigned cpu) { return &cpus[cpu].pc; }
 
 void idt_init(void)

@@ -21,7 +21,6 @@ struct tss {
 struct cpu {
     uint64_t kstack_top;  /* CPU_KSTACK    */
     uint64_t user_rsp;    /* CPU_USER_RSP  */
-    uint64_t frame_top;   /* CPU_FRAME_TOP */
     struct cpu *self;
     struct percpu pc;     /* generic per-CPU state */
     struct pd *space;     /* address space in CR3   */

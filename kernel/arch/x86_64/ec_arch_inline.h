@@ -100,17 +100,17 @@ static inline __attribute__((always_inline)) void ec_arch_event_resume(struct ec
 
 static inline __attribute__((always_inline)) void ec_arch_switch(struct ec *ec)
 {
-    struct cpu *c = cpu_this();
+    __seg_gs struct cpu *c = 0; /* this CPU's, each field one GS-relative access */
     struct pd *pd = ec->space;
     c->pc.cur = ec;
-    c->frame_top = c->tss.rsp[0] = (uint64_t)(&ec->regs + 1);
+    c->tss.rsp[0] = (uint64_t)(&ec->regs + 1); /* and syscall's: CPU_FRAME_TOP */
     if (c->space != pd) {
         c->space = pd;
         write_cr3(pd->cr3);
     }
     if (unlikely(pd->iobm != NULL)) {
         if (unlikely(c->io_owner != pd))
-            ec_arch_switch_io(c, pd);
+            ec_arch_switch_io(cpu_this(), pd);
         c->tss.iomap_base = offsetof(struct tss, iomap);
     } else {
         c->tss.iomap_base = 0xffff; /* beyond the TSS limit: no ports */

@@ -4,7 +4,7 @@
  *
  * The register frame of the running EC (struct regs) lives inside the EC
  * object. On entry from user mode the stack pointer is set to the frame's
- * end (TSS.rsp0 for interrupts, cpu->frame_top for syscall), so the
+ * end (TSS.rsp0, for interrupts and syscall alike), so the
  * pushes fill the frame in place; C then runs on the per-CPU kernel stack,
  * which holds no state across kernel entries (every exit abandons it).
  */

@@ -2,17 +2,17 @@
  * part (struct percpu) sits at CPU_PERCPU (checked in cpu.c). */
 #pragma once
 
-#define CPU_SELF    24
-#define CPU_PERCPU  32
+#define CPU_SELF    16
+#define CPU_PERCPU  24
 
 struct percpu;
 
-/* This CPU's struct cpu (its self pointer at GS:24). Not volatile: it is
+/* This CPU's struct cpu (its self pointer at GS:16). Not volatile: it is
  * the same on every read, so the compiler may read it once. */
 static inline char *cpu_base(void)
 {
     char *c;
-    __asm__("mov %%gs:24, %0" : "=r"(c));
+    __asm__("mov %%gs:16, %0" : "=r"(c));
     return c;
 }
 
