@@ -284,7 +284,8 @@ def scenario_config(sc):
 def linux_guest(sc):
     """[kernel, initrd, disk, cmdline] that the scenario's VMM boots: the
     <config kernel= initrd= disk= cmdline=> of its config module, the ROM
-    names resolved to files through the scenario's module list."""
+    names resolved to files through the scenario's module list (disk None
+    when the guest has none)."""
     roms, tree = scenario_config(sc)
     vmm = next((n for n in tree.iter("config") if "kernel" in n.attrib), None)
     if vmm is None:
@@ -292,6 +293,9 @@ def linux_guest(sc):
     files = []
     for key in ("kernel", "initrd", "disk"):
         rom = vmm.get(key)
+        if rom is None and key == "disk":
+            files.append(None)  # a guest without a disk (the RT guest)
+            continue
         if rom not in roms:
             raise harness.ScenarioError(f"{roms['config']}: {key}=\"{rom}\" is not "
                                         f"a module of {sc.path}")
@@ -304,9 +308,11 @@ def linux_guest(sc):
 def direct_command(sc, kernel, initrd, disk, cmdline):
     """QEMU booting the Linux guest itself: the harness's base options and
     the scenario's own (its -m), and the devices the VMM gives the guest."""
-    return ([harness.QEMU] + harness.QEMU_BASE + sc.qemu
-            + ["-kernel", kernel, "-initrd", initrd, "-append", cmdline,
-               "-drive", f"file={disk},format=raw,if=none,id=d0,readonly=on"]
+    cmd = ([harness.QEMU] + harness.QEMU_BASE + sc.qemu
+           + ["-kernel", kernel, "-initrd", initrd, "-append", cmdline])
+    if disk is None:  # its console is the serial line, as under the VMM
+        return cmd
+    return (cmd + ["-drive", f"file={disk},format=raw,if=none,id=d0,readonly=on"]
             + LINUX_DEVICES)
 
 
@@ -544,6 +550,11 @@ RT_BENCHES = [
     ("bench_rt_separate_busy", "separate CPUs, calc busy"),
     ("bench_rt_calc_alone", "calc alone"),
 ]
+# The peer of the rt rows: the guest of this scenario booted by QEMU directly
+# (no Cairn), with the same kernel, initrd and command line; the rt rows give
+# their latency as a multiple of its.
+RT_DIRECT = ("bench_rt_alone", "rt alone, QEMU directly (no Cairn)")
+RT_DIRECT_LOG = RT_BENCH + "_direct"
 # Rounds a run counts per VM by its cairn.mode: cyclictest rounds of 1000
 # wake-ups at 1 ms (1.2 s or more each under TCG), prime counts (2 to 5 s).
 RT_ROUNDS = {"rt": 15, "calc": 5}
@@ -623,6 +634,35 @@ class Rounds:
         return out
 
 
+class DirectRounds(Rounds):
+    """Rounds of the guest booted by QEMU directly: its serial lines are its
+    own, untagged; they count as VM "rt"'s."""
+
+    def __init__(self):
+        super().__init__({"rt": "rt"})
+
+    def feed(self, arrived, line):
+        super().feed(arrived, "[init -> rt] guest: " + line)
+
+
+def measure_rt_direct():
+    """The RT_DIRECT row: {"label", "rt", "calc"}, or one saying why it failed."""
+    path, name = scenario_path(RT_DIRECT[0])
+    sc = harness.parse_scenario(path)
+    kernel, initrd, disk, cmdline = linux_guest(sc)
+    direct = harness.Scenario(name=RT_DIRECT_LOG, path=path, timeout=sc.timeout,
+                              qemu=sc.qemu, expects=["cairn-init: real-time mode"],
+                              fails=["cyclictest said"])
+    rounds = DirectRounds()
+    result = timed_boot(direct, direct_command(sc, kernel, initrd, disk, cmdline),
+                        RT_DIRECT_LOG, rounds)
+    if not result.ok:
+        print(harness.report_failure(result, RT_DIRECT_LOG))
+        return {"label": RT_DIRECT[1], "rt": None, "calc": None,
+                "failed": result.reason.split(" in the output: ", 1)[-1]}
+    return {"label": RT_DIRECT[1], **rounds.summary()}
+
+
 def measure_rt():
     """Boot each RT_BENCHES scenario until its VMs have reported their
     rounds; return {"rows": [...], "seconds": wall time, "load": the host's
@@ -649,24 +689,40 @@ def measure_rt():
         rows.append({"label": label, **rounds.summary()})
         print(f"  {label}: " + ", ".join(c for c in rt_cells(rows[-1]) if c)
               + f" ({result.elapsed:.0f} s)", flush=True)
+    try:
+        peer = measure_rt_direct()
+    except harness.ScenarioError as e:
+        print(f"FAIL {RT_DIRECT_LOG}: {e}")
+        return None
+    rows.append(peer)
+    print(f"  {peer['label']}: " + ", ".join(c for c in rt_cells(peer) if c), flush=True)
+    if peer.get("rt"):
+        _, _, base_avg, base_max = peer["rt"]
+        for row in rows:
+            if row.get("rt") and base_avg and base_max:
+                row["ratio"] = (row["rt"][2] / base_avg, row["rt"][3] / base_max)
     return {"rows": rows, "seconds": time.monotonic() - start,
             "load": (load, os.getloadavg()[0])}
 
 
 def rt_cells(row):
-    """[rt rounds, min, avg, max, calc rounds, s per round] of a row."""
-    cells = ["", "", "", "", "", ""]
+    """[rt rounds, min, avg, max, avg and max as multiples of QEMU's directly,
+    calc rounds, s per round] of a row."""
+    cells = [""] * len(RT_COLUMNS)
     if row.get("failed"):
         return ["failed: " + row["failed"]] + cells[1:]
     if row["rt"]:
         n, low, avg, high = row["rt"]
         cells[:4] = [str(n), f"{low:,} µs", f"{avg:,.0f} µs", f"{high:,} µs"]
+    if row.get("ratio"):
+        cells[4:6] = [f"{row['ratio'][0]:.2f}×", f"{row['ratio'][1]:.2f}×"]
     if row["calc"]:
-        cells[4:] = [str(row["calc"][0]), f"{row['calc'][1]:.2f} s"]
+        cells[6:] = [str(row["calc"][0]), f"{row['calc'][1]:.2f} s"]
     return cells
 
 
-RT_COLUMNS = ["rt rounds", "min", "avg (median)", "max", "calc rounds", "calc s/round"]
+RT_COLUMNS = ["rt rounds", "min", "avg (median)", "max", "avg ÷ direct", "max ÷ direct",
+              "calc rounds", "calc s/round"]
 
 
 def print_rt(rt):
@@ -696,6 +752,11 @@ def _doc_rt(rt):
         "  idle or busy.",
         "- **calc alone**: calc only, on CPU 0 (`-smp 1`): the baseline of its",
         "  throughput.",
+        "- **rt alone, QEMU directly**: the same kernel, initrd and command line",
+        "  booted by QEMU itself (`-smp 1 -m 512`, the guest's console on the",
+        "  serial line), without Cairn: what the platform costs. The **÷ direct**",
+        "  columns give each rt row's average and maximum as a multiple of its:",
+        "  what Cairn adds.",
         "",
     ]
     lines += _paragraph(
