@@ -909,31 +909,44 @@ static uint64_t vmm_invalid(struct cairn_exc *x)
     return 0;
 }
 
+/* An exit the VMM has no business with: the VM stops, naming it. */
+static uint64_t vmm_unexpected(struct cairn_exc *x)
+{
+    uint64_t e = x->event;
+    vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
+    return 0;
+}
+
+/* The interrupt window opened, or the timer thread recalled the vCPU:
+ * nothing but the injection every exit gets. */
+static uint64_t vmm_nothing(struct cairn_exc *x) { return 0; }
+
+/* A CR0 or CR4 write the kernel passed on (qual[0]: the CR's number). */
+static uint64_t vmm_cr(struct cairn_exc *x)
+{
+    if (x->qual[0] != 0 && x->qual[0] != 4)
+        return vmm_unexpected(x);
+    return vmm_cr_write(x, (unsigned)x->qual[0]);
+}
+
+/* Each event's handler: it returns the MTD of the state it changed. */
+static uint64_t (*const vmm_handlers[CAIRN_VM_EVT_COUNT])(struct cairn_exc *) = {
+    [CAIRN_VM_STARTUP] = vmm_startup, [CAIRN_VM_IO] = vmm_io,
+    [CAIRN_VM_NPF] = vmm_npf,         [CAIRN_VM_HLT] = vmm_hlt,
+    [CAIRN_VM_CPUID] = vmm_cpuid,     [CAIRN_VM_MSR] = vmm_msr,
+    [CAIRN_VM_VINTR] = vmm_nothing,   [CAIRN_VM_RECALL] = vmm_nothing,
+    [CAIRN_VM_INVALID] = vmm_invalid, [CAIRN_VM_CR] = vmm_cr,
+};
+
 static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
 {
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
-    uint64_t mtd = 0, e = x->event, injected = vmm.injected;
+    uint64_t mtd, e = x->event, injected = vmm.injected;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
-    if (e == CAIRN_VM_STARTUP)
-        mtd = vmm_startup(x);
-    else if (e == CAIRN_VM_IO)
-        mtd = vmm_io(x);
-    else if (e == CAIRN_VM_HLT)
-        mtd = vmm_hlt(x);
-    else if (e == CAIRN_VM_CPUID)
-        mtd = vmm_cpuid(x);
-    else if (e == CAIRN_VM_MSR)
-        mtd = vmm_msr(x);
-    else if (e == CAIRN_VM_VINTR || e == CAIRN_VM_RECALL)
-        mtd = 0;
-    else if (e == CAIRN_VM_NPF)
-        mtd = vmm_npf(x);
-    else if (e == CAIRN_VM_INVALID)
-        mtd = vmm_invalid(x);
-    else if (e == CAIRN_VM_CR && (x->qual[0] == 0 || x->qual[0] == 4))
-        mtd = vmm_cr_write(x, (unsigned)x->qual[0]);
+    if (e < CAIRN_VM_EVT_COUNT && vmm_handlers[e])
+        mtd = vmm_handlers[e](x);
     else
-        vmm_stop(x, e < CAIRN_VM_EVT_COUNT && vmm_exit_names[e] ? vmm_exit_names[e] : "exit", 0);
+        mtd = vmm_unexpected(x);
     if (vmm.reset && !vmm.stopped) /* no reboot yet: a reset ends the VM */
         vmm_stop(x, "reset by the guest through the i8042", 0);
     if (vmm.stopped)
