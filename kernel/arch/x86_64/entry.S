@@ -19,8 +19,8 @@
     pop %rbp; pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rbx; pop %rax
 .endm
 
-/* struct regs (regs.h) as offsets from its end, where cpu->frame_top
- * points while the EC runs: F_BASE is the frame itself. */
+/* struct regs (regs.h) as offsets from its end, where CPU_FRAME_TOP (the
+ * TSS's rsp0) points while the EC runs: F_BASE is the frame itself. */
 #define F_BASE   (-176)
 #define F_R15    (F_BASE + 0)
 #define F_R14    (F_BASE + 8)
@@ -36,11 +36,12 @@
 #define F_RBX    (F_BASE + 104)
 #define F_RAX    (F_BASE + 112)
 #define F_VEC    (F_BASE + 120)
+#define F_ERR    (F_BASE + 128)
 #define F_RIP    (F_BASE + 136)
 #define F_RFLAGS (F_BASE + 152)
 #define F_RSP    (F_BASE + 160)
 
-/* The syscall frame, written in place below cpu->frame_top (interrupts
+/* The syscall frame, written in place below CPU_FRAME_TOP (interrupts
  * are off, and NMI, #DF and #DB have stacks of their own); then %rsi =
  * the frame and %rsp = the empty kernel stack. Only what a syscall leaves
  * defined is stored: not RCX and R11 (the instruction clobbers them; the
@@ -109,6 +110,7 @@ syscall_entry_smp:
 syscall_entry_compat:
     sub     $2, %rcx                    /* back to the syscall instruction */
     SYSCALL_FRAME $6
+    movq    $0, (F_ERR - F_BASE)(%rsi)  /* #UD has no error code */
     mov     %rsi, %rdi
     call    intr_user                   /* does not return */
     ud2
