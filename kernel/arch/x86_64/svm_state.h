@@ -14,7 +14,7 @@ static inline bool svm_get_state_fast(struct ec *ec, struct cairn_exc *x, uint64
     if (mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))
         return false;
     const struct vmcb *v = ec->vmcb;
-    x->mtd = mtd;
+    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
     x->event = ec->event;
     ec_arch_gprs_get(&ec->regs, x, mtd);
     if (mtd & CAIRN_MTD_RSP)

@@ -897,7 +897,7 @@ void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         return;
     }
     const struct vmx_vcpu *v = ec->vmcb;
-    x->mtd = mtd;
+    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
     x->event = ec->event;
     ec_arch_gprs_get(&ec->regs, x, mtd);
     if (mtd & CAIRN_MTD_RIP)
