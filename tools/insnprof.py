@@ -119,6 +119,24 @@ def _count(stream, marker, first, last):
     return counts, False
 
 
+def _unblock(proc, fifo, done):
+    """When QEMU ends (or at TIMEOUT, when it is killed) before the reader
+    is done, open the trace's FIFO for writing until that succeeds, so that
+    a reader still waiting in open() (QEMU never opened it) sees its end
+    instead of waiting for ever."""
+    try:
+        proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    while not done.is_set():
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            return
+        except OSError:  # no reader yet (ENXIO): it is on its way to open()
+            done.wait(0.1)
+
+
 def profile(name, path=None):
     """Profile one of PATHS; return a dict with the per-round-trip total
     and the rows [(where, function, instructions per round trip)]."""
@@ -136,16 +154,19 @@ def profile(name, path=None):
         cmd = harness.qemu_command(sc, extra=["-icount", "shift=0", "-singlestep",
                                               "-d", "exec,nochain", "-D", fifo])
         proc = subprocess.Popen(cmd, cwd=harness.ROOT, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        timer = threading.Timer(TIMEOUT, proc.kill)
-        timer.start()
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = threading.Event()
+        ended = threading.Thread(target=_unblock, args=(proc, fifo, done), daemon=True)
+        ended.start()
         try:
             with open(fifo, errors="replace") as stream:
                 counts, complete = _count(stream, marker, path.first, path.last)
         finally:
-            timer.cancel()
+            done.set()
             proc.kill()
-            proc.wait()
+            err = proc.communicate()[1].decode("utf-8", "replace")
+    if not complete and proc.returncode not in (0, -9):
+        raise ProfileError(f"QEMU ended with status {proc.returncode}: {err.strip()[-500:]}")
     if not complete:
         raise ProfileError(f"{path.scenario}: the trace ended before {path.marker}'s "
                            f"entry number {path.last}")
