@@ -130,15 +130,15 @@ static uint64_t vm_ram(struct vm *vm, const char *code, size_t size)
     return CAIRN_OK;
 }
 
-/* Boot `code` in a fresh VM and wait until it stops. */
-/* The exit portals: the I/O exits' carries what vm_io reads (the
- * qualification and RAX), the other one all of the vCPU's state. As in
- * NOVA, each event's portal names the state its handler needs, so an exit
- * costs what its handler asks for. */
+/* The exit portals: the one for I/O exits carries what vm_io reads (the
+ * qualification and RAX), the other all of the vCPU's state. As in NOVA,
+ * each event's portal names the state its handler needs, so an exit costs
+ * what its handler asks for. */
 struct exit_pts {
     uint64_t all, io;
 };
 
+/* Boot `code` in a fresh VM and wait until it stops. */
 static uint64_t vm_run(struct vm *vm, const struct exit_pts *pts, const char *code, size_t size)
 {
     uint64_t st, sc = cairn_sel_alloc(0);
