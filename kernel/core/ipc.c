@@ -238,13 +238,15 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec 
                     (void *)c, x->rip, x->rsp);
         c->in_event = false;
         ipc_unlink(h, c);
-        ec_arch_event_resume(c);
-    } else if (likely(!c->dead)) {
-        if (unlikely(!ipc_transfer(h, c)))
-            ec_sys_ret(h, CAIRN_EPAR);
-        SYS_STATUS(&c->regs, CAIRN_OK);
+        ec_arch_event_resume(c); /* a vCPU goes on in its run loop */
+    } else {
+        if (likely(!c->dead)) {
+            if (unlikely(!ipc_transfer(h, c)))
+                ec_sys_ret(h, CAIRN_EPAR);
+            SYS_STATUS(&c->regs, CAIRN_OK);
+        }
+        ipc_unlink(h, c);
     }
-    ipc_unlink(h, c);
     ec_arch_switch(c);
     ec_ret_user(c);
 }

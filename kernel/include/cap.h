@@ -36,13 +36,19 @@ struct mdb *cap_slot(struct cap_space *cs, uint64_t sel, int alloc);
 /* Free the table and its leaves (every slot must be empty). */
 void cap_space_destroy(struct cap_space *cs);
 
+/* The slot of `sel` if its leaf exists, else NULL. */
+static inline __attribute__((always_inline)) struct mdb *cap_slot_of(const struct cap_space *cs, uint64_t sel)
+{
+    struct mdb *leaf = sel < cs->count ? cs->leaf[sel / CAP_LEAF_SLOTS] : NULL;
+    return leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
+}
+
 /* The object behind `sel` if it has `type` and all `rights`, else NULL.
  * Inline: on every call's and event's path (cap_get says why not). */
 static inline __attribute__((always_inline)) struct kobj *cap_find(const struct cap_space *cs, uint64_t sel,
                                                                    unsigned type, unsigned rights)
 {
-    struct mdb *leaf = sel < cs->count ? cs->leaf[sel / CAP_LEAF_SLOTS] : NULL;
-    struct mdb *s = leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
+    struct mdb *s = cap_slot_of(cs, sel);
     if (s && s->obj && s->obj->type == type && (s->rights & rights) == rights)
         return s->obj;
     return NULL;
@@ -53,8 +59,7 @@ static inline __attribute__((always_inline)) struct kobj *cap_find(const struct 
 static inline __attribute__((always_inline)) struct kobj *cap_get(struct cap_space *cs, uint64_t sel, unsigned type,
                                    unsigned rights, int *status)
 {
-    struct mdb *leaf = sel < cs->count ? cs->leaf[sel / CAP_LEAF_SLOTS] : NULL;
-    struct mdb *s = leaf ? &leaf[sel % CAP_LEAF_SLOTS] : NULL;
+    struct mdb *s = cap_slot_of(cs, sel);
     if (!s || !s->obj)
         *status = CAIRN_ECAP;
     else if (s->obj->type != type)

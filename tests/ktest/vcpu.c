@@ -22,6 +22,15 @@ static struct {
     struct vcpu_seen seen[VCPU_STEPS];
 } vt;
 
+/* What a VMM handler notes of each exit. */
+static struct vcpu_seen vcpu_seen_of(const struct cairn_exc *x)
+{
+    return (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base, x->ctrl[1] };
+}
+
+/* Real-mode CS 0100 (base 0x1000), where the guest page holds HLT. */
+#define VCPU_CS_HLT ((struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 })
+
 /* Each reply after the first offers the next bad state; the fifth a good
  * one: real mode at 0100:0000, where the guest page holds HLT. */
 static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
@@ -31,7 +40,7 @@ static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
     uint64_t mtd = 0;
 
     if (i < VCPU_STEPS)
-        vt.seen[i] = (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base, x->ctrl[1] };
+        vt.seen[i] = vcpu_seen_of(x);
     switch (i) {
     case 0: /* CR0.NW without CD */
         x->cr0 = 0x20000011, mtd = CAIRN_MTD_CR;
@@ -46,7 +55,7 @@ static void vcpu_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
         x->inj_info = 1u << 31 | 3u << 8 | 2, x->inj_error = 0, mtd = CAIRN_MTD_INJ;
         break;
     case 4:
-        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
+        x->cs = VCPU_CS_HLT;
         x->rip = 0, mtd = CAIRN_MTD_CS_SS | CAIRN_MTD_RIP;
         break;
     case 5: /* EFER.LME with PAE, paging off, at a MOV to CR4 that clears PAE */
@@ -139,7 +148,7 @@ static void vcpu_vmx_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
     uint64_t mtd = 0;
 
     if (i < VMX_STEPS)
-        vx.seen[i] = (struct vcpu_seen){ x->event, x->qual[0], x->rip, x->cr0, x->efer, x->cs.base, x->ctrl[1] };
+        vx.seen[i] = vcpu_seen_of(x);
     switch (i) {
     case 0: /* a limit above 1 MiB that no granularity expresses */
         x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0x100000, .base = 0x1000 };
@@ -147,11 +156,11 @@ static void vcpu_vmx_vmm(void *arg, struct cairn_utcb *u, uint64_t badge)
         break;
     case 1: /* no TR (VMX wants a usable one), and a code segment that ran */
         x->tr = (struct cairn_seg){ 0 };
-        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
+        x->cs = VCPU_CS_HLT;
         x->rip = 0, mtd = CAIRN_MTD_TR | CAIRN_MTD_CS_SS | CAIRN_MTD_RIP;
         break;
     case 2: /* good: the HLT at 0100:0000 (an unaccessed data segment is fine) */
-        x->cs = (struct cairn_seg){ .sel = 0x100, .ar = 0x9b, .limit = 0xffff, .base = 0x1000 };
+        x->cs = VCPU_CS_HLT;
         x->ds = (struct cairn_seg){ .sel = 0, .ar = 0x92, .limit = 0xffff, .base = 0 };
         x->rip = 0, mtd = CAIRN_MTD_CS_SS | CAIRN_MTD_RIP | CAIRN_MTD_DS_ES;
         break;

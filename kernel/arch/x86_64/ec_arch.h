@@ -42,6 +42,6 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
 const char *ec_arch_event_name(const struct ec *ec, unsigned evt);
 /* Where the EC (or its guest) was. */
 uint64_t ec_arch_ip(const struct ec *ec);
-/* Give the physical FPU to `ec` (lazy switching, and before a guest runs). */
-void ec_arch_fpu_take(struct ec *ec);
+/* ec_arch_fpu_take (ec_arch_inline.h) when another EC owns the FPU. */
+void ec_arch_fpu_switch(struct ec *ec);
 void fpu_init(void);

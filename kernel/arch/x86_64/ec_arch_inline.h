@@ -40,11 +40,18 @@ static inline __attribute__((always_inline)) int ec_arch_set_state(struct ec *ec
     return vcpu_arch_set_state(ec, x, mtd);
 }
 
-/* The FPU's owner runs on: no trap at its next FPU instruction. */
-static inline void ec_arch_fpu_untrap(struct cpu *c)
+/* Give the physical FPU to `ec` (#NM, and before a guest runs). Most
+ * often it owns the FPU already and only the trap its last switch away
+ * set is cleared. */
+static inline void ec_arch_fpu_take(struct ec *ec)
 {
-    __asm__ volatile("clts" ::: "memory");
-    c->fpu_trap = false;
+    struct cpu *c = cpu_this();
+    if (c->fpu_owner != ec) {
+        ec_arch_fpu_switch(ec);
+    } else if (c->fpu_trap) {
+        __asm__ volatile("clts" ::: "memory");
+        c->fpu_trap = false;
+    }
 }
 
 /* The state groups ec_arch_set_state checks before it applies them: a

@@ -41,15 +41,11 @@ void arch_ec_leave_cpu(struct ec *ec)
         smp_fpu_release(ec->cpu, ec);
 }
 
-/* #NM: hand the FPU to the current EC. */
-void ec_arch_fpu_take(struct ec *ec)
+/* ec_arch_fpu_take for an EC that does not own the FPU: the owner's
+ * registers saved, ec's loaded. */
+void ec_arch_fpu_switch(struct ec *ec)
 {
     struct cpu *c = cpu_this();
-    if (c->fpu_owner == ec) { /* its registers are there: let it at them */
-        if (c->fpu_trap)
-            ec_arch_fpu_untrap(c);
-        return;
-    }
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
     c->fpu_trap = false;
     if (c->fpu_owner)

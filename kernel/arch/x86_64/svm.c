@@ -334,18 +334,9 @@ static void vcpu_set_seg(struct vmcb_seg *d, const struct cairn_seg *s)
 static __attribute__((noinline)) void svm_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     const struct vmcb *v = ec->vmcb;
-    const struct regs *r = &ec->regs;
-    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
-    x->event = ec->event;
-    ec_arch_gprs_get(r, x, mtd);
-    if (mtd & CAIRN_MTD_RSP)
-        x->rsp = v->rsp;
-    if (mtd & CAIRN_MTD_RIP)
-        x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
+    svm_get_state_common(ec, x, mtd);
     if (mtd & CAIRN_MTD_RFLAGS)
         x->rflags = v->rflags;
-    if (mtd & CAIRN_MTD_QUAL)
-        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
     if (!(mtd & VCPU_MTD_RARE))
         return;
     if (mtd & CAIRN_MTD_CTRL)
@@ -390,7 +381,6 @@ static __attribute__((noinline)) void svm_get_state_all(struct ec *ec, struct ca
 static __attribute__((noinline)) int svm_set_state_all(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmcb *v = ec->vmcb;
-    struct regs *r = &ec->regs;
     /* a reply that changes none of it leaves the state as it ran: no check */
     unsigned why = 0;
     if (unlikely(mtd & VCPU_MTD_CHECKED)) {
@@ -402,11 +392,7 @@ static __attribute__((noinline)) int svm_set_state_all(struct ec *ec, const stru
         ec->refused = (uint8_t)why;
         return CAIRN_OK;
     }
-    ec_arch_gprs_set(r, x, mtd);
-    if (mtd & CAIRN_MTD_RSP)
-        v->rsp = x->rsp;
-    if (mtd & CAIRN_MTD_RIP)
-        v->rip = x->rip;
+    svm_set_state_common(ec, x, mtd);
     if (mtd & CAIRN_MTD_RFLAGS)
         v->rflags = (x->rflags & ~RFLAGS_RESERVED) | 2;
     if (!(mtd & VCPU_MTD_RARE))

@@ -9,10 +9,9 @@
 #include "svm.h"
 #include "vcpu_x86.h"
 
-static inline bool svm_get_state_fast(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+/* The common groups, for every MTD (svm.c's full copies add the rest). */
+static inline void svm_get_state_common(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
-    if (mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))
-        return false;
     const struct vmcb *v = ec->vmcb;
     x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
     x->event = ec->event;
@@ -23,6 +22,23 @@ static inline bool svm_get_state_fast(struct ec *ec, struct cairn_exc *x, uint64
         x->rip = v->rip, x->inst_len = 0; /* no next-RIP here; I/O exits have it in qual[1] */
     if (mtd & CAIRN_MTD_QUAL)
         x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+}
+
+static inline void svm_set_state_common(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    struct vmcb *v = ec->vmcb;
+    ec_arch_gprs_set(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RSP)
+        v->rsp = x->rsp;
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip;
+}
+
+static inline bool svm_get_state_fast(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    if (mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS))
+        return false;
+    svm_get_state_common(ec, x, mtd);
     return true;
 }
 
@@ -30,11 +46,6 @@ static inline bool svm_set_state_fast(struct ec *ec, const struct cairn_exc *x, 
 {
     if (mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED))
         return false;
-    struct vmcb *v = ec->vmcb;
-    ec_arch_gprs_set(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RSP)
-        v->rsp = x->rsp;
-    if (mtd & CAIRN_MTD_RIP)
-        v->rip = x->rip;
+    svm_set_state_common(ec, x, mtd);
     return true;
 }

@@ -68,13 +68,7 @@ void vcpu_enter_prepare(struct ec *ec)
     if (unlikely(ec->refused || ec->recall))
         vcpu_enter_events(ec);
     sched_check_preempt();
-    /* the guest runs on the physical FPU: most entries find its registers
-     * there, only the trap its handler's turn set to be cleared */
-    struct cpu *c = cpu_this();
-    if (c->fpu_owner != ec)
-        ec_arch_fpu_take(ec);
-    else if (c->fpu_trap)
-        ec_arch_fpu_untrap(c);
+    ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
 }
 
 uint64_t vcpu_cr4_ok, vcpu_efer_ok;

@@ -695,25 +695,41 @@ _Noreturn void vmx_run(struct ec *ec)
     }
 }
 
+/* The groups that need no VMCS access (RIP is kept in the vCPU, written
+ * before the next entry when a reply changed it): all most exits and
+ * replies name, and the start of every full copy. */
+static void vmx_get_state_common(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+{
+    const struct vmx_vcpu *v = ec->vmcb;
+    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
+    x->event = ec->event;
+    ec_arch_gprs_get(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RIP)
+        x->rip = v->rip, x->inst_len = 0;
+    if (mtd & CAIRN_MTD_QUAL)
+        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+}
+
+static void vmx_set_state_common(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+{
+    struct vmx_vcpu *v = ec->vmcb;
+    ec_arch_gprs_set(&ec->regs, x, mtd);
+    if (mtd & CAIRN_MTD_RIP)
+        v->rip = x->rip, v->rip_dirty = true;
+}
+
 static __attribute__((noinline)) void vmx_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     struct vmx_vcpu *v = ec->vmcb;
-    const struct regs *r = &ec->regs;
-    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
-    x->event = ec->event;
-    if (!vmx_here(ec)) { /* nowhere to read it from: nothing */
+    vmx_get_state_common(ec, x, mtd);
+    if (!vmx_here(ec)) { /* nowhere to read the rest from: nothing */
         x->mtd = 0;
         return;
     }
-    ec_arch_gprs_get(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         x->rsp = vmread(F_G_RSP);
-    if (mtd & CAIRN_MTD_RIP)
-        x->rip = v->rip, x->inst_len = 0;
     if (mtd & CAIRN_MTD_RFLAGS)
         x->rflags = vmread(F_G_RFLAGS);
-    if (mtd & CAIRN_MTD_QUAL)
-        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
     if (!(mtd & VCPU_MTD_RARE))
         return;
     if (mtd & CAIRN_MTD_CTRL)
@@ -783,7 +799,6 @@ static uint32_t vmx_inj_ev(uint32_t inj, uint64_t cr0)
 static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct vmx_vcpu *v = ec->vmcb;
-    struct regs *r = &ec->regs;
     if (!vmx_here(ec))
         return CAIRN_ECPU;
     unsigned why = 0;
@@ -820,11 +835,9 @@ static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const stru
         ec->refused = (uint8_t)why;
         return CAIRN_OK;
     }
-    ec_arch_gprs_set(r, x, mtd);
+    vmx_set_state_common(ec, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         vmwrite(F_G_RSP, x->rsp);
-    if (mtd & CAIRN_MTD_RIP)
-        vmwrite(F_G_RIP, x->rip), v->rip = x->rip, v->rip_dirty = false;
     if (mtd & CAIRN_MTD_RFLAGS)
         vmwrite(F_G_RFLAGS, (x->rflags & ~RFLAGS_RESERVED) | 2);
     if (!(mtd & VCPU_MTD_RARE))
@@ -886,33 +899,20 @@ static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const stru
     return CAIRN_OK;
 }
 
-/* Most exits and replies name only GPRs, RIP and the qualification:
- * those need no VMCS access (RIP is kept in the vCPU, written before the
- * next entry), so they move here without loading it; the rest goes
- * through the full copy. */
+/* Most exits and replies name only the groups vmx_*_state_common move:
+ * then the VMCS is not even loaded. */
 void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
-    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS | CAIRN_MTD_RSP))) {
+    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS | CAIRN_MTD_RSP)))
         vmx_get_state_all(ec, x, mtd);
-        return;
-    }
-    const struct vmx_vcpu *v = ec->vmcb;
-    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
-    x->event = ec->event;
-    ec_arch_gprs_get(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RIP)
-        x->rip = v->rip, x->inst_len = 0;
-    if (mtd & CAIRN_MTD_QUAL)
-        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    else
+        vmx_get_state_common(ec, x, mtd);
 }
 
 int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     if (unlikely(mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED | CAIRN_MTD_RSP)))
         return vmx_set_state_all(ec, x, mtd);
-    struct vmx_vcpu *v = ec->vmcb;
-    ec_arch_gprs_set(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RIP)
-        v->rip = x->rip, v->rip_dirty = true;
+    vmx_set_state_common(ec, x, mtd);
     return CAIRN_OK;
 }
