@@ -106,26 +106,25 @@ static __attribute__((noinline, cold)) void ipc_follow(struct ec *h, unsigned cp
     h->cpu = cpu;
 }
 
-/* Make `h` serve `caller`, to start at the portal's entry ... */
-static inline __attribute__((always_inline)) void ipc_link(struct ec *caller, struct ec *h, struct pt *pt)
+/* Make `h` serve `caller` (which waits for no busy handler: ipc_wait's
+ * continuations cleared wait_handler before they called again) ... */
+static inline __attribute__((always_inline)) void ipc_link(struct ec *caller, struct ec *h)
 {
     h->caller = caller;
     caller->callee = h;
-    caller->wait_handler = false;
-    ec_arch_enter(h, pt->ip, pt->badge);
 }
 
-/* ... and run it. */
-static inline __attribute__((always_inline)) _Noreturn void ipc_go(struct ec *h)
+/* ... and run it from the portal's entry. */
+static inline __attribute__((always_inline)) _Noreturn void ipc_go(struct ec *h, struct pt *pt)
 {
     ec_arch_switch(h);
-    ec_ret_handler(h);
+    ec_ret_handler(h, pt->ip, pt->badge);
 }
 
 static inline __attribute__((always_inline)) _Noreturn void ipc_enter(struct ec *caller, struct ec *h, struct pt *pt)
 {
-    ipc_link(caller, h, pt);
-    ipc_go(h);
+    ipc_link(caller, h);
+    ipc_go(h, pt);
 }
 
 /* Does waiting for `h` wait for `ec` itself? */
@@ -239,16 +238,18 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec 
         c->in_event = false;
         ipc_unlink(h, c);
         ec_arch_event_resume(c); /* a vCPU goes on in its run loop */
-    } else {
-        if (likely(!c->dead)) {
-            if (unlikely(!ipc_transfer(h, c)))
-                ec_sys_ret(h, CAIRN_EPAR);
-            SYS_STATUS(&c->regs, CAIRN_OK);
-        }
-        ipc_unlink(h, c);
+        ec_arch_switch(c);
+        ec_ret_user(c);
     }
+    if (unlikely(c->dead))
+        ipc_unlink(h, c); /* and on to another EC */
+    if (unlikely(!ipc_transfer(h, c)))
+        ec_sys_ret(h, CAIRN_EPAR);
+    SYS_STATUS(&c->regs, CAIRN_OK);
+    h->caller = NULL;
+    c->callee = NULL;
     ec_arch_switch(c);
-    ec_ret_user(c);
+    ec_ret_syscall(c); /* it blocked in its call: it entered by syscall */
 }
 
 _Noreturn void sys_call(struct ec *ec, struct regs *r)
@@ -259,6 +260,16 @@ _Noreturn void sys_call(struct ec *ec, struct regs *r)
 _Noreturn void sys_reply(struct ec *h, struct regs *r)
 {
     ipc_reply(h, SYS_A1(r));
+}
+
+_Noreturn void sys_ipc_call(struct ec *ec, uint64_t sel)
+{
+    ipc_call(ec, sel);
+}
+
+_Noreturn void sys_ipc_reply(struct ec *h, uint64_t mtd)
+{
+    ipc_reply(h, mtd);
 }
 
 /* ---- events ---------------------------------------------------------------- */
@@ -300,7 +311,7 @@ _Noreturn void ec_event(struct ec *ec, unsigned evt)
     u->untyped = sizeof(struct cairn_exc) / 8;
     u->typed = 0;
     ec->in_event = true;
-    ipc_link(ec, h, pt);
+    ipc_link(ec, h);
     ec_arch_get_state(ec, (struct cairn_exc *)u->mr, pt->mtd); /* last: little to keep across it */
-    ipc_go(h);
+    ipc_go(h, pt);
 }

@@ -275,6 +275,7 @@ const sys_fn sys_table[CAIRN_SYS_COUNT] = {
 };
 
 _Static_assert(CAIRN_SYS_COUNT == CAIRN_SYS_COUNT_ASM, "asm.h");
+_Static_assert(CAIRN_SYS_CALL == 0 && CAIRN_SYS_REPLY == CAIRN_SYS_REPLY_ASM, "entry.S");
 
 _Noreturn void syscall_bad(struct ec *ec, struct regs *r);
 _Noreturn void syscall_bad(struct ec *ec, struct regs *r)

@@ -29,6 +29,10 @@ void arch_timer_set(uint64_t deadline); /* one-shot interrupt at deadline */
 
 /* On the IPC path, inline in the arch's ec_arch.h:
  *   ec_arch_ret_user(ec)  return to user mode in `ec`; never returns
+ *   ec_arch_ret_syscall(ec)  the same for an EC that entered by syscall
+ *   ec_arch_ret_handler(ec, ip, arg)  enter handler `ec` at ip, arg in the
+ *                         first argument register, on its stack
+ *   ec_arch_enter(ec, ip, arg)  the same into its frame, for later
  *   ec_arch_switch(ec)    make `ec` current: frame, address space, ports */
 /* Set up a fresh EC's frame: user mode at ip with stack sp. */
 void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp);

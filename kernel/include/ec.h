@@ -87,12 +87,30 @@ static inline __attribute__((always_inline)) _Noreturn void ec_ret_user(struct e
     ec_arch_ret_user(ec);
 }
 
-/* The same for a handler that ec_arch_enter prepared to start at its
- * portal's entry. */
-static inline __attribute__((always_inline)) _Noreturn void ec_ret_handler(struct ec *h)
+/* Does going back to user mode in `ec` need the general way (a recall
+ * pending, or a preemption)? */
+static inline __attribute__((always_inline)) bool ec_ret_attention(const struct ec *ec)
 {
-    if (__builtin_expect(h->recall, 0))
-        ec_recall(h);
-    sched_check_preempt();
-    ec_arch_ret_handler(h);
+    return ec->recall | PERCPU_FIELD(resched);
+}
+
+/* The same for a caller whose call was answered: it entered by syscall.
+ * A recall or a preemption takes the general way. */
+static inline __attribute__((always_inline)) _Noreturn void ec_ret_syscall(struct ec *ec)
+{
+    if (__builtin_expect(ec_ret_attention(ec), 0))
+        ec_ret_user(ec);
+    ec_arch_ret_syscall(ec);
+}
+
+/* Start handler `h` at its portal's entry ip with arg; the frame gets
+ * them only if h does not run at once. */
+static inline __attribute__((always_inline)) _Noreturn void ec_ret_handler(struct ec *h, uint64_t ip,
+                                                                           uint64_t arg)
+{
+    if (__builtin_expect(ec_ret_attention(h), 0)) {
+        ec_arch_enter(h, ip, arg);
+        ec_ret_user(h);
+    }
+    ec_arch_ret_handler(h, ip, arg);
 }

@@ -11,3 +11,8 @@ struct regs;
  * entry's dispatch and the switch to the other EC. */
 _Noreturn void sys_call(struct ec *ec, struct regs *r);
 _Noreturn void sys_reply(struct ec *ec, struct regs *r);
+/* The same for entry.S's short way (one CPU, no flags in rax), which
+ * hands over the current EC and rdi (docs/abi.md: call and reply may
+ * clobber the caller-saved registers, so the frame has only the others). */
+_Noreturn void sys_ipc_call(struct ec *ec, uint64_t sel);
+_Noreturn void sys_ipc_reply(struct ec *ec, uint64_t mtd);

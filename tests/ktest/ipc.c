@@ -60,6 +60,38 @@ TEST(ipc_call_untyped)
         KT_EQ(u->mr[i], 1000 * i + i);
 }
 
+/* Call may clobber what a C call may (docs/abi.md): RDX, RSI, RDI and
+ * R8-R10 come back with values this EC had in them before (at the call,
+ * or at its system call before), never the kernel's or the handler's;
+ * RBX, RBP and R12-R15 survive. */
+TEST(ipc_call_regs)
+{
+    struct kt_agent *a = ipc_get();
+    struct cairn_utcb *u = cairn_utcb_main;
+    static const char *const names[7] = { "rax", "rdi", "rsi", "rdx", "r10", "r8", "r9" };
+    uint64_t before[13], in[13], out[13];
+
+    KT_CHECK(a, "no agent");
+    for (unsigned i = 0; i < 13; i++) {
+        before[i] = 0x1111111111111111ull * (i + 1) ^ 0x8000000000000000ull;
+        in[i] = 0x0102030405060708ull * (i + 3) ^ 0x4000000000000000ull;
+    }
+    before[0] = 200; /* no such call: ESYS, after the frame is stored */
+    in[0] = CAIRN_SYS_CALL, in[1] = a->pt;
+    u->mr[0] = KT_AG_ECHO;
+    u->untyped = 1;
+    u->typed = 0;
+    kt_regs_syscall(before, out);
+    KT_ST(out[0], CAIRN_ESYS);
+    kt_regs_syscall(in, out);
+    KT_OK(out[0]);
+    KT_EQ(u->untyped, 1);
+    for (unsigned i = 1; i < 7; i++)
+        KT_CHECK(out[i] == in[i] || out[i] == before[i], "%s came back as %#lx", names[i], out[i]);
+    for (unsigned i = 7; i < 13; i++)
+        KT_EQ(out[i], in[i]);
+}
+
 TEST(ipc_call_empty)
 {
     struct kt_agent *a = ipc_get();

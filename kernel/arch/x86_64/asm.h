@@ -51,6 +51,7 @@
 
 #define RFLAGS_IF     0x200
 #define RFLAGS_FIXED  0x002
+#define RFLAGS_ENTRY  (RFLAGS_IF | RFLAGS_FIXED) /* a handler at its portal's entry */
 
 /* struct cpu (kernel/arch/x86_64/cpu.h) offsets used by entry.S */
 #define CPU_KSTACK     0
@@ -62,6 +63,7 @@
 
 /* Entries of syscall.c's sys_table (checked there against the ABI). */
 #define CAIRN_SYS_COUNT_ASM 15
+#define CAIRN_SYS_REPLY_ASM 1
 
 #define VEC_SYSCALL 0x100 /* regs.vec of an EC that entered by syscall     */
 #define VEC_EVENT   0x101 /* regs.vec after an event reply: return by iret */

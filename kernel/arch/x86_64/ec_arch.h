@@ -8,8 +8,9 @@
 
 struct ec;
 
-/* ec_arch_enter (prepare a handler to enter user mode at ip with its
- * stack, arg in rdi) is inline, in ec_arch_inline.h. */
+/* ec_arch_enter (prepare a handler's frame to enter user mode at ip with
+ * its stack, arg in rdi) and ec_arch_ret_handler (enter it there without
+ * the frame) are inline, in ec_arch_inline.h. */
 
 /* The GPR groups of `mtd` between a register frame and `x`, for threads
  * and vCPUs alike. Inline: on every event's and reply's path. */

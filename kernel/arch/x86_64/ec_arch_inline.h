@@ -14,6 +14,9 @@
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);
+/* Enter a handler at ip with stack sp and arg in rdi; its other registers
+ * come from its frame r (what it had when it last left user mode). */
+_Noreturn void ret_handler_sysret(uint64_t arg, uint64_t ip, uint64_t sp, struct regs *r);
 _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
@@ -67,9 +70,8 @@ static inline __attribute__((always_inline)) void ec_arch_enter(struct ec *ec, u
     ec->regs.rip = ip;
     ec->regs.rsp = ec->sp;
     ec->regs.rdi = arg;
-    ec->regs.rflags = RFLAGS_IF | RFLAGS_FIXED;
-    /* regs.vec stays: ec_ret_handler leaves by sysret, and the frame is
-     * as good for an iret (a recall or preemption on the way out) */
+    ec->regs.rflags = RFLAGS_ENTRY;
+    /* regs.vec stays: the frame is as good for an iret as for a sysret */
 }
 
 static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(struct ec *ec)
@@ -84,11 +86,23 @@ static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_user(str
     ret_user_iret(&ec->regs);
 }
 
-/* The same for a handler ec_arch_enter just prepared: it leaves by sysret. */
-static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_handler(struct ec *ec)
+/* The same for an EC that entered by syscall (a caller whose call is
+ * answered): it leaves by sysret. */
+static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_syscall(struct ec *ec)
 {
     kernel_unlock();
     ret_user_sysret(&ec->regs);
+}
+
+/* Enter handler `ec` at ip, arg in rdi, on its stack; the frame is not
+ * written (ec_arch_enter does that for a handler that does not run at
+ * once). The frame of an EC running in user mode is not read: it is
+ * written at its next entry into the kernel. */
+static inline __attribute__((always_inline)) _Noreturn void ec_arch_ret_handler(struct ec *ec, uint64_t ip,
+                                                                                uint64_t arg)
+{
+    kernel_unlock();
+    ret_handler_sysret(arg, ip, ec->sp, &ec->regs);
 }
 
 /* After its event's reply a vCPU goes straight back into its run loop

@@ -87,10 +87,42 @@
 .endm
 
 /* Two entries, one in MSR_LSTAR (cpu.c): with one CPU the kernel lock is
- * nothing to take, so the IPC path does not even test for it. */
+ * nothing to take, so the IPC path does not even test for it.
+ *
+ * With one CPU, call and reply (rax exactly CAIRN_SYS_CALL or _REPLY, no
+ * flags) take a shorter way: the ABI lets them clobber the SysV
+ * caller-saved registers (docs/abi.md), so only RIP, RFLAGS, RSP, the
+ * vector and RBX, RBP, R12-R15 go into the frame; the frame keeps the
+ * EC's earlier RAX, RDX, RSI, RDI and R8-R10, which the way back to user
+ * mode loads as they are (its own values, nothing of the kernel's). The
+ * flags of the first compare choose between the two at the end (MOV and
+ * SWAPGS leave them alone). sys_ipc_call/reply(current EC, rdi). */
     .text
     .global syscall_entry
 syscall_entry:
+    cmp     $CAIRN_SYS_REPLY_ASM, %rax
+    ja      syscall_entry_any
+    swapgs
+    mov     %rsp, %r8
+    mov     %gs:CPU_FRAME_TOP, %rsp
+    mov     %rcx, F_RIP(%rsp)
+    mov     %r11, F_RFLAGS(%rsp)
+    mov     %r8, F_RSP(%rsp)
+    movq    $VEC_SYSCALL, F_VEC(%rsp)
+    mov     %rbx, F_RBX(%rsp)
+    mov     %rbp, F_RBP(%rsp)
+    mov     %r12, F_R12(%rsp)
+    mov     %r13, F_R13(%rsp)
+    mov     %r14, F_R14(%rsp)
+    mov     %r15, F_R15(%rsp)
+    mov     %rdi, %rsi
+    mov     %gs:CPU_CURRENT, %rdi
+    mov     %gs:CPU_KSTACK, %rsp
+    je      1f
+    call    sys_ipc_call
+1:  call    sys_ipc_reply
+
+syscall_entry_any:
     SYSCALL_FRAME
     SYSCALL_DISPATCH
 
@@ -135,6 +167,29 @@ ret_user_sysret:
     mov     (F_RAX - F_BASE)(%rdi), %rax
     mov     (F_RSP - F_BASE)(%rdi), %rsp
     mov     (F_RDI - F_BASE)(%rdi), %rdi
+    swapgs
+    sysretq
+
+/* void ret_handler_sysret(arg, ip, sp, struct regs *): a handler's
+ * entry at its portal, arg in RDI; the other registers from its frame. */
+    .global ret_handler_sysret
+ret_handler_sysret:
+    mov     %rdx, %rsp
+    mov     %rcx, %r11
+    mov     %rsi, %rcx
+    mov     (F_R15 - F_BASE)(%r11), %r15
+    mov     (F_R14 - F_BASE)(%r11), %r14
+    mov     (F_R13 - F_BASE)(%r11), %r13
+    mov     (F_R12 - F_BASE)(%r11), %r12
+    mov     (F_R10 - F_BASE)(%r11), %r10
+    mov     (F_R9 - F_BASE)(%r11), %r9
+    mov     (F_R8 - F_BASE)(%r11), %r8
+    mov     (F_RBP - F_BASE)(%r11), %rbp
+    mov     (F_RSI - F_BASE)(%r11), %rsi
+    mov     (F_RDX - F_BASE)(%r11), %rdx
+    mov     (F_RBX - F_BASE)(%r11), %rbx
+    mov     (F_RAX - F_BASE)(%r11), %rax
+    mov     $RFLAGS_ENTRY, %r11d
     swapgs
     sysretq
 

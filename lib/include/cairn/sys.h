@@ -59,9 +59,13 @@ static inline uint64_t cairn_call(uint64_t pt)
 {
     uint64_t rax = CAIRN_SYS_RAX(CAIRN_SYS_CALL, 0, 0);
 
-    /* the kernel reads rdi only and writes rax only: the other argument
-     * registers need no values (the IPC path's cost includes this stub) */
-    __asm__ volatile("syscall" : "+a"(rax) : "D"(pt) : "rcx", "r11", "memory");
+    /* the kernel reads rdi only; call may clobber what a C call may
+     * (docs/abi.md), so the stub costs its caller no more than a call
+     * (the IPC path's cost includes this stub) */
+    __asm__ volatile("syscall"
+                     : "+a"(rax), "+D"(pt)
+                     :
+                     : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory");
     return rax;
 }
 
