@@ -14,8 +14,9 @@
  * writes while there is none; an address no window claims is no device.
  *
  * Lookups scan a small table in registration order (a PC has about a
- * dozen ranges), on every port exit. Registration is setup's, before the vCPU runs; lookups are the exit
- * handler's. Nothing here knows the VMM: host tests link it alone.
+ * dozen ranges), on every port exit. Registration is setup's, before the
+ * vCPU runs; lookups are the exit handler's. Nothing here knows the VMM:
+ * host tests link it alone.
  */
 #pragma once
 

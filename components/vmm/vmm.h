@@ -147,7 +147,7 @@ uint64_t vmm_refuse(struct cairn_exc *x, const char *insn, const char *reg, uint
 uint64_t vmm_cr(struct cairn_exc *x);
 uint64_t vmm_invalid(struct cairn_exc *x);
 
-/* irq.c */
+/* irq.c; the PCI slots' INTA lines are IRQ 10, 11 at IO-APIC pins 16, 17 */
 #define VMM_PCI_IRQ_FIRST 10
 #define VMM_PCI_PIN_FIRST 16
 void vmm_irq_pic(void *ctx, unsigned line, bool level);

@@ -90,7 +90,8 @@ static void test_mmio(void **state)
     assert_int_equal(vmm_mmio_register(0xfee01000u, 0, &mops, &dev_b), CAIRN_EINVAL);
     assert_int_equal(vmm_mmio_register(~0ull - 0xfff, 0x1000, &mops, &dev_b), CAIRN_EINVAL);
     assert_int_equal(vmm_mmio_register(0xfee01000u, 0x1000, 0, &dev_b), CAIRN_EINVAL);
-    assert_int_equal(vmm_mmio_register(0xfee01000u, 0x1000, &mops, &dev_b), CAIRN_OK); /* adjacent */
+    /* adjacent to a window: no overlap */
+    assert_int_equal(vmm_mmio_register(0xfee01000u, 0x1000, &mops, &dev_b), CAIRN_OK);
     assert_ptr_equal(vmm_mmio_find(0xfee01000u)->dev, &dev_b);
     assert_ptr_equal(vmm_mmio_find(0xfee00fffu)->dev, &dev_a);
 }
