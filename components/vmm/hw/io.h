@@ -35,8 +35,9 @@ struct vmm_clock {
     void *ctx;
 };
 
-/* Type-erased access callbacks, for a VMM's port table; each model
- * exports one as X_io_ops, taking its struct X as dev. */
+/* Type-erased access callbacks, registered with the ports they serve in
+ * the VMM's device map (iomap.h); each model exports one as X_io_ops,
+ * taking its struct X as dev. */
 struct vmm_io_ops {
     uint32_t (*read)(void *dev, uint16_t port, unsigned size);
     void (*write)(void *dev, uint16_t port, unsigned size, uint32_t value);

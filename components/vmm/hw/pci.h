@@ -25,8 +25,8 @@
  * Slot 0 holds a host bridge (class 0x060000, Red Hat's 1b36:0008, which
  * no Linux driver or quirk claims); devices take slots 1-31.
  *
- * BAR decoding (pci_bar_io_ops, for every port the VMM's fixed table does
- * not claim): a port inside an implemented I/O BAR of a device whose
+ * BAR decoding (pci_bar_io_ops, for every port no other device claims in
+ * the VMM's device map): a port inside an implemented I/O BAR of a device whose
  * command register has I/O space enabled goes to that BAR's callbacks,
  * with the offset inside the BAR as the port; anything else reads all
  * ones and ignores writes.
