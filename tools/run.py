@@ -525,10 +525,12 @@ def run_scenario(sc, extra=(), log_name=None, echo=False, cmd=None, watch=None):
         _pump(proc, sc, serial, stderr, start, result, streams)
     finally:
         _stop(proc, group=bochs)
+        for stream, _ in streams:
+            stream.close()
         if bochs:
-            for stream, _ in streams:
-                stream.close()
             os.close(keep)
+        elif proc.stdin:
+            proc.stdin.close()
     result.elapsed = time.monotonic() - start
     result.output = matcher.text
     result.stderr = "".join(stderr)
