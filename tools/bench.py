@@ -73,10 +73,6 @@ LINUX_TIMEOUT = 300.0
 # arrival. LINUX_PROSE: the /init's lines the direct boot expects.
 LINUX_MARKS = [("to /init", "linux_init_started"), ("to done", "linux_init_done")]
 LINUX_PROSE = ["cairn-init: started", "cairn-init: done"]
-# The VMM prints its report when the VM stopped in one burst, after the
-# scenario's last expect or around it; the boot under Cairn ends once its
-# serial line has been quiet this long after the marks and expects.
-LINUX_QUIET = 1.0
 LINUX_KINDS = {"cairn": "under Cairn", "qemu": "directly in QEMU"}
 # Devices the guest has under Cairn's VMM, for the direct boot: the disk as a
 # legacy-capable virtio-blk PCI device, read-only, and a virtio console.
@@ -334,29 +330,21 @@ def direct_command(sc, kernel, initrd, disk, cmdline):
 
 class Marks:
     """A watch for run_scenario: when each LINUX_MARKS line arrived, in
-    seconds from QEMU's start; with quiet, it waits too until the serial
-    line has been quiet that long (the VMM's report is in)."""
+    seconds from QEMU's start."""
 
-    def __init__(self, quiet=0.0):
+    def __init__(self):
         self.times = {}
-        self.quiet = quiet
-        self.last = time.monotonic()
 
     def feed(self, arrived, line):
-        self.last = time.monotonic()
         m = BENCH_LINE.search(line)
         for key, bench in LINUX_MARKS:
             if m and m.group(1) == bench and key not in self.times:
                 self.times[key] = arrived
 
     def missing(self):
-        """What is still wanted: a mark's BENCH line, the quiet, or None."""
-        mark = next((bench for key, bench in LINUX_MARKS if key not in self.times), None)
-        if mark:
-            return "BENCH " + mark
-        if time.monotonic() - self.last < self.quiet:
-            return f"{self.quiet:g} s without output (the end of the VMM's report)"
-        return None
+        """The BENCH line of the first mark not seen yet, or None."""
+        return next(("BENCH " + bench for key, bench in LINUX_MARKS if key not in self.times),
+                    None)
 
 
 def parse_exits(text):
@@ -413,7 +401,7 @@ def measure_linux(name):
     exits = None
     for run in range(1, LINUX_RUNS + 1):
         for kind, (bsc, cmd, log_name) in boots.items():
-            marks = Marks(LINUX_QUIET if kind == "cairn" else 0.0)
+            marks = Marks()
             result = harness.run_scenario(bsc, cmd=cmd, log_name=log_name, watch=marks)
             if not result.ok:
                 print(harness.report_failure(result, log_name))

@@ -79,12 +79,6 @@ class Marks(unittest.TestCase):
         self.assertIsNone(marks.missing())
         self.assertEqual(marks.times, {"to /init": 1.6, "to done": 4.2})
 
-    def test_quiet(self):
-        marks = bench.Marks(quiet=60.0)
-        marks.feed(1.0, "BENCH linux_init_started 0.9 s")
-        marks.feed(2.0, "BENCH linux_init_done 1.9 s")
-        self.assertIn("without output", marks.missing())
-
 
 def rt(vm, low, avg, high):
     return [f"[init -> {vm}] guest: rt: round 1 latency min {low} avg {avg} max {high} us",
