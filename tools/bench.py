@@ -11,7 +11,10 @@ once with "-icount shift=0". Its benchmark component prints lines
 With -icount shift=0 QEMU advances the TSC by one tick per guest
 instruction, so a value in ticks is then an exact, repeatable instruction
 count; without it, ticks follow the host's speed and are for orientation.
-The table goes to the terminal and to docs/benchmarks.md.
+The table goes to the terminal and to docs/benchmarks.md. Every figure
+read here comes from such lines: the Linux guest's /init and the VMM print
+them too (docs/scenarios.md, "Benchmarks"). The boots go through run.py's
+run_scenario(), with a watch that sees each line as it arrives.
 
 After them (or when named), the Linux boot benchmark boots run/bench_linux.run
 (Debian's Linux under Cairn's VMM) and the same kernel, initrd, disk and
@@ -34,14 +37,11 @@ import argparse
 import dataclasses
 import datetime
 import os
-import queue
 import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import textwrap
-import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -68,17 +68,28 @@ BENCH_LINE = re.compile(r"(?:^|\s)BENCH (\S+) (-?\d+(?:\.\d+)?) (\S+)")
 LINUX_BENCH = "bench_linux"
 LINUX_RUNS = 3
 LINUX_TIMEOUT = 300.0
-# The serial lines timed, printed by the guest's /init: (figure, text).
-LINUX_MARKS = [("to /init", "cairn-init: started"), ("to done", "cairn-init: done")]
+# The serial lines timed: (figure, key of the guest /init's BENCH line,
+# guests/linux/init). Its value is the guest's uptime; timed is the line's
+# arrival. LINUX_PROSE: the /init's lines the direct boot expects.
+LINUX_MARKS = [("to /init", "linux_init_started"), ("to done", "linux_init_done")]
+LINUX_PROSE = ["cairn-init: started", "cairn-init: done"]
 LINUX_KINDS = {"cairn": "under Cairn", "qemu": "directly in QEMU"}
 # Devices the guest has under Cairn's VMM, for the direct boot: the disk as a
 # legacy-capable virtio-blk PCI device, read-only, and a virtio console.
 LINUX_DEVICES = ["-device", "virtio-blk-pci,drive=d0",
                  "-device", "virtio-serial-pci",
                  "-device", "virtconsole,chardev=c0", "-chardev", "null,id=c0"]
-# The VMM's report when the VM stopped (components/vmm/main.c, vmm_stats).
-EXITS_LINE = re.compile(r"(?:^|\s)exits: (.*)$")
-TALLY_LINE = re.compile(r"(?:^|\s)(I/O exits by port|MSR exits by MSR): (.*)$")
+# The VMM's report when the VM stopped (components/vmm/main.c, vmm_stats)
+# in BENCH lines: "vmm_exit.<reason> <n> exits" per exit reason (the
+# docs' name of each below), "vmm_injected <n> interrupts", and the top
+# six of "vmm_io.<port> <n> exits" and "vmm_msr.<msr> <n> exits" (hex)
+# with "vmm_io.others" and "vmm_msr.others" for the rest.
+EXIT_REASONS = {
+    "startup": "startup", "io": "I/O", "npf": "nested page fault", "hlt": "HLT",
+    "cpuid": "CPUID", "msr": "MSR", "intwin": "interrupt window", "vmmcall": "VMMCALL",
+    "shutdown": "shutdown (triple fault)", "invalid": "invalid state", "recall": "recall",
+    "exit": "exit", "cr": "control register write", "other": "other",
+}
 # What each exit reason of the VMM's report is.
 EXIT_NOTES = {
     "startup": "the vCPU's first entry",
@@ -90,7 +101,8 @@ EXIT_NOTES = {
     "interrupt window": "an interrupt waits for the guest to enable interrupts",
     "recall": "the VMM's timer thread pulls the vCPU out for a due timer event",
 }
-# The key of the VMM's tally slot that counts the ports (MSRs) beyond its 31.
+# The key of the VMM's tally slot that counts the ports (MSRs) beyond its 31
+# ("vmm_io.others", "vmm_msr.others").
 TALLY_OTHERS = 0xFFFFFFFF
 # What the ports and MSRs in the report are, for the reader of the table.
 PORT_NAMES = {
@@ -316,132 +328,57 @@ def direct_command(sc, kernel, initrd, disk, cmdline):
             + LINUX_DEVICES)
 
 
-def _read_lines(stream, lines):
-    """Queue (arrival time, line) for each line QEMU writes; None at its end."""
-    for raw in stream:
-        text = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
-        lines.put((time.monotonic(), text))
-    lines.put(None)
-
-
 class Marks:
-    """When each LINUX_MARKS line arrived, in seconds from QEMU's start."""
+    """A watch for run_scenario: when each LINUX_MARKS line arrived, in
+    seconds from QEMU's start."""
 
     def __init__(self):
         self.times = {}
 
     def feed(self, arrived, line):
-        for key, text in LINUX_MARKS:
-            if key not in self.times and text in line:
+        m = BENCH_LINE.search(line)
+        for key, bench in LINUX_MARKS:
+            if m and m.group(1) == bench and key not in self.times:
                 self.times[key] = arrived
 
     def missing(self):
-        """The text of the first mark not seen yet, or None."""
-        return next((text for key, text in LINUX_MARKS if key not in self.times), None)
-
-
-def timed_boot(sc, cmd, log_name, watch):
-    """Boot cmd, judged like scenario sc (expects, fails, exit, timeout),
-    handing each serial line with its arrival time (seconds from QEMU's
-    start) to watch.feed(); it passes only once watch.missing() is None too.
-    Returns the Result; writes build/log/<log_name>.log and .qemu like the
-    harness."""
-    result = harness.Result(sc.name, False, command=cmd)
-    matcher = harness._Matcher(sc)
-    with tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        try:
-            proc = subprocess.Popen(cmd, cwd=harness.ROOT, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=err)
-        except OSError as e:
-            result.reason = f"cannot run {cmd[0]}: {e.strerror}"
-            return result
-        lines = queue.Queue()
-        reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
-        reader.start()
-        try:
-            _follow(proc, sc, matcher, lines, start, watch, result)
-        finally:
-            harness._stop(proc)
-            reader.join(timeout=5)
-            proc.stdout.close()
-        result.elapsed = time.monotonic() - start
-        err.seek(0)
-        result.stderr = err.read().decode("utf-8", "replace")
-    result.output = matcher.text
-    missing = watch.missing()
-    if result.ok and missing:
-        result.ok, result.reason = False, f"no line with '{missing}' in the output"
-    harness._write_log(log_name, result)
-    return result
-
-
-def _follow(proc, sc, matcher, lines, start, watch, result):
-    """Take QEMU's lines as they arrive until the boot is decided: hand each
-    to watch, fill in result."""
-    deadline = start + sc.timeout
-    while True:
-        left = deadline - time.monotonic()
-        try:
-            if left <= 0:
-                raise queue.Empty
-            item = lines.get(timeout=left)
-        except queue.Empty:
-            what = matcher.waiting_for() or watch.missing()
-            result.reason = (f"timeout after {sc.timeout:g}s waiting for "
-                             + (f"'{what}'" if what else "QEMU to exit"))
-            return
-        if item is None:               # QEMU closed its output: it has ended
-            try:
-                result.status = proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                result.reason = "QEMU closed its output but did not exit"
-                return
-            harness._judge_exit(sc, matcher, result)
-            return
-        arrived, line = item
-        watch.feed(arrived - start, line)
-        matcher.feed(line + "\n")
-        if matcher.fail is not None:
-            result.reason = f"'{matcher.fail}' in the output: {matcher.fail_line()}"
-            return
-        if matcher.all_matched and sc.exit is None and watch.missing() is None:
-            result.ok = True
-            return
+        """The BENCH line of the first mark not seen yet, or None."""
+        return next(("BENCH " + bench for key, bench in LINUX_MARKS if key not in self.times),
+                    None)
 
 
 def parse_exits(text):
-    """The VMM's exit statistics from a run's output, or None without any:
+    """The VMM's exit statistics from its BENCH lines in a run's output
+    (summed, should there be several reports), or None without any:
     {"reasons": [(reason, n)] largest first, "total": n, "injected": n,
-     "ports": [(port, n)], "msrs": [(msr, n)]} (the VMM lists its top six)."""
-    exits = None
-    tallies = {}
+     "ports": [(port, n)], "msrs": [(msr, n)] largest first} (the VMM
+    lists its top six and the others)."""
+    reasons, injected = {}, 0
+    tallies = {"vmm_io": {}, "vmm_msr": {}}
     for line in text.split("\n"):
-        m = EXITS_LINE.search(line)
-        if m:
-            exits = m.group(1)
-        m = TALLY_LINE.search(line)
-        if m:
-            tallies[m.group(1)] = [(TALLY_OTHERS if k == "others" else int(k, 0), int(n)) for k, n in
-                                   re.findall(r"(\w+): (\d+)", m.group(2))]
-    if exits is None:
-        return None
-    reasons, injected = [], 0
-    for item in exits.split(","):
-        what, _, n = item.strip().rpartition(" ")
-        if not n.isdigit():
+        m = BENCH_LINE.search(line)
+        if not m or not m.group(2).isdigit():
             continue
-        if what == "interrupts injected":
-            injected = int(n)          # not an exit: events put into the guest
-        else:
-            reasons.append((what, int(n)))
+        group, _, what = m.group(1).partition(".")
+        n = int(m.group(2))
+        if group == "vmm_exit" and what:
+            name = EXIT_REASONS.get(what, what)
+            reasons[name] = reasons.get(name, 0) + n
+        elif group in tallies and what:
+            try:
+                key = TALLY_OTHERS if what == "others" else int(what, 16)
+            except ValueError:
+                continue
+            tallies[group][key] = tallies[group].get(key, 0) + n
+        elif group == "vmm_injected":
+            injected += n              # not an exit: events put into the guest
+    reasons = sorted(((what, n) for what, n in reasons.items() if n), key=lambda r: -r[1])
     if not reasons:
         return None
-    reasons.sort(key=lambda r: -r[1])
+    ports, msrs = (sorted(((k, n) for k, n in tallies[g].items() if n), key=lambda t: -t[1])
+                   for g in ("vmm_io", "vmm_msr"))
     return {"reasons": reasons, "total": sum(n for _, n in reasons),
-            "injected": injected,
-            "ports": tallies.get("I/O exits by port", []),
-            "msrs": tallies.get("MSR exits by MSR", [])}
+            "injected": injected, "ports": ports, "msrs": msrs}
 
 
 def measure_linux(name):
@@ -457,7 +394,7 @@ def measure_linux(name):
         print(f"FAIL {name}: {e}")
         return None
     direct = harness.Scenario(name=name + "-qemu", path=path, timeout=LINUX_TIMEOUT,
-                              expects=[text for _, text in LINUX_MARKS], exit=0)
+                              expects=LINUX_PROSE, exit=0)
     boots = {"cairn": (sc, cairn_cmd, name),
              "qemu": (direct, direct_command(sc, kernel, initrd, disk, cmdline), direct.name)}
     times = {kind: [] for kind in boots}
@@ -465,7 +402,7 @@ def measure_linux(name):
     for run in range(1, LINUX_RUNS + 1):
         for kind, (bsc, cmd, log_name) in boots.items():
             marks = Marks()
-            result = timed_boot(bsc, cmd, log_name, marks)
+            result = harness.run_scenario(bsc, cmd=cmd, log_name=log_name, watch=marks)
             if not result.ok:
                 print(harness.report_failure(result, log_name))
                 return None
@@ -477,7 +414,7 @@ def measure_linux(name):
                                                 for key, _ in LINUX_MARKS)
             for kind in boots), flush=True)
     if exits is None:
-        print(f"FAIL {name}: no 'exits: ...' line from the VMM "
+        print(f"FAIL {name}: no 'BENCH vmm_exit.<reason> <n> exits' line from the VMM "
               f"(all output in {harness.BUILD}/log/{name}.log)")
         return None
     return {"bench": name, "cmdline": cmdline, "qemu": " ".join(sc.qemu), "exits": exits,
@@ -559,16 +496,14 @@ RT_DIRECT_LOG = RT_BENCH + "_direct"
 # wake-ups at 1 ms (1.2 s or more each under TCG), prime counts (2 to 5 s).
 RT_ROUNDS = {"rt": 15, "calc": 5}
 RT_HEADING = "## Real-time guest beside a compute guest"
-# The guests' /init (guests/linux/init) says when its load (or its idle
-# shell) starts and reports each round; init tags the lines with the VM.
-GUEST_SETTLED = re.compile(r"\[init -> (\w+)\] guest: cairn-init: "
-                           r"(?:real-time mode|calculation mode|starting a shell)")
-GUEST_ROUND = {
-    "rt": re.compile(r"\[init -> (\w+)\] guest: rt: round \d+ latency "
-                     r"min (\d+) avg (\d+) max (\d+) us"),
-    "calc": re.compile(r"\[init -> (\w+)\] guest: calc: round \d+ primes below \d+: \d+ "
-                       r"\(([\d.]+) s to ([\d.]+) s\)"),
-}
+# The guests' /init (guests/linux/init) prints BENCH lines: GUEST_SETTLED
+# when its load (or its idle shell) starts, and each round's figures,
+# GUEST_RT (in this order) or GUEST_CALC. The VMM passes them on tagged
+# with the VM: "[init -> VM] guest: BENCH ...".
+GUEST_TAG = re.compile(r"\[init -> (\w+)\] guest: ")
+GUEST_SETTLED = "linux_settled"
+GUEST_RT = ("rt_latency_min", "rt_latency_avg", "rt_latency_max")  # µs
+GUEST_CALC = "calc_round"  # seconds of the guest's uptime
 
 
 def guest_modes(sc):
@@ -595,29 +530,42 @@ class Rounds:
         self.unsettled = set(modes)
         self.dropped = set()
         self.rounds = {vm: [] for vm in modes}  # (min, avg, max) µs, or seconds
+        self.latency = {vm: {} for vm in modes}  # the rt round begun: {key: µs}
 
     def feed(self, arrived, line):
-        m = GUEST_SETTLED.search(line)
-        if m:
-            self.unsettled.discard(m.group(1))
+        tag, bench = GUEST_TAG.match(line), BENCH_LINE.search(line)
+        if not tag or not bench or tag.group(1) not in self.modes:
             return
-        for mode, pattern in GUEST_ROUND.items():
-            m = pattern.search(line)
-            if not m or self.unsettled or self.modes.get(m.group(1)) != mode:
-                continue
-            vm = m.group(1)
-            if vm not in self.dropped:
-                self.dropped.add(vm)
-            elif mode == "rt":
-                self.rounds[vm].append(tuple(int(x) for x in m.groups()[1:]))
-            else:
-                self.rounds[vm].append(float(m.group(3)) - float(m.group(2)))
+        vm, key, value = tag.group(1), bench.group(1), bench.group(2)
+        mode = self.modes[vm]
+        if key == GUEST_SETTLED:
+            self.unsettled.discard(vm)
+        elif mode == "rt" and key in GUEST_RT:
+            got = self.latency[vm]
+            if key == GUEST_RT[0]:
+                got.clear()
+            got[key] = int(value)
+            if len(got) == len(GUEST_RT):
+                self._round(vm, tuple(got[k] for k in GUEST_RT))
+                got.clear()
+        elif mode == "calc" and key == GUEST_CALC:
+            self._round(vm, float(value))
+
+    def _round(self, vm, figures):
+        """A round of vm has ended: count it, unless it is not to count."""
+        if self.unsettled:
+            return
+        if vm not in self.dropped:
+            self.dropped.add(vm)
+        else:
+            self.rounds[vm].append(figures)
 
     def missing(self):
-        """The round line still wanted, or None."""
+        """The round's BENCH line still wanted, or None."""
         for vm, mode in self.modes.items():
             if len(self.rounds[vm]) < RT_ROUNDS.get(mode, 0):
-                return f"[init -> {vm}] guest: {mode}: round"
+                last = GUEST_RT[-1] if mode == "rt" else GUEST_CALC
+                return f"[init -> {vm}] guest: BENCH {last}"
         return None
 
     def summary(self):
@@ -654,8 +602,8 @@ def measure_rt_direct():
                               qemu=sc.qemu, expects=["cairn-init: real-time mode"],
                               fails=["cyclictest said"])
     rounds = DirectRounds()
-    result = timed_boot(direct, direct_command(sc, kernel, initrd, disk, cmdline),
-                        RT_DIRECT_LOG, rounds)
+    result = harness.run_scenario(direct, cmd=direct_command(sc, kernel, initrd, disk, cmdline),
+                                  log_name=RT_DIRECT_LOG, watch=rounds)
     if not result.ok:
         print(harness.report_failure(result, RT_DIRECT_LOG))
         return {"label": RT_DIRECT[1], "rt": None, "calc": None,
@@ -678,7 +626,7 @@ def measure_rt():
         except harness.ScenarioError as e:
             print(f"FAIL {name}: {e}")
             return None
-        result = timed_boot(sc, cmd, name, rounds)
+        result = harness.run_scenario(sc, cmd=cmd, log_name=name, watch=rounds)
         if not result.ok:
             # A run that fails is a result too: the row says why, the
             # others are still measured.
@@ -763,14 +711,17 @@ def _doc_rt(rt):
         "A cyclictest round is 1000 wake-ups of a SCHED_FIFO thread at "
         "priority 80, one every 1 ms (`cyclictest -m -q -p 80 -i 1000 -l "
         "1000`); the guest reports the round's minimum, average and maximum "
-        "latency (how late the thread woke) in µs. **min** is the lowest "
+        "latency (how late the thread woke) in µs, in the lines `BENCH "
+        "rt_latency_min`, `_avg` and `_max`. **min** is the lowest "
         "minimum of the rounds counted, **avg** the median of their "
         "averages, **max** the highest maximum. A calc round counts the "
         "primes once; **calc s/round** is the median of its duration in the "
-        "guest's uptime, so the time its vCPU does not run (rt runs on its "
-        "CPU, or the host runs another thread on its core) makes it longer. "
+        "guest's uptime (`BENCH calc_round`), so the time its vCPU does not "
+        "run (rt runs on its CPU, or the host runs another thread on its "
+        "core) makes it longer. "
         "A round counts once every VM of the run has "
-        "settled (its /init has started its load or its shell), except the "
+        "settled (its /init has started its load or its shell: `BENCH "
+        "linux_settled`), except the "
         "first of each VM after that: its warm-up round, or one that began "
         "while the other VM was still booting. A run stops when it has "
         f"{RT_ROUNDS['rt']} rt and {RT_ROUNDS['calc']} calc rounds (more "
@@ -907,8 +858,10 @@ def _doc_table(rows, profiles=()):
         "ping-pong between two processes 13,496 instructions, a pipe 14,160,",
         "a KVM exit to user space and back 3,507.",
         "",
-        "The serial logs of the last run are in build/log/NAME.log and",
-        "build/log/NAME-icount.log.",
+        "Every figure in this file is read from such lines: the benchmark",
+        "programs', the Linux guest /init's and the VMM's (docs/scenarios.md,",
+        "\"Benchmarks\"). The serial logs of the last run are in",
+        "build/log/NAME.log and build/log/NAME-icount.log.",
     ]
     if profiles:
         lines += ["", "## Where the instructions go", ""]
@@ -958,9 +911,11 @@ def _doc_linux(linux):
         "config gives it, which makes no measurable difference to the times.")
     lines += _paragraph(
         "Timed is the host's wall-clock time from QEMU's start to the serial "
-        "line `cairn-init: started` of the guest's /init (**to /init**: "
+        "line `BENCH linux_init_started` of the guest's /init, which it prints "
+        "right after `cairn-init: started` (**to /init**: "
         "QEMU's firmware, Cairn's own start where it runs, the kernel's boot, "
-        "the initramfs unpacked) and to its `cairn-init: done` (**to done**: "
+        "the initramfs unpacked), and to its `BENCH linux_init_done` after "
+        "`cairn-init: done` (**to done**: "
         "then the virtio drivers loaded, the disk read and checksummed, the "
         "primes below 20,000 counted by awk, a line written to the virtio "
         "console). Each line is timestamped as QEMU's output arrives. The two "
@@ -985,7 +940,7 @@ def _doc_linux(linux):
         "access within the instruction. So the gap between the two times is "
         "the cost of the exits, and fewer exits is what makes a guest fast "
         f"here. {top_reasons(exits)} The counts are the VMM's report when the "
-        "VM stopped, from the last of the runs.")
+        "VM stopped (its `BENCH vmm_*` lines), from the last of the runs.")
     lines += [
         "| exit reason | exits | share | what it is |",
         "|---|---:|---:|---|",

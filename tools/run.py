@@ -8,8 +8,15 @@
         last line of output is "N passed, M failed".
 
 A scenario file (run/NAME.run) has lines "key: value"; see docs/scenarios.md.
-tools/bench.py imports this file as a module: parse_scenario() and
-run_scenario() are its interface.
+
+tools/bench.py and tools/insnprof.py import this file as a module. Its
+interface is the names without a leading underscore: Scenario,
+parse_scenario(), set_platform() and ScenarioError to read a scenario;
+qemu_command() and module_path() for what it boots; run_scenario() to boot
+and judge it (with a watch: an object that sees each serial line with its
+arrival time and can hold the run open until it has what it waits for),
+its Result and report_failure(); ROOT, BUILD (set it to the build
+directory), QEMU and QEMU_BASE.
 """
 
 import argparse
@@ -466,13 +473,22 @@ def _stop(proc, group=False):
             proc.wait()
 
 
-def run_scenario(sc, extra=(), log_name=None, echo=False):
+def run_scenario(sc, extra=(), log_name=None, echo=False, cmd=None, watch=None):
     """Boot a scenario with its serial output piped and judge it.
 
     Stops QEMU as soon as every expect has matched (and, with 'exit:', QEMU
     has exited), on a fail pattern, or at the time limit. Writes the serial
     output to build/log/<log_name>.log and QEMU's command line and messages
     to build/log/<log_name>.qemu. Never raises for a failing scenario.
+
+    extra: more QEMU arguments. cmd: a QEMU command to run instead of the
+    scenario's own (platform qemu only), judged by the scenario's expects,
+    fails, exit and timeout. watch: an object with feed(seconds, line),
+    called for each serial line ("\\r" and "\\n" removed) as it arrives,
+    seconds counted from the emulator's start, and missing(), asked after
+    each line and at least twice a second: what the watch still waits for
+    (a text for the report), or None. The scenario passes only once
+    missing() is None too.
     """
     log_name = log_name or sc.name
     start = time.monotonic()
@@ -480,50 +496,41 @@ def run_scenario(sc, extra=(), log_name=None, echo=False):
         return Result(sc.name, False, f"{sc.path}: no 'expect:' and no 'exit:', "
                       "nothing tells when it passed")
     bochs = sc.platform != "qemu"
+    if bochs and cmd is not None:
+        raise ValueError(f"{sc.name}: a command of its own is for QEMU scenarios only")
     try:
         if bochs:
             cmd, fifo = bochs_files(sc)
-        else:
+        elif cmd is None:
             cmd = qemu_command(sc, extra)
     except (ScenarioError, subprocess.TimeoutExpired, OSError) as e:
         return Result(sc.name, False, str(e), time.monotonic() - start)
-    result = Result(sc.name, False, command=cmd)
+    result = Result(sc.name, False, command=list(cmd))
     matcher = _Matcher(sc)
     stderr = []
-    if bochs:
-        # The serial line is a FIFO Bochs writes; we hold a writer too, so
-        # that it reads as empty, not ended, until Bochs opens it. Bochs'
-        # terminal (its term display on a pseudo-terminal of ours) is the
-        # "term" stream: its end is Bochs' end.
-        out = os.fdopen(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0)
-        keep = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        master, slave = pty.openpty()
-        try:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave,
-                                    start_new_session=True)
-        except OSError as e:
-            for fd in (master, keep):
-                os.close(fd)
-            out.close()
-            return Result(sc.name, False, f"cannot start {cmd[0]}: {e.strerror} "
-                          "(run 'sh tools/setup.sh' as root)", time.monotonic() - start)
-        finally:
-            os.close(slave)
-        term_out = os.fdopen(master, "rb", buffering=0)
-        streams = ((out, "out"), (term_out, "term"))
-    else:
-        proc = subprocess.Popen(cmd, cwd=ROOT,
-                                stdin=subprocess.PIPE if sc.sends else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        streams = ((proc.stdout, "out"), (proc.stderr, "err"))
+    serial = _Serial(matcher, echo, watch)
     try:
-        _pump(proc, sc, matcher, stderr, start, result, echo, streams)
+        if bochs:
+            proc, streams, keep = _start_bochs(cmd, fifo)
+        else:
+            proc = subprocess.Popen(cmd, cwd=ROOT,
+                                    stdin=subprocess.PIPE if sc.sends else subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            streams = ((proc.stdout, "out"), (proc.stderr, "err"))
+    except OSError as e:
+        how = " (run 'sh tools/setup.sh' as root)" if bochs else ""
+        return Result(sc.name, False, f"cannot start {cmd[0]}: {e.strerror}{how}",
+                      time.monotonic() - start, command=list(cmd))
+    try:
+        _pump(proc, sc, serial, stderr, start, result, streams)
     finally:
         _stop(proc, group=bochs)
+        for stream, _ in streams:
+            stream.close()
         if bochs:
-            out.close()
-            term_out.close()
             os.close(keep)
+        elif proc.stdin:
+            proc.stdin.close()
     result.elapsed = time.monotonic() - start
     result.output = matcher.text
     result.stderr = "".join(stderr)
@@ -532,10 +539,71 @@ def run_scenario(sc, extra=(), log_name=None, echo=False):
     return result
 
 
-def _pump(proc, sc, matcher, stderr, start, result, echo, streams):
+def _start_bochs(cmd, fifo):
+    """Start Bochs: (its process, its streams for _pump, a descriptor to
+    close after them). The serial line is a FIFO Bochs writes; we hold a
+    writer too (that descriptor), so that it reads as empty, not ended,
+    until Bochs opens it. Bochs' terminal (its term display on a
+    pseudo-terminal of ours) is the "term" stream: its end is Bochs' end."""
+    out = os.fdopen(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0)
+    keep = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave,
+                                start_new_session=True)
+    except OSError:
+        for fd in (master, keep):
+            os.close(fd)
+        out.close()
+        raise
+    finally:
+        os.close(slave)
+    term_out = os.fdopen(master, "rb", buffering=0)
+    return proc, ((out, "out"), (term_out, "term")), keep
+
+
+class _Serial:
+    """The serial output as it arrives: echoed (if asked), matched against
+    the scenario, and handed to the watch (if any) line by line with its
+    arrival time in seconds from `launched`, the emulator's start."""
+
+    def __init__(self, matcher, echo, watch):
+        self.matcher = matcher
+        self.echo = echo
+        self.watch = watch
+        self.launched = time.monotonic()  # made just before the emulator starts
+        self.partial = ""     # the line begun, for the watch
+
+    def take(self, text, final=False):
+        """Take text ("\\r" removed); final: the serial line has ended."""
+        if self.echo:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        self.matcher.feed(text)
+        if self.watch is None:
+            return
+        seconds = time.monotonic() - self.launched
+        lines = (self.partial + text).split("\n")
+        self.partial = lines.pop()
+        if final and self.partial:
+            lines.append(self.partial)
+            self.partial = ""
+        for line in lines:
+            self.watch.feed(seconds, line)
+
+    def waiting_for(self):
+        """The expect, expect_anywhere or watch's wish not met yet, or None."""
+        what = self.matcher.waiting_for()
+        if what is None and self.watch is not None:
+            what = self.watch.missing()
+        return what
+
+
+def _pump(proc, sc, serial, stderr, start, result, streams):
     """Read the emulator's output until the scenario is decided; fill in
     result. streams: (file, kind): "out" the serial line, "err" QEMU's
     messages, "term" Bochs' terminal (kept short; its end ends the run)."""
+    matcher = serial.matcher
     sel = selectors.DefaultSelector()
     decoders = {}
     term = []
@@ -553,7 +621,7 @@ def _pump(proc, sc, matcher, stderr, start, result, echo, streams):
             result.reason = f"'{matcher.fail}' in the output: {matcher.fail_line()}"
             result.status = proc.poll()
             break
-        if grace_end is None and matcher.all_matched and sc.exit is None:
+        if grace_end is None and sc.exit is None and serial.waiting_for() is None:
             # Passed. Read on briefly to the end of the line, for the log.
             if matcher.text.endswith("\n") or not sel.get_map() or now >= (
                     tail_end := tail_end or now + LINE_GRACE):
@@ -561,10 +629,10 @@ def _pump(proc, sc, matcher, stderr, start, result, echo, streams):
                 break
         if not sel.get_map():          # QEMU closed its output: it has ended
             result.status = proc.wait()
-            _judge_exit(sc, matcher, result)
+            _judge_exit(sc, serial, result)
             break
         if now >= deadline:
-            what = matcher.waiting_for()
+            what = serial.waiting_for()
             result.reason = (f"timeout after {sc.timeout:g}s waiting for "
                              + (f"'{what}'" if what else "QEMU to exit"))
             break
@@ -588,19 +656,12 @@ def _pump(proc, sc, matcher, stderr, start, result, echo, streams):
                         except BlockingIOError:
                             pass
                         sel.unregister(other.fileobj)
-                        tail_text = decoders["out"].decode(rest, True).replace("\r", "")
-                        matcher.feed(tail_text)
-                        if echo:
-                            sys.stdout.write(tail_text)
+                        serial.take(decoders["out"].decode(rest, True).replace("\r", ""), True)
             else:
                 final = False
             text = decoders[key.data].decode(data, final)
             if key.data == "out":
-                text = text.replace("\r", "")
-                if echo:
-                    sys.stdout.write(text)
-                    sys.stdout.flush()
-                matcher.feed(text)
+                serial.take(text.replace("\r", ""), final)
                 _send(proc, sc, matcher)
             elif key.data == "term":
                 term.append(text)
@@ -624,11 +685,12 @@ def _send(proc, sc, matcher):
             return
 
 
-def _judge_exit(sc, matcher, result):
+def _judge_exit(sc, serial, result):
     status = result.status
-    if not matcher.all_matched:
+    what = serial.waiting_for()
+    if what is not None:
         result.reason = (f"QEMU exited with status {status} while waiting for "
-                         f"'{matcher.waiting_for()}'")
+                         f"'{what}'")
     elif sc.exit is not None and status != sc.exit:
         result.reason = f"QEMU exited with status {status}, expected {sc.exit}"
     else:
