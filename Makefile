@@ -127,6 +127,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -iquote kernel/include -idirafter lib
         -DCAIRN_HOST_TEST -Icomponents/init \
         -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined -MMD -MP
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+TOOL_TESTS  := $(wildcard tools/test_*.py)
 
 # Each host test lists the sources it tests in a line "// SOURCES: a.c b.c".
 host_sources = $(shell sed -n 's|^// SOURCES: ||p' $(1))
@@ -166,7 +167,7 @@ iso/%: setup
 test: setup
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/run.py --build $(BUILD) test --suite run/suite --fuzz $(TEST_FUZZ_SECONDS) \
-		--host $(HOST_TESTS)
+		--host $(HOST_TESTS) $(TOOL_TESTS)
 
 bench: setup
 	@$(MAKE) --no-print-directory all

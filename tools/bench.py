@@ -79,7 +79,7 @@ LINUX_KINDS = {"cairn": "under Cairn", "qemu": "directly in QEMU"}
 LINUX_DEVICES = ["-device", "virtio-blk-pci,drive=d0",
                  "-device", "virtio-serial-pci",
                  "-device", "virtconsole,chardev=c0", "-chardev", "null,id=c0"]
-# The VMM's report when the VM stopped (components/vmm/main.c, vmm_stats)
+# The VMM's report when the VM stopped (components/vmm/stats.c)
 # in BENCH lines: "vmm_exit.<reason> <n> exits" per exit reason (the
 # docs' name of each below), "vmm_injected <n> interrupts", and the top
 # six of "vmm_io.<port> <n> exits" and "vmm_msr.<msr> <n> exits" (hex)

@@ -785,13 +785,26 @@ def _run_captured(cmd, env, timeout):
         return (e.stdout or b"").decode("utf-8", "replace"), f"timeout after {timeout:g}s"
 
 
+UNITTEST_LINE = re.compile(r"^(test\w*) \(.*\) \.\.\. (ok|FAIL|ERROR|skipped.*)$", re.M)
+
+
+def count_unittest(text):
+    """(passed, failed) from the lines of Python's unittest -v."""
+    results = [what for _, what in UNITTEST_LINE.findall(text)]
+    return (sum(what == "ok" for what in results),
+            sum(what in ("FAIL", "ERROR") for what in results))
+
+
 def run_host_test(binary):
-    """Run one cmocka binary; return (passed, failed, printed report)."""
+    """Run one cmocka binary, or a Python unittest file (the tools' own
+    tests, tools/test_*.py); return (passed, failed, printed report)."""
     name = "host/" + os.path.basename(binary)
     start = time.monotonic()
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
+    python = binary.endswith(".py")
+    cmd = [sys.executable, os.path.abspath(binary), "-v"] if python else [os.path.abspath(binary)]
     try:
-        output, status = _run_captured([os.path.abspath(binary)], env, HOST_TEST_TIMEOUT)
+        output, status = _run_captured(cmd, env, HOST_TEST_TIMEOUT)
     except OSError as e:
         return 0, 1, f"FAIL {name}: cannot run: {e.strerror}"
     elapsed = time.monotonic() - start
@@ -799,7 +812,7 @@ def run_host_test(binary):
     os.makedirs(logdir, exist_ok=True)
     with open(os.path.join(logdir, os.path.basename(binary) + ".log"), "w") as f:
         f.write(output)
-    passed, failed = count_cmocka(output)
+    passed, failed = (count_unittest if python else count_cmocka)(output)
     if failed:
         why = f"{failed} of {passed + failed} tests failed"
     elif status != 0:
