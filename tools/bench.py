@@ -100,6 +100,7 @@ EXIT_NOTES = {
     "MSR": "RDMSR/WRMSR, emulated by the VMM",
     "interrupt window": "an interrupt waits for the guest to enable interrupts",
     "recall": "the VMM's timer thread pulls the vCPU out for a due timer event",
+    "control register write": "a CR0/CR4 write the VMM checks (mode changes)",
 }
 # The key of the VMM's tally slot that counts the ports (MSRs) beyond its 31
 # ("vmm_io.others", "vmm_msr.others").
