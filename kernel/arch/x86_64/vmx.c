@@ -162,7 +162,6 @@ struct vmx_vcpu {
     bool intr_win;
     bool reset;              /* guest state to INIT at the next load */
     bool rip_dirty;          /* rip is newer than the VMCS's: written before entry */
-    uint32_t proc;           /* the processor-based controls as last written */
 };
 
 static bool vmx_on;
@@ -419,9 +418,6 @@ static bool vmx_seg_ar(unsigned s, const struct cairn_seg *x, uint32_t *ar)
     return true;
 }
 
-/* The CR0 and CR4 bits the guest cannot own: those VMX fixes, and all of
- * them while the guest has EFER.LME set (as svm.c: CR4 writes with paging
- * off, CR0 writes with paging on go to the VMM). */
 /* After an exit: TR's limit is 0x67 and its descriptor busy; the I/O
  * bitmap beyond needs the whole TSS back. */
 static void vmx_reload_tr(void)
@@ -431,6 +427,20 @@ static void vmx_reload_tr(void)
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
 
+/* The interrupt-window exit on or off: written when it changes, not
+ * before every entry (the VMCS is current). */
+static void vmx_intr_win(struct vmx_vcpu *v, bool on)
+{
+    v->intr_win = on;
+    vmwrite(F_PROC, vmx_proc | (on ? PROC_INTR_WIN : 0));
+}
+
+/* The CR0 and CR4 bits the guest cannot own: those VMX fixes, and all of
+ * them while the guest has EFER.LME set (as svm.c: CR4 writes with paging
+ * off, CR0 writes with paging on go to the VMM). The masks follow CR0's
+ * read shadow and EFER.LME, which only the kernel writes (the guest's
+ * WRMSR to EFER exits): called wherever it writes them, not before every
+ * entry. */
 static void vmx_cr_masks(void)
 {
     uint64_t cr0 = vmread(F_CR0_SHADOW), efer = vmread(F_G_EFER);
@@ -480,7 +490,7 @@ static void vmx_reset(struct vmx_vcpu *v)
     for (unsigned i = 0; i < VMX_MSRS; i++)
         v->guest_msr[i].value = 0;
     v->inj = v->inj_err = v->inj_len = 0;
-    v->intr_win = false;
+    vmx_intr_win(v, false);
     v->rip = 0xfff0;
     v->rip_dirty = false;
     v->cr2 = 0;
@@ -496,7 +506,7 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
     __asm__ volatile("sidt %0" : "=m"(idtr));
     vmwrite(F_PIN, vmx_pin);
-    vmwrite(F_PROC, v->proc = vmx_proc);
+    vmwrite(F_PROC, vmx_proc);
     vmwrite(F_PROC2, vmx_proc2);
     vmwrite(F_EXC_BITMAP, 0);
     vmwrite(F_PF_MASK, 0);
@@ -522,6 +532,7 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     vmwrite(F_H_FS_SEL, 0);
     vmwrite(F_H_GS_SEL, 0);
     vmwrite(F_H_TR_SEL, SEL_TSS);
+    vmwrite(F_H_CR0, read_cr0() & ~(uint64_t)CR0_TS); /* the guest owns the FPU: TS is clear at entry */
     vmwrite(F_H_CR4, read_cr4());
     vmwrite(F_H_FS_BASE, rdmsr(MSR_FS_BASE));
     vmwrite(F_H_GS_BASE, (uint64_t)c);
@@ -624,10 +635,6 @@ _Noreturn void vmx_run(struct ec *ec)
             vmwrite(F_G_RIP, v->rip);
             v->rip_dirty = false;
         }
-        uint32_t proc = vmx_proc | (v->intr_win ? PROC_INTR_WIN : 0);
-        if (proc != v->proc)
-            vmwrite(F_PROC, v->proc = proc);
-        vmx_cr_masks();
         if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
             vmwrite(F_ENTRY_INTR, v->inj);
             vmwrite(F_ENTRY_ERR, v->inj_err);
@@ -638,7 +645,6 @@ _Noreturn void vmx_run(struct ec *ec)
             uint64_t t = !dl ? ~0u : dl > now ? (dl - now) >> vmx_preempt_shift : 0;
             vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
         }
-        vmwrite(F_H_CR0, read_cr0());
         vmwrite(F_H_CR3, read_cr3());
         uint32_t gen = __atomic_load_n(&ec->pd->tlb_gen, __ATOMIC_ACQUIRE);
         if (v->tlb_gen != gen) { /* mappings went since: no guest TLB entry may outlive them */
@@ -689,7 +695,7 @@ _Noreturn void vmx_run(struct ec *ec)
         if (reason == X_EXC_NMI && ((vmread(F_EXIT_INTR) >> 8) & 7) == 2)
             continue; /* an NMI: the host has no use for it (as on SVM) */
         if (reason == X_INTR_WIN)
-            v->intr_win = false;
+            vmx_intr_win(v, false);
         vmx_qual(ec, v, reason);
         ec_event(ec, vmx_event(reason));
     }
@@ -843,7 +849,7 @@ static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const stru
     if (!(mtd & VCPU_MTD_RARE))
         return CAIRN_OK;
     if (mtd & CAIRN_MTD_CTRL) /* ctrl[0] bit 0: exit when the guest can take an interrupt */
-        v->intr_win = x->ctrl[0] & 1;
+        vmx_intr_win(v, x->ctrl[0] & 1);
     for (unsigned i = 0; (mtd & seg_mtd) && i < sizeof(segs) / sizeof(segs[0]); i++)
         if (mtd & segs[i].mtd) {
             const struct cairn_seg *s = (const struct cairn_seg *)((const char *)x + segs[i].off);
