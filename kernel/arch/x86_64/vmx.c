@@ -558,24 +558,32 @@ static void vmx_refused(struct ec *ec, struct vmx_vcpu *v)
     vmx_reset(v);
 }
 
+/* An I/O exit's qualification in SVM's layout: bits 5:0 (size - 1, IN,
+ * string, REP) become SVM's IN, STR, REP and one-hot size bits; the port
+ * stays at 31:16. */
+#define VMX_IO_BITS(q) (((q) >> 3 & 1) | ((q) >> 4 & 1) << 2 | ((q) >> 5 & 1) << 3 | (((q) & 7) + 1) << 4)
+#define VMX_IO4(q)  VMX_IO_BITS(q), VMX_IO_BITS(q + 1), VMX_IO_BITS(q + 2), VMX_IO_BITS(q + 3)
+#define VMX_IO16(q) VMX_IO4(q), VMX_IO4(q + 4), VMX_IO4(q + 8), VMX_IO4(q + 12)
+static const uint8_t vmx_io_bits[64] = { VMX_IO16(0), VMX_IO16(16), VMX_IO16(32), VMX_IO16(48) };
+
+static void vmx_qual_io(struct ec *ec, struct vmx_vcpu *v)
+{
+    uint64_t q = vmread(F_QUAL);
+    uint64_t io = (q & 0xffff0000u) | vmx_io_bits[q & 0x3f];
+    if ((q & (1u << 4)) && vmx_insn_info) { /* string: address size and segment */
+        uint64_t info = vmread(F_EXIT_INSN);
+        io |= (1ull << (7 + (info >> 7 & 3))) | (info >> 15 & 7) << 10;
+    }
+    ec->qual[0] = io;
+    ec->qual[1] = v->rip + vmread(F_EXIT_LEN); /* the next RIP */
+}
+
 /* VMX's exit information in SVM's layout (the ABI's). */
 static void vmx_qual(struct ec *ec, struct vmx_vcpu *v, unsigned reason)
 {
     uint64_t q = vmread(F_QUAL);
     ec->qual[0] = ec->qual[1] = 0;
     switch (reason) {
-    case X_IO: {
-        unsigned size = (q & 7) + 1;
-        uint64_t io = (q >> 16 & 0xffff) << 16 | (q >> 3 & 1) | (q >> 4 & 1) << 2 | (q >> 5 & 1) << 3 |
-                      (size == 1 ? 1u << 4 : size == 2 ? 1u << 5 : 1u << 6);
-        if ((q & (1u << 4)) && vmx_insn_info) {
-            uint64_t info = vmread(F_EXIT_INSN);
-            io |= (1ull << (7 + (info >> 7 & 3))) | (info >> 15 & 7) << 10;
-        }
-        ec->qual[0] = io;
-        ec->qual[1] = v->rip + vmread(F_EXIT_LEN);
-        break;
-    }
     case X_EPT: /* as a #PF error code: present, write, fetch; final address */
         ec->qual[0] = ((q & 0x38) ? 1 : 0) | (q & 2) | (q & 4) << 2 |
                       ((q & 0x80) ? ((q & 0x100) ? 1ull << 32 : 1ull << 33) : 0);
@@ -615,7 +623,8 @@ _Noreturn void vmx_run(struct ec *ec)
 {
     struct vmx_vcpu *v = ec->vmcb;
     vcpu_enter_prepare(ec);
-    vmx_here(ec);
+    if (unlikely(vmx_cur[PERCPU_FIELD(id)] != v->vmcs_pa || v->reset))
+        vmx_here(ec); /* another VMCS was current here, or a reset is due */
     vmwrite(F_G_RIP, v->rip);
     if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
         vmwrite(F_ENTRY_INTR, v->inj);
@@ -623,8 +632,8 @@ _Noreturn void vmx_run(struct ec *ec)
         vmwrite(F_ENTRY_LEN, v->inj_len);
     }
     if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
-        uint64_t dl = cpu_this()->timer_deadline, now = rdtsc();
-        uint64_t t = !dl ? ~0u : dl > now ? (dl - now) >> vmx_preempt_shift : 0;
+        uint64_t dl = cpu_this()->timer_deadline - 1, now = rdtsc(); /* none (0): the farthest */
+        uint64_t t = dl > now ? (dl - now) >> vmx_preempt_shift : 0;
         vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
     }
     vmwrite(F_H_CR3, read_cr3());
@@ -670,10 +679,14 @@ _Noreturn void vmx_exited(struct regs *r)
      * the next entry (the VMM sees it as MTD_INJ and may replace it). */
     uint32_t idt = (uint32_t)vmread(F_IDT_INFO);
     v->inj = 0;
-    if (idt & INJ_VALID) {
+    if (unlikely(idt & INJ_VALID)) {
         v->inj = idt & (INJ_VALID | 0x7ff);
         v->inj_err = (uint32_t)vmread(F_IDT_ERR);
         v->inj_len = (uint32_t)vmread(F_EXIT_LEN);
+    }
+    if (likely(reason == X_IO)) { /* the most frequent by far: port I/O */
+        vmx_qual_io(ec, v);
+        ec_event(ec, CAIRN_VM_IO);
     }
     if (reason == X_INTR || reason == X_PREEMPT) {
         /* The interrupt is pending: take it now (it may switch away;
