@@ -33,6 +33,7 @@
 #include "sched.h"
 #include "smp.h"
 #include "string.h"
+#include "vcpu_enter.h"
 #include "vcpu_x86.h"
 #include "vmx_state.h"
 #include "x86.h"
@@ -405,7 +406,7 @@ static bool vmx_seg_ar(unsigned s, const struct cairn_seg *x, uint32_t *ar)
  * bitmap beyond needs the whole TSS back. */
 static void vmx_reload_tr(void)
 {
-    struct cpu *c = cpu_this();
+    __seg_gs struct cpu *c = 0;
     c->gdt[SEL_TSS / 8] &= ~(2ull << 40);
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
@@ -566,7 +567,7 @@ static void vmx_refused(struct ec *ec, struct vmx_vcpu *v)
 #define VMX_IO16(q) VMX_IO4(q), VMX_IO4(q + 4), VMX_IO4(q + 8), VMX_IO4(q + 12)
 static const uint8_t vmx_io_bits[64] = { VMX_IO16(0), VMX_IO16(16), VMX_IO16(32), VMX_IO16(48) };
 
-static void vmx_qual_io(struct ec *ec, struct vmx_vcpu *v)
+static inline __attribute__((always_inline)) void vmx_qual_io(struct ec *ec, struct vmx_vcpu *v)
 {
     uint64_t q = vmread(F_QUAL);
     uint64_t io = (q & 0xffff0000u) | vmx_io_bits[q & 0x3f];
@@ -623,8 +624,9 @@ _Noreturn void vmx_run(struct ec *ec)
 {
     struct vmx_vcpu *v = ec->vmcb;
     vcpu_enter_prepare(ec);
-    if (unlikely(vmx_cur[PERCPU_FIELD(id)] != v->vmcs_pa || v->reset))
-        vmx_here(ec); /* another VMCS was current here, or a reset is due */
+    if (unlikely(vmx_cur[PERCPU_FIELD(id)] != v->vmcs_pa))
+        vmx_here(ec); /* another VMCS was current here (vmx_here also does the reset a new
+                         vCPU needs before its VMCS is first current) */
     vmwrite(F_G_RIP, v->rip);
     if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
         vmwrite(F_ENTRY_INTR, v->inj);
@@ -632,7 +634,8 @@ _Noreturn void vmx_run(struct ec *ec)
         vmwrite(F_ENTRY_LEN, v->inj_len);
     }
     if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
-        uint64_t dl = cpu_this()->timer_deadline - 1, now = rdtsc(); /* none (0): the farthest */
+        __seg_gs struct cpu *c = 0; /* this CPU's, in one GS-relative access */
+        uint64_t dl = c->timer_deadline - 1, now = rdtsc(); /* none (0): the farthest */
         uint64_t t = dl > now ? (dl - now) >> vmx_preempt_shift : 0;
         vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
     }
@@ -658,17 +661,11 @@ _Noreturn void vmx_failed(void)
     sched_dispatch();
 }
 
-/* entry.S after a VM exit: the guest's GPRs are in the vCPU's frame r. */
-_Noreturn void vmx_exited(struct regs *r)
+/* The exits but plain port I/O (vmx_exited): the reason (with its high
+ * bits) and the IDT-vectoring information are read. */
+static __attribute__((noinline)) _Noreturn void vmx_exited_other(struct ec *ec, struct vmx_vcpu *v,
+                                                                unsigned reason, uint32_t idt)
 {
-    struct ec *ec = container_of(r, struct ec, regs);
-    struct vmx_vcpu *v = ec->vmcb;
-    kernel_lock();
-    v->cr2 = read_cr2();
-    vmx_reload_tr();
-    unsigned reason = (unsigned)vmread(F_EXIT_REASON);
-    v->exit = reason;
-    v->rip = vmread(F_G_RIP);
     if (unlikely(reason & X_ENTRY_FAIL)) { /* the VMCS stays unlaunched */
         vmx_refused(ec, v);
         vmx_run(ec);
@@ -677,16 +674,11 @@ _Noreturn void vmx_exited(struct regs *r)
     reason &= 0xffff;
     /* An event whose delivery the exit cut short is delivered again at
      * the next entry (the VMM sees it as MTD_INJ and may replace it). */
-    uint32_t idt = (uint32_t)vmread(F_IDT_INFO);
     v->inj = 0;
-    if (unlikely(idt & INJ_VALID)) {
+    if (idt & INJ_VALID) {
         v->inj = idt & (INJ_VALID | 0x7ff);
         v->inj_err = (uint32_t)vmread(F_IDT_ERR);
         v->inj_len = (uint32_t)vmread(F_EXIT_LEN);
-    }
-    if (likely(reason == X_IO)) { /* the most frequent by far: port I/O */
-        vmx_qual_io(ec, v);
-        ec_event(ec, CAIRN_VM_IO);
     }
     if (reason == X_INTR || reason == X_PREEMPT) {
         /* The interrupt is pending: take it now (it may switch away;
@@ -703,8 +695,32 @@ _Noreturn void vmx_exited(struct regs *r)
         vmx_run(ec); /* an NMI: the host has no use for it (as on SVM) */
     if (reason == X_INTR_WIN)
         vmx_intr_win(v, false);
-    vmx_qual(ec, v, reason);
+    if (reason == X_IO)
+        vmx_qual_io(ec, v);
+    else
+        vmx_qual(ec, v, reason);
     ec_event(ec, vmx_event(reason));
+}
+
+/* entry.S after a VM exit: the guest's GPRs are in the vCPU's frame r.
+ * Port I/O, by far the most frequent exit, goes to its event here. */
+_Noreturn void vmx_exited(struct regs *r)
+{
+    kernel_lock();
+    struct ec *ec = container_of(r, struct ec, regs);
+    struct vmx_vcpu *v = ec->vmcb;
+    v->cr2 = read_cr2();
+    vmx_reload_tr();
+    unsigned reason = (unsigned)vmread(F_EXIT_REASON);
+    uint32_t idt = (uint32_t)vmread(F_IDT_INFO);
+    v->exit = reason;
+    v->rip = vmread(F_G_RIP);
+    if (unlikely(reason != X_IO || (idt & INJ_VALID)))
+        vmx_exited_other(ec, v, reason, idt);
+    v->launched = true;
+    v->inj = 0;
+    vmx_qual_io(ec, v);
+    ec_event(ec, CAIRN_VM_IO);
 }
 
 static __attribute__((noinline)) void vmx_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
