@@ -562,7 +562,8 @@ static void vmx_refused(struct ec *ec, struct vmx_vcpu *v)
 /* An I/O exit's qualification in SVM's layout: bits 5:0 (size - 1, IN,
  * string, REP) become SVM's IN, STR, REP and one-hot size bits; the port
  * stays at 31:16. */
-#define VMX_IO_BITS(q) (((q) >> 3 & 1) | ((q) >> 4 & 1) << 2 | ((q) >> 5 & 1) << 3 | (((q) & 7) + 1) << 4)
+#define VMX_IO_BITS(q) \
+    (((q) >> 3 & 1) | ((q) >> 4 & 1) << 2 | ((q) >> 5 & 1) << 3 | (((q) & 7) + 1) << 4)
 #define VMX_IO4(q)  VMX_IO_BITS(q), VMX_IO_BITS(q + 1), VMX_IO_BITS(q + 2), VMX_IO_BITS(q + 3)
 #define VMX_IO16(q) VMX_IO4(q), VMX_IO4(q + 4), VMX_IO4(q + 8), VMX_IO4(q + 12)
 static const uint8_t vmx_io_bits[64] = { VMX_IO16(0), VMX_IO16(16), VMX_IO16(32), VMX_IO16(48) };
