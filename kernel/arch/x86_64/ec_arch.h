@@ -13,8 +13,10 @@ struct ec;
  * the frame) are inline, in ec_arch_inline.h. */
 
 /* The GPR groups of `mtd` between a register frame and `x`, for threads
- * and vCPUs alike. Inline: on every event's and reply's path. */
-static inline void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, uint64_t mtd)
+ * and vCPUs alike. Always inline: on every event's and reply's path,
+ * where both vCPU backends' fast copies would otherwise share one call. */
+static inline __attribute__((always_inline)) void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x,
+                                                                   uint64_t mtd)
 {
     if (mtd & CAIRN_MTD_GPR_ACDB)
         x->rax = r->rax, x->rcx = r->rcx, x->rdx = r->rdx, x->rbx = r->rbx;
@@ -25,7 +27,8 @@ static inline void ec_arch_gprs_get(const struct regs *r, struct cairn_exc *x, u
         x->r12 = r->r12, x->r13 = r->r13, x->r14 = r->r14, x->r15 = r->r15;
 }
 
-static inline void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x, uint64_t mtd)
+static inline __attribute__((always_inline)) void ec_arch_gprs_set(struct regs *r, const struct cairn_exc *x,
+                                                                   uint64_t mtd)
 {
     if (mtd & CAIRN_MTD_GPR_ACDB)
         r->rax = x->rax, r->rcx = x->rcx, r->rdx = x->rdx, r->rbx = x->rbx;

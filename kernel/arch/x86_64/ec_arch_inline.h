@@ -11,6 +11,7 @@
 #include "vcpu.h"
 #include "vcpu_x86.h"
 #include "svm_state.h"
+#include "vmx_state.h"
 #include "x86.h"
 
 _Noreturn void ret_user_sysret(struct regs *r);
@@ -21,14 +22,14 @@ _Noreturn void ret_user_iret(struct regs *r);
 /* Load the port bitmap of `pd` into this CPU's TSS. */
 void ec_arch_switch_io(struct cpu *c, struct pd *pd);
 
-/* Copy the groups `mtd` selects from the EC's state into `x` (an SVM
- * vCPU's common groups inline: svm_state.h). */
+/* Copy the groups `mtd` selects from the EC's state into `x` (a vCPU's
+ * common groups inline: svm_state.h, vmx_state.h). */
 static inline __attribute__((always_inline)) void ec_arch_get_state(struct ec *ec, struct cairn_exc *x,
                                                                     uint64_t mtd)
 {
     if (!ec->vcpu)
         ec_arch_thread_get_state(ec, x, mtd);
-    else if (vcpu_vmx || !svm_get_state_fast(ec, x, mtd))
+    else if (!(vcpu_vmx ? vmx_get_state_fast(ec, x, mtd) : svm_get_state_fast(ec, x, mtd)))
         vcpu_arch_get_state(ec, x, mtd);
 }
 
@@ -38,7 +39,7 @@ static inline __attribute__((always_inline)) int ec_arch_set_state(struct ec *ec
 {
     if (!ec->vcpu)
         return ec_arch_thread_set_state(ec, x, mtd);
-    if (!vcpu_vmx && svm_set_state_fast(ec, x, mtd))
+    if (vcpu_vmx ? vmx_set_state_fast(ec, x, mtd) : svm_set_state_fast(ec, x, mtd))
         return CAIRN_OK;
     return vcpu_arch_set_state(ec, x, mtd);
 }
@@ -115,7 +116,7 @@ static inline __attribute__((always_inline)) void ec_arch_event_resume(struct ec
 {
     if (ec->vcpu) {
         cpu_this()->pc.cur = ec;
-        vcpu_arch_run(ec);
+        vcpu_vmx ? vmx_run(ec) : svm_run(ec); /* vcpu_arch_run, one call less */
     }
 }
 

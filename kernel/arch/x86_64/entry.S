@@ -391,27 +391,17 @@ svm_vmrun_next:
     pop     %rbx
     ret
 
-/* int vmx_enter(struct regs *gprs, int launched)
+/* _Noreturn void vmx_enter(struct regs *gprs, int launched)
  * Enter the guest whose VMCS is current (VMLAUNCH the first time, else
- * VMRESUME) with the GPRs of *gprs; a VM exit comes back at vmx_exit on
- * this stack, saves them and returns 0. If the instruction itself fails
- * (VMfail: a control or host field) it returns 1. RSP, RIP and RFLAGS
- * are the VMCS's; the rest VM exits leave to us. */
+ * VMRESUME) with the GPRs of *gprs, the vCPU's frame. A VM exit is a
+ * kernel entry like an interrupt: the VMCS's host RSP is the end of the
+ * frame's GPRs (vmx.c), so vmx_exit pushes them in place and calls
+ * vmx_exited(frame) on the empty kernel stack. If the instruction itself
+ * fails (VMfail: a control or host field), vmx_failed() runs there
+ * instead. RSP, RIP and RFLAGS are the VMCS's. */
 #define R_RAX 112
     .global vmx_enter
 vmx_enter:
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
-    push    %rdi                        /* 0(%rsp): gprs */
-    mov     $0x6c14, %eax               /* HOST_RSP */
-    vmwrite %rsp, %rax
-    lea     vmx_exit(%rip), %rdx
-    mov     $0x6c16, %eax               /* HOST_RIP */
-    vmwrite %rdx, %rax
     test    %esi, %esi                  /* moves keep the flags */
     mov     R_RAX(%rdi), %rax
     mov     R_RBX(%rdi), %rbx
@@ -432,40 +422,14 @@ vmx_enter:
     vmlaunch
     jmp     2f
 1:  vmresume
-2:  add     $8, %rsp                    /* VMfail: the guest's registers are lost */
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    mov     $1, %eax
-    ret
+2:  mov     %gs:CPU_KSTACK, %rsp        /* VMfail: the frame still has the GPRs */
+    call    vmx_failed
+    ud2
+
+    .global vmx_exit
 vmx_exit:
-    push    %rdi
-    mov     8(%rsp), %rdi
-    mov     %rax, R_RAX(%rdi)
-    mov     %rbx, R_RBX(%rdi)
-    mov     %rcx, R_RCX(%rdi)
-    mov     %rdx, R_RDX(%rdi)
-    mov     %rsi, R_RSI(%rdi)
-    mov     %rbp, R_RBP(%rdi)
-    mov     %r8, R_R8(%rdi)
-    mov     %r9, R_R9(%rdi)
-    mov     %r10, R_R10(%rdi)
-    mov     %r11, R_R11(%rdi)
-    mov     %r12, R_R12(%rdi)
-    mov     %r13, R_R13(%rdi)
-    mov     %r14, R_R14(%rdi)
-    mov     %r15, R_R15(%rdi)
-    pop     %rax
-    mov     %rax, R_RDI(%rdi)
-    add     $8, %rsp
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    xor     %eax, %eax
-    ret
+    SAVE_GPRS
+    mov     %rsp, %rdi
+    mov     %gs:CPU_KSTACK, %rsp
+    call    vmx_exited
+    ud2

@@ -27,6 +27,7 @@
 #include "sched.h"
 #include "string.h"
 #include "smp.h"
+#include "vcpu_enter.h"
 #include "x86.h"
 
 #define MISC1_INTR     (1u << 0)

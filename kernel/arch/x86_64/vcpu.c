@@ -50,7 +50,7 @@ int vcpu_arch_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
     return vcpu_vmx ? vmx_set_state(ec, x, mtd) : svm_set_state(ec, x, mtd);
 }
 
-static __attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
+__attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
 {
     if (ec->refused) { /* the VMM's last state was not applied */
         ec->qual[0] = ec->refused, ec->qual[1] = 0;
@@ -63,13 +63,6 @@ static __attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
     }
 }
 
-void vcpu_enter_prepare(struct ec *ec)
-{
-    if (unlikely(ec->refused || ec->recall))
-        vcpu_enter_events(ec);
-    sched_check_preempt();
-    ec_arch_fpu_take(ec); /* the guest runs on the physical FPU */
-}
 
 uint64_t vcpu_cr4_ok, vcpu_efer_ok;
 unsigned vcpu_phys_bits;

@@ -27,10 +27,9 @@ VCPU_BACKEND(svm)
 VCPU_BACKEND(vmx)
 /* This CPU VMCLEARs the VMCS at pa if it is current here (smp.c). */
 void vmx_release(uint64_t pa);
-/* Before every entry, for both backends' run loops: the events owed to
- * the VMM (a refused state, a recall; they do not return), preemption,
- * and the FPU the guest runs on. */
-void vcpu_enter_prepare(struct ec *ec);
+/* The events owed to the VMM before an entry (a refused state, a recall;
+ * they do not return): vcpu_enter_prepare, vcpu_enter.h. */
+void vcpu_enter_events(struct ec *ec);
 
 /* What this CPU accepts as guest CR4 and EFER bits (beyond EFER.SVME,
  * which is SVM's own), and its physical address width: vcpu_limits. */

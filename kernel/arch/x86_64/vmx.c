@@ -26,13 +26,16 @@
 #include "cpu.h"
 #include "ec.h"
 #include "ec_arch.h"
+#include "list.h"
 #include "paging.h"
 #include "palloc.h"
 #include "pd.h"
 #include "sched.h"
 #include "smp.h"
 #include "string.h"
+#include "vcpu_enter.h"
 #include "vcpu_x86.h"
+#include "vmx_state.h"
 #include "x86.h"
 
 /* VMCS fields (SDM vol. 3, appendix B) */
@@ -69,7 +72,7 @@ enum {
     F_G_PENDING_DBG = 0x6822, F_G_SYSENTER_ESP = 0x6824, F_G_SYSENTER_EIP = 0x6826,
     F_H_CR0 = 0x6c00, F_H_CR3 = 0x6c02, F_H_CR4 = 0x6c04, F_H_FS_BASE = 0x6c06,
     F_H_GS_BASE = 0x6c08, F_H_TR_BASE = 0x6c0a, F_H_GDTR_BASE = 0x6c0c, F_H_IDTR_BASE = 0x6c0e,
-    F_H_SYSENTER_ESP = 0x6c10, F_H_SYSENTER_EIP = 0x6c12,
+    F_H_SYSENTER_ESP = 0x6c10, F_H_SYSENTER_EIP = 0x6c12, F_H_RSP = 0x6c14, F_H_RIP = 0x6c16,
 };
 enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_GDTR, S_IDTR };
 
@@ -137,33 +140,9 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_GDTR, S_IDTR };
  * loaded at exit. The guest reads and writes them without an exit. */
 static const uint32_t vmx_msr_switched[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_FMASK,
                                              MSR_KERNEL_GS_BASE };
-#define VMX_MSRS 5
 /* ... and those the VMCS holds (FS/GS base, SYSENTER): no exit either. */
 static const uint32_t vmx_msr_vmcs[] = { MSR_FS_BASE, MSR_GS_BASE, MSR_SYSENTER_CS,
                                          MSR_SYSENTER_ESP, MSR_SYSENTER_EIP };
-
-struct vmx_msr {
-    uint32_t index, reserved;
-    uint64_t value;
-};
-
-/* A vCPU: the page after its VMCS (ec->vmcb points here). */
-struct vmx_vcpu {
-    struct vmx_msr guest_msr[VMX_MSRS]; /* 16-byte aligned: the page's start */
-    struct vmx_msr host_msr[VMX_MSRS];
-    uint64_t vmcs_pa;
-    uint64_t rip;            /* the guest's, as the last exit left it or a reply set it */
-    uint64_t cr2;            /* the guest's: VMX leaves CR2 to us */
-    uint32_t inj, inj_err;   /* pending injection, SVM's EVENTINJ layout */
-    uint32_t inj_len;        /* its instruction length (software events) */
-    uint32_t tlb_gen;        /* the VM PD's tlb_gen its TLB entries are from */
-    uint32_t exit;           /* the last exit reason */
-    bool launched, ready;    /* VMLAUNCHed since VMCLEAR; fields written */
-    bool intr_win;
-    bool reset;              /* guest state to INIT at the next load */
-    bool rip_dirty;          /* rip is newer than the VMCS's: written before entry */
-    uint32_t proc;           /* the processor-based controls as last written */
-};
 
 static bool vmx_on;
 static uint32_t vmx_rev, vmx_pin, vmx_proc, vmx_proc2, vmx_exit_ctl, vmx_entry_ctl;
@@ -173,7 +152,11 @@ static bool vmx_insn_info, vmx_zero_len; /* INS/OUTS information; 0-length soft 
 static unsigned vmx_preempt_shift;        /* the preemption timer counts TSC >> this */
 static uint64_t vmx_cur[MAX_CPUS];       /* the VMCS current on each CPU (pa) */
 
-int vmx_enter(struct regs *gprs, int launched); /* entry.S: 0 after an exit, else VMfail */
+/* entry.S: enter the guest; an exit comes back in vmx_exited, a VMfail in vmx_failed */
+_Noreturn void vmx_enter(struct regs *gprs, int launched);
+_Noreturn void vmx_exited(struct regs *r);
+_Noreturn void vmx_failed(void);
+void vmx_exit(void); /* the host RIP of every VM exit */
 
 static inline uint64_t vmread(uint64_t f)
 {
@@ -419,18 +402,29 @@ static bool vmx_seg_ar(unsigned s, const struct cairn_seg *x, uint32_t *ar)
     return true;
 }
 
-/* The CR0 and CR4 bits the guest cannot own: those VMX fixes, and all of
- * them while the guest has EFER.LME set (as svm.c: CR4 writes with paging
- * off, CR0 writes with paging on go to the VMM). */
 /* After an exit: TR's limit is 0x67 and its descriptor busy; the I/O
  * bitmap beyond needs the whole TSS back. */
 static void vmx_reload_tr(void)
 {
-    struct cpu *c = cpu_this();
+    __seg_gs struct cpu *c = 0;
     c->gdt[SEL_TSS / 8] &= ~(2ull << 40);
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
 
+/* The interrupt-window exit on or off: written when it changes, not
+ * before every entry (the VMCS is current). */
+static void vmx_intr_win(struct vmx_vcpu *v, bool on)
+{
+    v->intr_win = on;
+    vmwrite(F_PROC, vmx_proc | (on ? PROC_INTR_WIN : 0));
+}
+
+/* The CR0 and CR4 bits the guest cannot own: those VMX fixes, and all of
+ * them while the guest has EFER.LME set (as svm.c: CR4 writes with paging
+ * off, CR0 writes with paging on go to the VMM). The masks follow CR0's
+ * read shadow and EFER.LME, which only the kernel writes (the guest's
+ * WRMSR to EFER exits): called wherever it writes them, not before every
+ * entry. */
 static void vmx_cr_masks(void)
 {
     uint64_t cr0 = vmread(F_CR0_SHADOW), efer = vmread(F_G_EFER);
@@ -480,9 +474,8 @@ static void vmx_reset(struct vmx_vcpu *v)
     for (unsigned i = 0; i < VMX_MSRS; i++)
         v->guest_msr[i].value = 0;
     v->inj = v->inj_err = v->inj_len = 0;
-    v->intr_win = false;
+    vmx_intr_win(v, false);
     v->rip = 0xfff0;
-    v->rip_dirty = false;
     v->cr2 = 0;
     v->reset = false;
     vmx_cr_masks();
@@ -496,7 +489,7 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
     __asm__ volatile("sidt %0" : "=m"(idtr));
     vmwrite(F_PIN, vmx_pin);
-    vmwrite(F_PROC, v->proc = vmx_proc);
+    vmwrite(F_PROC, vmx_proc);
     vmwrite(F_PROC2, vmx_proc2);
     vmwrite(F_EXC_BITMAP, 0);
     vmwrite(F_PF_MASK, 0);
@@ -522,6 +515,9 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     vmwrite(F_H_FS_SEL, 0);
     vmwrite(F_H_GS_SEL, 0);
     vmwrite(F_H_TR_SEL, SEL_TSS);
+    vmwrite(F_H_RSP, (uint64_t)&ec->regs.vec); /* the frame's GPRs end there: vmx_exit pushes them */
+    vmwrite(F_H_RIP, (uint64_t)vmx_exit);
+    vmwrite(F_H_CR0, read_cr0() & ~(uint64_t)CR0_TS); /* the guest owns the FPU: TS is clear at entry */
     vmwrite(F_H_CR4, read_cr4());
     vmwrite(F_H_FS_BASE, rdmsr(MSR_FS_BASE));
     vmwrite(F_H_GS_BASE, (uint64_t)c);
@@ -563,24 +559,33 @@ static void vmx_refused(struct ec *ec, struct vmx_vcpu *v)
     vmx_reset(v);
 }
 
+/* An I/O exit's qualification in SVM's layout: bits 5:0 (size - 1, IN,
+ * string, REP) become SVM's IN, STR, REP and one-hot size bits; the port
+ * stays at 31:16. */
+#define VMX_IO_BITS(q) \
+    (((q) >> 3 & 1) | ((q) >> 4 & 1) << 2 | ((q) >> 5 & 1) << 3 | (((q) & 7) + 1) << 4)
+#define VMX_IO4(q)  VMX_IO_BITS(q), VMX_IO_BITS(q + 1), VMX_IO_BITS(q + 2), VMX_IO_BITS(q + 3)
+#define VMX_IO16(q) VMX_IO4(q), VMX_IO4(q + 4), VMX_IO4(q + 8), VMX_IO4(q + 12)
+static const uint8_t vmx_io_bits[64] = { VMX_IO16(0), VMX_IO16(16), VMX_IO16(32), VMX_IO16(48) };
+
+static inline __attribute__((always_inline)) void vmx_qual_io(struct ec *ec, struct vmx_vcpu *v)
+{
+    uint64_t q = vmread(F_QUAL);
+    uint64_t io = (q & 0xffff0000u) | vmx_io_bits[q & 0x3f];
+    if ((q & (1u << 4)) && vmx_insn_info) { /* string: address size and segment */
+        uint64_t info = vmread(F_EXIT_INSN);
+        io |= (1ull << (7 + (info >> 7 & 3))) | (info >> 15 & 7) << 10;
+    }
+    ec->qual[0] = io;
+    ec->qual[1] = v->rip + vmread(F_EXIT_LEN); /* the next RIP */
+}
+
 /* VMX's exit information in SVM's layout (the ABI's). */
 static void vmx_qual(struct ec *ec, struct vmx_vcpu *v, unsigned reason)
 {
     uint64_t q = vmread(F_QUAL);
     ec->qual[0] = ec->qual[1] = 0;
     switch (reason) {
-    case X_IO: {
-        unsigned size = (q & 7) + 1;
-        uint64_t io = (q >> 16 & 0xffff) << 16 | (q >> 3 & 1) | (q >> 4 & 1) << 2 | (q >> 5 & 1) << 3 |
-                      (size == 1 ? 1u << 4 : size == 2 ? 1u << 5 : 1u << 6);
-        if ((q & (1u << 4)) && vmx_insn_info) {
-            uint64_t info = vmread(F_EXIT_INSN);
-            io |= (1ull << (7 + (info >> 7 & 3))) | (info >> 15 & 7) << 10;
-        }
-        ec->qual[0] = io;
-        ec->qual[1] = v->rip + vmread(F_EXIT_LEN);
-        break;
-    }
     case X_EPT: /* as a #PF error code: present, write, fetch; final address */
         ec->qual[0] = ((q & 0x38) ? 1 : 0) | (q & 2) | (q & 4) << 2 |
                       ((q & 0x80) ? ((q & 0x100) ? 1ull << 32 : 1ull << 33) : 0);
@@ -614,108 +619,109 @@ static unsigned vmx_event(unsigned reason)
     }
 }
 
+/* Enter the guest; its exit comes back in vmx_exited, on the empty
+ * kernel stack (entry.S). */
 _Noreturn void vmx_run(struct ec *ec)
 {
     struct vmx_vcpu *v = ec->vmcb;
-    for (;;) {
-        vcpu_enter_prepare(ec);
-        vmx_here(ec);
-        if (v->rip_dirty) {
-            vmwrite(F_G_RIP, v->rip);
-            v->rip_dirty = false;
-        }
-        uint32_t proc = vmx_proc | (v->intr_win ? PROC_INTR_WIN : 0);
-        if (proc != v->proc)
-            vmwrite(F_PROC, v->proc = proc);
-        vmx_cr_masks();
-        if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
-            vmwrite(F_ENTRY_INTR, v->inj);
-            vmwrite(F_ENTRY_ERR, v->inj_err);
-            vmwrite(F_ENTRY_LEN, v->inj_len);
-        }
-        if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
-            uint64_t dl = cpu_this()->timer_deadline, now = rdtsc();
-            uint64_t t = !dl ? ~0u : dl > now ? (dl - now) >> vmx_preempt_shift : 0;
-            vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
-        }
-        vmwrite(F_H_CR0, read_cr0());
-        vmwrite(F_H_CR3, read_cr3());
-        uint32_t gen = __atomic_load_n(&ec->pd->tlb_gen, __ATOMIC_ACQUIRE);
-        if (v->tlb_gen != gen) { /* mappings went since: no guest TLB entry may outlive them */
-            v->tlb_gen = gen;
-            invept_single(ec->pd->cr3 | 3u << 3 | 6);
-        }
-        write_cr2(v->cr2);
-        kernel_unlock();
-        int fail = vmx_enter(&ec->regs, v->launched);
-        kernel_lock();
-        v->cr2 = read_cr2();
-        if (unlikely(fail)) {
-            /* A control or host field the CPU refused: the kernel's own
-             * doing, not the guest's. Only this VM stops. */
-            pd_kill(ec->pd, "VM entry failed (VM-instruction error %lu)", vmread(F_INSN_ERROR));
-            sched_dispatch();
-        }
-        vmx_reload_tr();
-        unsigned reason = (unsigned)vmread(F_EXIT_REASON);
-        v->exit = reason;
-        v->rip = vmread(F_G_RIP);
-        if (unlikely(reason & X_ENTRY_FAIL)) { /* the VMCS stays unlaunched */
-            vmx_refused(ec, v);
-            continue;
-        }
-        v->launched = true;
-        reason &= 0xffff;
-        /* An event whose delivery the exit cut short is delivered again at
-         * the next entry (the VMM sees it as MTD_INJ and may replace it). */
-        uint32_t idt = (uint32_t)vmread(F_IDT_INFO);
-        v->inj = 0;
-        if (idt & INJ_VALID) {
-            v->inj = idt & (INJ_VALID | 0x7ff);
-            v->inj_err = (uint32_t)vmread(F_IDT_ERR);
-            v->inj_len = (uint32_t)vmread(F_EXIT_LEN);
-        }
-        if (reason == X_INTR || reason == X_PREEMPT) {
-            /* The interrupt is pending: take it now (it may switch away;
-             * this vCPU resumes in this loop when dispatched again). The
-             * preemption timer runs out with the host's timer, which may
-             * still be a moment away: then the guest runs again until it.
-             * It is a second way out for a reason: Bochs 2.7 takes no
-             * external interrupt in a guest that has IF clear (it derives
-             * its interrupt masking from the IF it had when entering). */
-            __asm__ volatile("sti; nop; cli" ::: "memory");
-            continue;
-        }
-        if (reason == X_EXC_NMI && ((vmread(F_EXIT_INTR) >> 8) & 7) == 2)
-            continue; /* an NMI: the host has no use for it (as on SVM) */
-        if (reason == X_INTR_WIN)
-            v->intr_win = false;
-        vmx_qual(ec, v, reason);
-        ec_event(ec, vmx_event(reason));
+    vcpu_enter_prepare(ec);
+    if (unlikely(vmx_cur[PERCPU_FIELD(id)] != v->vmcs_pa))
+        vmx_here(ec); /* another VMCS was current here (vmx_here also does the reset a new
+                         vCPU needs before its VMCS is first current) */
+    vmwrite(F_G_RIP, v->rip);
+    if (v->inj & INJ_VALID) { /* every exit clears the field's valid bit */
+        vmwrite(F_ENTRY_INTR, v->inj);
+        vmwrite(F_ENTRY_ERR, v->inj_err);
+        vmwrite(F_ENTRY_LEN, v->inj_len);
     }
+    if (vmx_pin & PIN_PREEMPT) { /* an exit by the host's next timer deadline, too */
+        __seg_gs struct cpu *c = 0; /* this CPU's, in one GS-relative access */
+        uint64_t dl = c->timer_deadline - 1, now = rdtsc(); /* none (0): the farthest */
+        uint64_t t = dl > now ? (dl - now) >> vmx_preempt_shift : 0;
+        vmwrite(F_PREEMPT_TIMER, t > ~0u ? ~0u : t);
+    }
+    vmwrite(F_H_CR3, read_cr3());
+    uint32_t gen = __atomic_load_n(&ec->pd->tlb_gen, __ATOMIC_ACQUIRE);
+    if (v->tlb_gen != gen) { /* mappings went since: no guest TLB entry may outlive them */
+        v->tlb_gen = gen;
+        invept_single(ec->pd->cr3 | 3u << 3 | 6);
+    }
+    write_cr2(v->cr2);
+    kernel_unlock();
+    vmx_enter(&ec->regs, v->launched);
 }
 
-/* The groups that need no VMCS access (RIP is kept in the vCPU, written
- * before the next entry when a reply changed it): all most exits and
- * replies name, and the start of every full copy. */
-static void vmx_get_state_common(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
+/* entry.S, when VMLAUNCH or VMRESUME failed: a control or host field the
+ * CPU refused, the kernel's own doing, not the guest's. Only this VM
+ * stops. */
+_Noreturn void vmx_failed(void)
 {
-    const struct vmx_vcpu *v = ec->vmcb;
-    x->mtd = mtd & CAIRN_MTD_VCPU_ALL;
-    x->event = ec->event;
-    ec_arch_gprs_get(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RIP)
-        x->rip = v->rip, x->inst_len = 0;
-    if (mtd & CAIRN_MTD_QUAL)
-        x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    struct ec *ec = cpu_this()->pc.cur;
+    kernel_lock();
+    pd_kill(ec->pd, "VM entry failed (VM-instruction error %lu)", vmread(F_INSN_ERROR));
+    sched_dispatch();
 }
 
-static void vmx_set_state_common(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
+/* The exits but plain port I/O (vmx_exited): the reason (with its high
+ * bits) and the IDT-vectoring information are read. */
+static __attribute__((noinline)) _Noreturn void vmx_exited_other(struct ec *ec, struct vmx_vcpu *v,
+                                                                unsigned reason, uint32_t idt)
 {
+    if (unlikely(reason & X_ENTRY_FAIL)) { /* the VMCS stays unlaunched */
+        vmx_refused(ec, v);
+        vmx_run(ec);
+    }
+    v->launched = true;
+    reason &= 0xffff;
+    /* An event whose delivery the exit cut short is delivered again at
+     * the next entry (the VMM sees it as MTD_INJ and may replace it). */
+    v->inj = 0;
+    if (idt & INJ_VALID) {
+        v->inj = idt & (INJ_VALID | 0x7ff);
+        v->inj_err = (uint32_t)vmread(F_IDT_ERR);
+        v->inj_len = (uint32_t)vmread(F_EXIT_LEN);
+    }
+    if (reason == X_INTR || reason == X_PREEMPT) {
+        /* The interrupt is pending: take it now (it may switch away;
+         * this vCPU enters again when dispatched). The preemption timer
+         * runs out with the host's timer, which may still be a moment
+         * away: then the guest runs again until it. It is a second way
+         * out for a reason: Bochs 2.7 takes no external interrupt in a
+         * guest that has IF clear (it derives its interrupt masking from
+         * the IF it had when entering). */
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+        vmx_run(ec);
+    }
+    if (reason == X_EXC_NMI && ((vmread(F_EXIT_INTR) >> 8) & 7) == 2)
+        vmx_run(ec); /* an NMI: the host has no use for it (as on SVM) */
+    if (reason == X_INTR_WIN)
+        vmx_intr_win(v, false);
+    if (reason == X_IO)
+        vmx_qual_io(ec, v);
+    else
+        vmx_qual(ec, v, reason);
+    ec_event(ec, vmx_event(reason));
+}
+
+/* entry.S after a VM exit: the guest's GPRs are in the vCPU's frame r.
+ * Port I/O, by far the most frequent exit, goes to its event here. */
+_Noreturn void vmx_exited(struct regs *r)
+{
+    kernel_lock();
+    struct ec *ec = container_of(r, struct ec, regs);
     struct vmx_vcpu *v = ec->vmcb;
-    ec_arch_gprs_set(&ec->regs, x, mtd);
-    if (mtd & CAIRN_MTD_RIP)
-        v->rip = x->rip, v->rip_dirty = true;
+    v->cr2 = read_cr2();
+    vmx_reload_tr();
+    unsigned reason = (unsigned)vmread(F_EXIT_REASON);
+    uint32_t idt = (uint32_t)vmread(F_IDT_INFO);
+    v->exit = reason;
+    v->rip = vmread(F_G_RIP);
+    if (unlikely(reason != X_IO || (idt & INJ_VALID)))
+        vmx_exited_other(ec, v, reason, idt);
+    v->launched = true;
+    v->inj = 0;
+    vmx_qual_io(ec, v);
+    ec_event(ec, CAIRN_VM_IO);
 }
 
 static __attribute__((noinline)) void vmx_get_state_all(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
@@ -843,7 +849,7 @@ static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const stru
     if (!(mtd & VCPU_MTD_RARE))
         return CAIRN_OK;
     if (mtd & CAIRN_MTD_CTRL) /* ctrl[0] bit 0: exit when the guest can take an interrupt */
-        v->intr_win = x->ctrl[0] & 1;
+        vmx_intr_win(v, x->ctrl[0] & 1);
     for (unsigned i = 0; (mtd & seg_mtd) && i < sizeof(segs) / sizeof(segs[0]); i++)
         if (mtd & segs[i].mtd) {
             const struct cairn_seg *s = (const struct cairn_seg *)((const char *)x + segs[i].off);
@@ -899,20 +905,16 @@ static __attribute__((noinline)) int vmx_set_state_all(struct ec *ec, const stru
     return CAIRN_OK;
 }
 
-/* Most exits and replies name only the groups vmx_*_state_common move:
- * then the VMCS is not even loaded. */
+/* The hooks (vcpu.h) for what vmx_state.h does not move inline. */
 void vmx_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
-    if (unlikely(mtd & (VCPU_MTD_RARE | CAIRN_MTD_RFLAGS | CAIRN_MTD_RSP)))
+    if (!vmx_get_state_fast(ec, x, mtd))
         vmx_get_state_all(ec, x, mtd);
-    else
-        vmx_get_state_common(ec, x, mtd);
 }
 
 int vmx_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
-    if (unlikely(mtd & (VCPU_MTD_RARE | VCPU_MTD_CHECKED | CAIRN_MTD_RSP)))
-        return vmx_set_state_all(ec, x, mtd);
-    vmx_set_state_common(ec, x, mtd);
-    return CAIRN_OK;
+    if (vmx_set_state_fast(ec, x, mtd))
+        return CAIRN_OK;
+    return vmx_set_state_all(ec, x, mtd);
 }
