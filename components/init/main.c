@@ -24,8 +24,8 @@
 #include <cairn/sys.h>
 #include <cairn/time.h>
 #include <string.h>
-#include "config.h"
-#include "route.h"
+#include <cairn/init/config.h>
+#include <cairn/init/route.h>
 
 #define INIT_RESERVE (1ull << 20) /* RAM init keeps for itself beyond its image */
 #define INIT_ROMCFG  1u           /* badge kind: a child's "config" ROM session */
