@@ -123,9 +123,12 @@ GUEST_BINS += $(BUILD)/bin/guest_fuzz
 
 # --- host unit tests (cmocka) ---------------------------------------------------
 HOST_CC     ?= gcc
+# -MD, not -MMD: lib/include is searched as a system directory (-idirafter,
+# so that its string.h does not hide the C library's), and -MMD would leave
+# its headers (cairn/xml.h, cairn/init/config.h, ...) out of the dependencies.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Iinclude -iquote kernel/include -idirafter lib/include -Itests/host \
         -DCAIRN_HOST_TEST \
-        -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined -MMD -MP
+        -Wall -Wextra -Werror -Wno-unused-parameter -fsanitize=address,undefined -MD -MP
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
 # Each host test lists the sources it tests in a line "// SOURCES: a.c b.c".
