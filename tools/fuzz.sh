@@ -22,7 +22,7 @@ CLANG=${CLANG:-clang}
 total=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-$(for f in tests/fuzz/fuzz_*.c; do basename "$f" .c; done)}
 CFLAGS="-std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
--DCAIRN_HOST_TEST -Iinclude -Ilib/include -Icomponents/init -Wall -Wextra -Werror \
+-DCAIRN_HOST_TEST -Iinclude -Ilib/include -Wall -Wextra -Werror \
 -Wno-unused-parameter"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: init's config (lib/xml.c, components/init/config.c)
- * and routing (components/init/route.c). tools/fuzz.sh builds and runs it.
+ * libFuzzer target: init's config (lib/xml.c, lib/init/config.c)
+ * and routing (lib/init/route.c). tools/fuzz.sh builds and runs it.
  *
  * The input is parsed as init's config. Besides the sanitizers, it checks
  * what the parser promises: every problem is reported as "line N: ...";
@@ -8,13 +8,13 @@
  * route answer is one the config allows (a serving parent or another
  * child that provides the service).
  */
-// SOURCES: lib/xml.c components/init/config.c components/init/route.c
+// SOURCES: lib/xml.c lib/init/config.c lib/init/route.c
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
-#include "route.h"
+#include <cairn/init/config.h>
+#include <cairn/init/route.h>
 #include "fuzz.h"
 
 static struct init_config cfg;

@@ -1,10 +1,10 @@
 /* Host tests of init's configuration model and checks (config). */
-// SOURCES: lib/xml.c components/init/config.c
+// SOURCES: lib/xml.c lib/init/config.c
 #include "host.h"
 
 #include <stdio.h>
 
-#include "config.h"
+#include <cairn/init/config.h>
 
 #define MSGS    64
 #define MSG_LEN 320

@@ -1,11 +1,11 @@
 /* Host tests of session routing (route). */
-// SOURCES: lib/xml.c components/init/config.c components/init/route.c
+// SOURCES: lib/xml.c lib/init/config.c lib/init/route.c
 #include "host.h"
 
 #include <stdio.h>
 
-#include "config.h"
-#include "route.h"
+#include <cairn/init/config.h>
+#include <cairn/init/route.h>
 
 static struct init_config cfg;
 static struct route_result res;

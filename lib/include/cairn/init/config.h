@@ -1,5 +1,6 @@
 /*
- * Init configuration (config): init's <config> as a checked model.
+ * Init configuration (config): init's <config> as a checked model. Part
+ * of the init library (lib/init/), which init and the monitor share.
  *
  * config_parse reads the whole file and reports every problem it finds,
  * each as one message "line N: ..." naming the element and, inside a

@@ -19,7 +19,7 @@
  */
 #pragma once
 
-#include "config.h"
+#include <cairn/init/config.h>
 
 #define ROUTE_MSG_MAX 192
 

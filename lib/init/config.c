@@ -13,7 +13,7 @@
  * failed name reads as "" and matches nothing, which keeps one mistake
  * from turning into a cascade of odd follow-up messages.
  */
-#include "config.h"
+#include <cairn/init/config.h>
 
 #include <cairn/fmt.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /*
  * Session routing (route): rule matching and target choice, see route.h.
  */
-#include "route.h"
+#include <cairn/init/route.h>
 
 #include <cairn/fmt.h>
 #include <string.h>
