@@ -78,7 +78,8 @@ LINUX_DEVICES = ["-device", "virtio-blk-pci,drive=d0",
                  "-device", "virtconsole,chardev=c0", "-chardev", "null,id=c0"]
 # The VMM's report when the VM stopped (components/vmm/main.c, vmm_stats).
 EXITS_LINE = re.compile(r"(?:^|\s)exits: (.*)$")
-TALLY_LINE = re.compile(r"(?:^|\s)(I/O exits by port|MSR exits by MSR): (.*)$")
+TALLY_LINE = re.compile(r"(?:^|\s)(I/O exits by port|MSR exits by MSR|MMIO exits by address|"
+                        r"CPUID exits by leaf): (.*)$")
 # What each exit reason of the VMM's report is.
 EXIT_NOTES = {
     "startup": "the vCPU's first entry",
@@ -105,7 +106,16 @@ MSR_NAMES = {
     0x10: "TSC", 0x1b: "APIC_BASE", 0x8b: "PATCH_LEVEL", 0x179: "MCG_CAP", 0x277: "PAT",
     0xc0000080: "EFER", 0xc0010000: "PERF_CTL0", 0xc0010010: "SYSCFG",
     0xc0010015: "HWCR", 0xc001001f: "NB_CFG", 0xc0011020: "LS_CFG",
-    0xc0011028: "FP_CFG", 0xc0011029: "DE_CFG",
+    0xc0011028: "FP_CFG", 0xc0011029: "DE_CFG", 0x6e0: "TSC_DEADLINE",
+    0x4b564d00: "KVM wall clock", 0x4b564d01: "KVM system time", 0x4b564d04: "KVM PV EOI",
+}
+MMIO_NAMES = {
+    0xfee00080: "LAPIC TPR", 0xfee000b0: "LAPIC EOI", 0xfee000f0: "LAPIC SVR",
+    0xfee00300: "LAPIC ICR", 0xfee00320: "LAPIC timer LVT", 0xfee00380: "LAPIC initial count",
+    0xfee00390: "LAPIC current count", 0xfec00000: "IO-APIC index", 0xfec00010: "IO-APIC data",
+}
+CPUID_NAMES = {
+    0x40000000: "hypervisor signature",
 }
 
 
@@ -441,7 +451,9 @@ def parse_exits(text):
     return {"reasons": reasons, "total": sum(n for _, n in reasons),
             "injected": injected,
             "ports": tallies.get("I/O exits by port", []),
-            "msrs": tallies.get("MSR exits by MSR", [])}
+            "msrs": tallies.get("MSR exits by MSR", []),
+            "mmio": tallies.get("MMIO exits by address", []),
+            "cpuid": tallies.get("CPUID exits by leaf", [])}
 
 
 def measure_linux(name):
@@ -535,6 +547,8 @@ def print_linux(linux):
     print(f"interrupts injected (not exits): {exits['injected']:,}")
     print(f"top I/O ports: {_tally(exits['ports'], PORT_NAMES)}")
     print(f"top MSRs: {_tally(exits['msrs'], MSR_NAMES)}")
+    print(f"top MMIO addresses: {_tally(exits['mmio'], MMIO_NAMES)}")
+    print(f"top CPUID leaves: {_tally(exits['cpuid'], CPUID_NAMES)}")
 
 
 # --- the real-time guest beside the compute guest ------------------------------
@@ -996,6 +1010,8 @@ def _doc_linux(linux):
         "",
         f"- I/O exits by port (the VMM's top six): {_tally(exits['ports'], PORT_NAMES)}",
         f"- MSR exits by MSR (top six): {_tally(exits['msrs'], MSR_NAMES)}",
+        f"- MMIO exits by address (top six): {_tally(exits['mmio'], MMIO_NAMES)}",
+        f"- CPUID exits by leaf (top six): {_tally(exits['cpuid'], CPUID_NAMES)}",
         f"- interrupts injected (not exits): {exits['injected']:,}",
         "",
     ]
