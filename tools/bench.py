@@ -87,8 +87,9 @@ LINUX_DEVICES = ["-device", "virtio-blk-pci,drive=d0",
 # The VMM's report when the VM stopped (components/vmm/stats.c)
 # in BENCH lines: "vmm_exit.<reason> <n> exits" per exit reason (the
 # docs' name of each below), "vmm_injected <n> interrupts", and the top
-# six of "vmm_io.<port> <n> exits" and "vmm_msr.<msr> <n> exits" (hex)
-# with "vmm_io.others" and "vmm_msr.others" for the rest.
+# six of "vmm_io.<port> <n> exits", "vmm_msr.<msr> <n> exits",
+# "vmm_mmio.<address> <n> exits" and "vmm_cpuid.<leaf> <n> exits" (hex),
+# each with ".others" for the rest.
 EXIT_REASONS = {
     "startup": "startup", "io": "I/O", "npf": "nested page fault", "hlt": "HLT",
     "cpuid": "CPUID", "msr": "MSR", "intwin": "interrupt window", "vmmcall": "VMMCALL",
@@ -123,7 +124,16 @@ MSR_NAMES = {
     0x10: "TSC", 0x1b: "APIC_BASE", 0x8b: "PATCH_LEVEL", 0x179: "MCG_CAP", 0x277: "PAT",
     0xc0000080: "EFER", 0xc0010000: "PERF_CTL0", 0xc0010010: "SYSCFG",
     0xc0010015: "HWCR", 0xc001001f: "NB_CFG", 0xc0011020: "LS_CFG",
-    0xc0011028: "FP_CFG", 0xc0011029: "DE_CFG",
+    0xc0011028: "FP_CFG", 0xc0011029: "DE_CFG", 0x6e0: "TSC_DEADLINE",
+    0x4b564d00: "KVM wall clock", 0x4b564d01: "KVM system time", 0x4b564d04: "KVM PV EOI",
+}
+MMIO_NAMES = {
+    0xfee00080: "LAPIC TPR", 0xfee000b0: "LAPIC EOI", 0xfee000f0: "LAPIC SVR",
+    0xfee00300: "LAPIC ICR", 0xfee00320: "LAPIC timer LVT", 0xfee00380: "LAPIC initial count",
+    0xfee00390: "LAPIC current count", 0xfec00000: "IO-APIC index", 0xfec00010: "IO-APIC data",
+}
+CPUID_NAMES = {
+    0x40000000: "hypervisor signature",
 }
 
 
@@ -357,10 +367,11 @@ def parse_exits(text):
     """The VMM's exit statistics from its BENCH lines in a run's output
     (summed, should there be several reports), or None without any:
     {"reasons": [(reason, n)] largest first, "total": n, "injected": n,
-     "ports": [(port, n)], "msrs": [(msr, n)] largest first} (the VMM
-    lists its top six and the others)."""
+     "ports": [(port, n)], "msrs": [(msr, n)], "mmio": [(address, n)],
+     "cpuid": [(leaf, n)] largest first} (the VMM lists its top six and
+    the others)."""
     reasons, injected = {}, 0
-    tallies = {"vmm_io": {}, "vmm_msr": {}}
+    tallies = {"vmm_io": {}, "vmm_msr": {}, "vmm_mmio": {}, "vmm_cpuid": {}}
     for line in text.split("\n"):
         m = BENCH_LINE.search(line)
         if not m or not m.group(2).isdigit():
@@ -381,10 +392,11 @@ def parse_exits(text):
     reasons = sorted(((what, n) for what, n in reasons.items() if n), key=lambda r: -r[1])
     if not reasons:
         return None
-    ports, msrs = (sorted(((k, n) for k, n in tallies[g].items() if n), key=lambda t: -t[1])
-                   for g in ("vmm_io", "vmm_msr"))
+    ports, msrs, mmio, cpuid = (
+        sorted(((k, n) for k, n in tallies[g].items() if n), key=lambda t: -t[1])
+        for g in ("vmm_io", "vmm_msr", "vmm_mmio", "vmm_cpuid"))
     return {"reasons": reasons, "total": sum(n for _, n in reasons),
-            "injected": injected, "ports": ports, "msrs": msrs}
+            "injected": injected, "ports": ports, "msrs": msrs, "mmio": mmio, "cpuid": cpuid}
 
 
 def measure_linux(name):
@@ -490,6 +502,8 @@ def print_linux(linux):
     print(f"interrupts injected (not exits): {exits['injected']:,}")
     print(f"top I/O ports: {_tally(exits['ports'], PORT_NAMES)}")
     print(f"top MSRs: {_tally(exits['msrs'], MSR_NAMES)}")
+    print(f"top MMIO addresses: {_tally(exits['mmio'], MMIO_NAMES)}")
+    print(f"top CPUID leaves: {_tally(exits['cpuid'], CPUID_NAMES)}")
 
 
 # --- the real-time guest beside the compute guest ------------------------------
@@ -970,6 +984,8 @@ def _doc_linux(linux):
         f"- {exits_target(exits)}",
         f"- I/O exits by port (the VMM's top six): {_tally(exits['ports'], PORT_NAMES)}",
         f"- MSR exits by MSR (top six): {_tally(exits['msrs'], MSR_NAMES)}",
+        f"- MMIO exits by address (top six): {_tally(exits['mmio'], MMIO_NAMES)}",
+        f"- CPUID exits by leaf (top six): {_tally(exits['cpuid'], CPUID_NAMES)}",
         f"- interrupts injected (not exits): {exits['injected']:,}",
         "",
     ]

@@ -5,19 +5,21 @@
  *
  *  - XSAVE (and so AVX, FMA, F16C, PKU): XCR0 is not guest state here,
  *    the kernel intercepts XSETBV; guests use FXSAVE.
- *  - MONITOR/MWAIT, VMX/SVM, x2APIC, TSC-deadline, performance counters,
+ *  - MONITOR/MWAIT, VMX/SVM, x2APIC, performance counters,
  *    machine checks, MTRRs, thermal/power, RDTSCP/RDPID (TSC_AUX is the
  *    host's), the speculation-control MSRs: hidden.
  *  - The local APIC bit follows the VMM's config (no APIC: the guest uses
- *    the 8259 PICs).
+ *    the 8259 PICs); with it, its timer's TSC-deadline mode (the model's,
+ *    whatever the host has): one WRMSR arms the timer.
  *  - One CPU: APIC ID 0, one logical processor, no topology leaves.
- *  - The hypervisor bit is set; the hypervisor leaves name no known
- *    hypervisor, so the guest expects nothing paravirtual.
+ *  - The hypervisor bit is set; the hypervisor leaves 0x40000000-
+ *    0x4fffffff are not the host's but KVM's interface (pv.c).
  */
 #include "cpuid.h"
 
 /* leaf 1 */
 #define C1_EDX_APIC (1u << 9)
+#define C1_ECX_TSC_DEADLINE (1u << 24)
 
 /* Bits kept, leaf 1 ECX: SSE3(0) PCLMULQDQ(1) SSSE3(9) CX16(13) SSE4.1(19)
  * SSE4.2(20) MOVBE(22) POPCNT(23) AES(25) RDRAND(30); hypervisor(31) set. */
@@ -53,7 +55,7 @@ void vmm_cpuid_filter(uint32_t leaf, uint32_t sub, uint32_t r[4], bool apic)
         return;
     case 1:
         r[B] &= 0x0000ffffu; /* APIC ID 0, one logical CPU; brand/CLFLUSH kept */
-        r[C] = (r[C] & c1_ecx) | 1u << 31;
+        r[C] = (r[C] & c1_ecx) | 1u << 31 | (apic ? C1_ECX_TSC_DEADLINE : 0);
         r[D] &= c1_edx | (apic ? C1_EDX_APIC : 0);
         return;
     case 2: /* cache descriptors, harmless */

@@ -3,41 +3,17 @@
  * for (linux.c: a Linux bzImage through the Linux boot protocol, a
  * multiboot kernel; anything else is a flat real-mode image at 0x1000),
  * and the vCPU state it starts in, which the startup exit hands the
- * kernel.
+ * kernel. Linux gets the config's command line as it is: what firmware
+ * would tell it otherwise (the TSC's frequency, a clock to check the TSC
+ * against, a working timer interrupt) it finds in KVM's paravirtual
+ * interface (pv.c).
  */
 #include "vmm.h"
 #include <string.h>
 #include <cairn/fmt.h>
-#include <cairn/time.h>
 
 /* IA32_MISC_ENABLE as the guest finds it: fast strings; no BTS, no PEBS */
 #define MISC_ENABLE_RESET 0x1801u
-
-/* Linux's command line: the config's, plus what this PC's firmware would
- * tell it otherwise. The guest runs on the host's invariant TSC, but
- *  - Linux's PIT calibration loop needs a port read every 10 us, more
- *    than an exit costs here, and there is no HPET or ACPI PM timer to
- *    calibrate against instead: tsc_early_khz gives the frequency;
- *  - its clocksource watchdog compares the TSC with jiffies, and jiffies
- *    lose ticks whenever an emulated guest keeps interrupts off for more
- *    than a tick: tsc=reliable says the TSC needs no watchdog;
- *  - its check that the timer interrupt works wants 5 ticks within 60 ms
- *    of busy waiting, which a guest sharing its CPU may not get:
- *    no_timer_check skips it (Linux does the same itself under KVM).
- * A parameter the config already sets is left as it is. */
-static const char *vmm_linux_cmdline(const char *cmdline)
-{
-    static char line[sizeof(((struct vmm_config *)0)->cmdline) + 64];
-    size_t n = (size_t)snprintf(line, sizeof(line), "%s", cmdline);
-    if (!strstr(cmdline, "tsc_early_khz="))
-        n += (size_t)snprintf(line + n, sizeof(line) - n, "%stsc_early_khz=%lu", n ? " " : "",
-                              (unsigned long)cairn_tsc_khz());
-    if (!strstr(cmdline, "tsc="))
-        n += (size_t)snprintf(line + n, sizeof(line) - n, "%stsc=reliable", n ? " " : "");
-    if (!strstr(cmdline, "timer_check"))
-        snprintf(line + n, sizeof(line) - n, "%sno_timer_check", n ? " " : "");
-    return line;
-}
 
 /* Put the guest into its RAM: Linux, multiboot or a flat image. On a
  * refusal *why says what is wrong. */
@@ -57,7 +33,7 @@ cairn_status_t vmm_load(const struct vmm_config *c, const char **why)
         return CAIRN_ENOTFOUND;
     }
     if (linux_is_kernel(image, size)) /* startable or not: linux_load says why */
-        return linux_load(&vmm.mem, image, size, initrd, isize, vmm_linux_cmdline(c->cmdline),
+        return linux_load(&vmm.mem, image, size, initrd, isize, c->cmdline,
                           &vmm.entry, why);
     if (initrd) {
         *why = "an initrd is only for Linux guests";

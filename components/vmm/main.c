@@ -1,4 +1,4 @@
-// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c components/vmm/hw/pci.c components/vmm/hw/virtio_pci.c components/vmm/hw/virtio_blk.c components/vmm/hw/virtio_console.c components/vmm/hw/lapic.c components/vmm/hw/ioapic.c components/vmm/hw/mptable.c lib/xml.c
+// SOURCES: components/vmm/hw/uart16550.c components/vmm/hw/pic8259.c components/vmm/hw/pit8254.c components/vmm/hw/i8042.c components/vmm/hw/rtc146818.c components/vmm/hw/pci.c components/vmm/hw/virtio_pci.c components/vmm/hw/virtio_blk.c components/vmm/hw/virtio_console.c components/vmm/hw/lapic.c components/vmm/hw/ioapic.c components/vmm/hw/mptable.c components/vmm/hw/pvclock.c lib/xml.c
 /*
  * vmm: the virtual machine monitor, one instance per VM. Its <config>
  * names the guest (a ROM module: a Linux bzImage, a multiboot kernel or
@@ -19,6 +19,7 @@
  */
 #include "vmm.h"
 #include <string.h>
+#include "pv.h"
 #include <cairn/cpu.h>
 #include <cairn/fmt.h>
 #include <cairn/log.h>
@@ -56,6 +57,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
     struct cairn_exc *x = (struct cairn_exc *)u->mr; /* printf keeps it (lib/log.c) */
     uint64_t mtd, e = x->event, injected = vmm.injected;
     vmm.exits[e < CAIRN_VM_EVT_COUNT ? e : CAIRN_VM_OTHER]++;
+    vmm_pv_eoi_from_guest(); /* before the handler looks at the APIC */
     if (e < CAIRN_VM_EVT_COUNT && vmm_handlers[e])
         mtd = vmm_handlers[e](x);
     else
@@ -65,7 +67,7 @@ static void vmm_exit(void *arg, struct cairn_utcb *u, uint64_t badge)
     if (vmm.stopped)
         mtd = 0;
     else if (e != CAIRN_VM_STARTUP)
-        mtd = vmm_inject(x, mtd);
+        mtd = vmm_inject(x, mtd), vmm_pv_eoi_to_guest();
     if (vmm.stopped) /* the VM is gone: so is its VMM (init may start it again) */
         cairn_exit(vmm.reset ? 0 : 1);
     vmm.last = vmm_cr_state(x), vmm.last_rip = x->rip; /* as it resumes (vmm_invalid) */

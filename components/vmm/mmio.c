@@ -3,7 +3,8 @@
  * window (iomap.c) is the guest's instruction touching the device. The
  * VMM fetches it through the guest's page tables (gmem.c), decodes it
  * and carries it out against the device (insn.c); any other nested page
- * fault, or an instruction the decoder does not know, stops the VM.
+ * fault, or an instruction the decoder does not know, stops the VM. Every
+ * MMIO exit counts its address.
  */
 #include "vmm.h"
 #include "gmem.h"
@@ -42,6 +43,7 @@ uint64_t vmm_npf(struct cairn_exc *x)
         vmm_stop(x, "access outside guest RAM", gpa);
         return 0;
     }
+    vmm_count(vmm.mmio, (uint32_t)gpa); /* device windows are below 4 GiB */
     uint8_t bytes[INSN_MAX_LEN];
     struct insn in;
     size_t n = vmm_fetch(x, bytes);

@@ -1,13 +1,15 @@
 /*
  * CPUID and MSR exits (msr): CPUID answers with the host's, filtered
- * (cpuid.c); RDMSR and WRMSR are emulated for the TSC, PAT, EFER (checked
- * as a CPU checks it: cr.c), the local APIC's base and the vendor MSRs
- * Linux touches at boot. Any other MSR raises #GP in the guest, the
+ * (cpuid.c), and KVM's hypervisor leaves (pv.c); RDMSR and WRMSR are
+ * emulated for the TSC, PAT, EFER (checked as a CPU checks it: cr.c), the
+ * local APIC's base and TSC deadline, KVM's paravirtual MSRs (pv.c) and
+ * the vendor MSRs Linux touches at boot. Any other MSR raises #GP in the guest, the
  * first eight with a log line. Every MSR exit counts its MSR.
  */
 #include "vmm.h"
 #include <cairn/fmt.h>
 #include "cpuid.h"
+#include "pv.h"
 
 #define MSR_TSC        0x10u
 #define MSR_PAT        0x277u
@@ -21,9 +23,13 @@
 #define MSR_PLATFORM_ID 0x17u
 #define MSR_MISC_ENABLE 0x1a0u
 
-/* The guest's CPUID: the host's, filtered. */
+/* The guest's CPUID: the host's, filtered; the hypervisor leaves are ours. */
 void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool apic)
 {
+    if (leaf >> 28 == 4) {
+        vmm_pv_cpuid(leaf, r, apic);
+        return;
+    }
     __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
     vmm_cpuid_filter(leaf, sub, r, apic);
 }
@@ -31,6 +37,7 @@ void vmm_guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4], bool apic)
 uint64_t vmm_cpuid(struct cairn_exc *x)
 {
     uint32_t r[4];
+    vmm_count(vmm.cpuid, (uint32_t)x->rax);
     vmm_guest_cpuid((uint32_t)x->rax, (uint32_t)x->rcx, r, vmm.apic);
     x->rax = r[0], x->rbx = r[1], x->rcx = r[2], x->rdx = r[3];
     x->rip += 2; /* no next-RIP here: CPUID is 0f a2 */
@@ -55,8 +62,10 @@ uint64_t vmm_msr(struct cairn_exc *x)
     vmm_count(vmm.msr, msr);
     switch (msr) {
     case MSR_TSC:
-        if (wr)
+        if (wr) {
             x->tsc_off = vmm.tsc_off = v - (x->tsc_val - x->tsc_off), mtd |= CAIRN_MTD_TSC;
+            vmm_pv_clock_update(); /* kvmclock goes on from the new TSC */
+        }
         v = x->tsc_val;
         break;
     case MSR_PAT:
@@ -82,6 +91,13 @@ uint64_t vmm_msr(struct cairn_exc *x)
         if (wr && lapic_write_apic_base(&vmm.lapic, v) != CAIRN_OK)
             return vmm_gp(x);
         v = lapic_read_apic_base(&vmm.lapic);
+        break;
+    case LAPIC_MSR_TSC_DEADLINE:
+        if (!vmm.apic)
+            return vmm_gp(x);
+        if (wr)
+            lapic_write_tsc_deadline(&vmm.lapic, v);
+        v = lapic_read_tsc_deadline(&vmm.lapic);
         break;
     case MSR_PATCH: case MSR_SYSCFG: case MSR_NB_CFG:
         v = 0; /* no microcode level, nothing configured; writes are ignored */
@@ -110,6 +126,11 @@ uint64_t vmm_msr(struct cairn_exc *x)
         v = vmm.misc_enable;
         break;
     default:
+        if (vmm_pv_msr_is(msr)) {
+            if (vmm_pv_msr(msr, wr, &v) != CAIRN_OK)
+                return vmm_gp(x);
+            break;
+        }
         if (vmm.unknown_msrs++ < 8)
             printf("guest %s unknown MSR %#x: #GP\n", wr ? "wrote" : "read", msr);
         return vmm_gp(x);

@@ -1,6 +1,7 @@
 /*
  * Exit statistics and stopping (stats): the exit handler counts every
- * exit by event, the port of each I/O exit and the MSR of each MSR exit.
+ * exit by event, the port of each I/O exit, the MSR of each MSR exit, the
+ * guest-physical address of each MMIO exit and the leaf of each CPUID.
  * When the VM stops the VMM reports them, each figure twice: as a line
  * for the reader and as a BENCH line for tools/bench.py,
  *
@@ -8,16 +9,20 @@
  *   BENCH vmm_injected 812 interrupts
  *   BENCH vmm_io.0x3f8 2048 exits       the top six ports, and "others"
  *   BENCH vmm_msr.0x10 12 exits         the top six MSRs, and "others"
+ *   BENCH vmm_mmio.0xfee000b0 9 exits   the top six MMIO addresses, "others"
+ *   BENCH vmm_cpuid.0x1 7 exits         the top six CPUID leaves, "others"
  *   exits: I/O 5120, ..., interrupts injected 812
  *   I/O exits by port: 0x3f8: 2048 ...
  *   MSR exits by MSR: 0x10: 12 ...
+ *   MMIO exits by address: 0xfee000b0: 9 ...
+ *   CPUID exits by leaf: 0x1: 7 ...
  *
  * the BENCH lines first, as a scenario may end at the last prose line.
  */
 #include "vmm.h"
 #include <cairn/fmt.h>
 
-#define VMM_TOP 6 /* ports and MSRs reported */
+#define VMM_TOP 6 /* ports, MSRs, addresses and leaves reported */
 
 /* What the report calls each event, and its BENCH key. */
 static const char *const vmm_exit_names[CAIRN_VM_EVT_COUNT] = {
@@ -109,8 +114,9 @@ static void vmm_top_prose(const char *what, const struct vmm_top *top, unsigned 
 
 static void vmm_stats(void)
 {
-    struct vmm_top io[VMM_TOP], msr[VMM_TOP];
+    struct vmm_top io[VMM_TOP], msr[VMM_TOP], mmio[VMM_TOP], cpuid[VMM_TOP];
     unsigned nio = vmm_top(vmm.io, io), nmsr = vmm_top(vmm.msr, msr);
+    unsigned nmmio = vmm_top(vmm.mmio, mmio), ncpuid = vmm_top(vmm.cpuid, cpuid);
     for (unsigned e = 0; e < CAIRN_VM_EVT_COUNT; e++)
         if (vmm.exits[e])
             printf("BENCH vmm_exit.%s %lu exits\n", vmm_exit_keys[e] ? vmm_exit_keys[e] : "other",
@@ -118,12 +124,16 @@ static void vmm_stats(void)
     printf("BENCH vmm_injected %lu interrupts\n", vmm.injected);
     vmm_top_bench("io", io, nio);
     vmm_top_bench("msr", msr, nmsr);
+    vmm_top_bench("mmio", mmio, nmmio);
+    vmm_top_bench("cpuid", cpuid, ncpuid);
     printf("exits:");
     for (unsigned e = 0; e < CAIRN_VM_EVT_COUNT; e++)
         if (vmm.exits[e])
             printf(" %s %lu,", vmm_exit_names[e] ? vmm_exit_names[e] : "other", vmm.exits[e]);
     printf(" interrupts injected %lu\n", vmm.injected);
     vmm_top_prose("I/O exits by port", io, nio);
+    vmm_top_prose("MMIO exits by address", mmio, nmmio);
+    vmm_top_prose("CPUID exits by leaf", cpuid, ncpuid);
     vmm_top_prose("MSR exits by MSR", msr, nmsr);
 }
 

@@ -27,10 +27,24 @@ static uint64_t vmm_ns_to_tsc(uint64_t ns)
 
 uint64_t vmm_now_ns(void *ctx) { return vmm_tsc_to_ns(cairn_rdtsc()); }
 
-/* The guest's TSC (host TSC + offset) on the devices' clock. */
+/* The devices' clock now, and the guest's TSC at the same instant. */
+uint64_t vmm_now_guest_tsc(uint64_t *guest_tsc)
+{
+    uint64_t tsc = cairn_rdtsc();
+    *guest_tsc = tsc + vmm.tsc_off;
+    return vmm_tsc_to_ns(tsc);
+}
+
+/* The guest's TSC (host TSC + offset, either sign) on the devices' clock:
+ * the first ns at which it reads tsc or more (a TSC deadline never fires
+ * early), 0 for a TSC the host passed before its own 0. */
 uint64_t vmm_guest_tsc_to_ns(void *ctx, uint64_t tsc)
 {
-    return tsc < vmm.tsc_off ? 0 : vmm_tsc_to_ns(tsc - vmm.tsc_off);
+    int64_t host = (int64_t)(tsc - vmm.tsc_off);
+    if (host <= 0)
+        return 0;
+    uint64_t khz = cairn_tsc_khz(), t = (uint64_t)host;
+    return t / khz * 1000000 + (t % khz * 1000000 + khz - 1) / khz;
 }
 
 /* The devices' next event: a timer of the PIT or the local APIC. */

@@ -10,6 +10,8 @@
  *   io.c       port I/O exits, string I/O (INS/OUTS)
  *   mmio.c     nested page faults: instructions on device windows
  *   msr.c      CPUID and MSR exits
+ *   cpuid.c    the CPU the guest sees: the host's CPUID, filtered
+ *   pv.c       KVM's paravirtual interface: kvmclock, PV EOI
  *   state.c    CR0/CR4 writes, refused states, #GP
  *   irq.c      interrupt lines and injection
  *   time.c     the devices' clock, the timer thread, HLT
@@ -55,7 +57,8 @@ struct vmm_line {
     unsigned esc; /* inside an escape sequence: 1 after ESC, 2 after ESC [ */
 };
 
-/* Exits counted by key (a port, an MSR); the last slot takes the rest. */
+/* Exits counted by key (a port, an MSR, a guest-physical address, a
+ * CPUID leaf); the last slot takes the rest. */
 #define VMM_TALLY_SLOTS 32
 struct vmm_tally {
     uint32_t key;
@@ -91,6 +94,8 @@ struct vmm {
     uint64_t quiet_until, quiet_injected; /* recalls held back (vmm_publish_next) */
     uint64_t de_cfg, hwcr, misc_enable; /* vendor MSRs the guest may write */
     uint64_t tsc_off;          /* the guest's TSC offset (it may write its TSC) */
+    uint64_t pv_wall, pv_time, pv_eoi; /* the paravirtual MSRs (pv.c) */
+    bool pv_eoi_set;           /* the guest's PV EOI flag set at the last entry */
     bool input;                /* the console's input goes to the guest's UART */
     uint8_t in_ring[VMM_INPUT_RING];    /* timer thread -> handler (console.c) */
     volatile uint32_t in_head, in_tail;
@@ -100,6 +105,7 @@ struct vmm {
     uint64_t last_rip;
     uint64_t exits[CAIRN_VM_EVT_COUNT];
     struct vmm_tally io[VMM_TALLY_SLOTS], msr[VMM_TALLY_SLOTS];
+    struct vmm_tally mmio[VMM_TALLY_SLOTS], cpuid[VMM_TALLY_SLOTS];
 };
 
 extern struct vmm vmm;
@@ -158,6 +164,7 @@ uint64_t vmm_inject(struct cairn_exc *x, uint64_t mtd);
 
 /* time.c */
 uint64_t vmm_now_ns(void *ctx);
+uint64_t vmm_now_guest_tsc(uint64_t *guest_tsc);
 uint64_t vmm_guest_tsc_to_ns(void *ctx, uint64_t tsc);
 void vmm_publish_next(bool idle_recall);
 void vmm_timer(void *arg, struct cairn_utcb *u);

@@ -245,6 +245,38 @@ static void test_eoi_level(void **state)
     assert_int_equal(eoi_count, 1);
 }
 
+/* The EOI the VMM may let the guest signal through memory (PV EOI). */
+static void test_quiet_eoi(void **state)
+{
+    assert_int_equal(lapic_quiet_eoi_vector(&l), -1); /* nothing in service */
+    lapic_set_irq(&l, 0x50, false);
+    assert_int_equal(take(), 0x50);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), 0x50);
+    lapic_set_irq(&l, 0x40, false); /* waiting below it: the EOI unblocks it */
+    assert_int_equal(lapic_quiet_eoi_vector(&l), -1);
+    lapic_eoi(&l);
+    assert_false(bit(ISR, 0x50));
+    assert_int_equal(take(), 0x40);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), 0x40);
+    lapic_eoi(&l);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), -1);
+    lapic_set_irq(&l, 0x61, true); /* level: the IO-APIC must hear of its EOI */
+    assert_int_equal(take(), 0x61);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), -1);
+    lapic_eoi(&l);
+    assert_int_equal(eoi_count, 1);
+    assert_int_equal(eois[0], 0x61);
+    lapic_set_irq(&l, 0x30, false); /* nested: the highest in service counts */
+    assert_int_equal(take(), 0x30);
+    lapic_set_irq(&l, 0x70, false);
+    assert_int_equal(take(), 0x70);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), 0x70);
+    lapic_eoi(&l);
+    assert_int_equal(lapic_quiet_eoi_vector(&l), 0x30);
+    assert_int_equal(lapic_write_apic_base(&l, LAPIC_BASE), CAIRN_OK); /* globally off */
+    assert_int_equal(lapic_quiet_eoi_vector(&l), -1);
+}
+
 static void test_illegal_vector_esr(void **state)
 {
     lapic_set_irq(&l, 5, false);
@@ -614,6 +646,7 @@ int main(void)
         cmocka_unit_test_setup(test_ppr_tpr, setup),
         cmocka_unit_test_setup(test_priority_order, setup),
         cmocka_unit_test_setup(test_eoi_level, setup),
+        cmocka_unit_test_setup(test_quiet_eoi, setup),
         cmocka_unit_test_setup(test_illegal_vector_esr, setup),
         cmocka_unit_test_setup(test_timer_oneshot, setup),
         cmocka_unit_test_setup(test_timer_periodic, setup),

@@ -158,6 +158,20 @@ static void eoi(struct lapic *l)
         l->eoi.eoi(l->eoi.ctx, (uint8_t)v);
 }
 
+void lapic_eoi(struct lapic *l)
+{
+    if (lapic_enabled(l))
+        eoi(l);
+}
+
+int lapic_quiet_eoi_vector(const struct lapic *l)
+{
+    int v = highest(l->isr);
+    if (!lapic_enabled(l) || v < 0 || test_bit(l->tmr, (unsigned)v) || highest(l->irr) >= 0)
+        return -1;
+    return v;
+}
+
 bool lapic_take_nmi(struct lapic *l)
 {
     bool nmi = l->nmi;

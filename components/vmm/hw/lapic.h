@@ -19,7 +19,9 @@
  * PPR's, which is the TPR or the class of the highest in-service vector,
  * whichever is higher; lapic_ack is the CPU taking it (IRR -> ISR). An
  * EOI clears the highest ISR bit; if its TMR bit is set (level) the eoi
- * callback tells the IO-APIC. Vectors 0-15 are illegal: not accepted,
+ * callback tells the IO-APIC (lapic_eoi is the same EOI, for the VMM's
+ * paravirtual EOI; lapic_quiet_eoi_vector says when it may be deferred
+ * to the VMM). Vectors 0-15 are illegal: not accepted,
  * the ESR says so (and the error LVT fires if unmasked).
  *
  * The ICR sends only to this CPU: fixed and lowest-priority IPIs whose
@@ -129,6 +131,13 @@ void lapic_set_irq(struct lapic *l, uint8_t vector, bool level_triggered);
 int lapic_pending(const struct lapic *l);
 /* The CPU takes it: IRR -> ISR; the vector to inject, or -1 if none. */
 int lapic_ack(struct lapic *l);
+/* An EOI, as the guest's write to the EOI register (the VMM's PV EOI). */
+void lapic_eoi(struct lapic *l);
+/* The vector whose EOI needs nothing but clearing its ISR bit: the highest
+ * in service if it is edge-triggered and no vector waits in the IRR (an
+ * EOI then unblocks nothing and tells the IO-APIC nothing); else -1. The
+ * VMM lets the guest signal that EOI through memory (KVM's PV EOI). */
+int lapic_quiet_eoi_vector(const struct lapic *l);
 /* An NMI IPI to self was sent: true once, then the VMM injects an NMI. */
 bool lapic_take_nmi(struct lapic *l);
 /* Does LINT0 pass the 8259's INTR to the CPU (APIC globally disabled, or
