@@ -52,6 +52,9 @@ PLATFORM_CPUS = {"bochs-intel": "corei7_skylake_x", "bochs-amd": "ryzen"}
 BOCHS_IPS = 200000000
 BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 BOCHS_VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
+# firmware: uefi: QEMU's PC with UEFI firmware (Debian's ovmf package, no
+# Secure Boot), the GRUB image on a USB stick as a UEFI-only PC boots it.
+OVMF = os.environ.get("OVMF", "/usr/share/ovmf/OVMF.fd")
 # Always active: a scenario fails the moment one of these appears.
 BUILTIN_FAILS = ["PANIC", "FAILED"]
 DEFAULT_TIMEOUT = 60.0
@@ -89,6 +92,7 @@ class Scenario:
     sends: List[tuple] = field(default_factory=list)  # (expects matched first, text)
     anywhere: List[str] = field(default_factory=list)  # expected in any order
     boot: str = "kernel"          # "kernel" (-kernel) or "grub" (ISO, -cdrom)
+    firmware: str = "bios"        # "bios", or "uefi" (OVMF; the ISO on a USB stick)
     platform: str = "qemu"        # "qemu", or a Bochs CPU (PLATFORM_CPUS)
     cmdline: str = ""             # the kernel's command line
     bochs: List[str] = field(default_factory=list)  # more bochsrc lines
@@ -136,6 +140,8 @@ def parse_scenario(path):
         if not value:
             raise ScenarioError(f"{where}: '{key}:' needs a value")
         _parse_key(sc, key, value, where)
+    if sc.firmware == "uefi" and sc.boot != "grub":
+        raise ScenarioError(f"{path}: firmware: uefi boots the GRUB image, not 'boot: {sc.boot}'")
     set_platform(sc, sc.platform, path)
     return sc
 
@@ -147,11 +153,11 @@ def set_platform(sc, platform, where):
                             + ", ".join(PLATFORM_CPUS) + f"; got '{platform}'")
     if platform != "qemu":
         for what, used in (("qemu:", sc.qemu), ("exit:", sc.exit is not None),
-                           ("send:", sc.sends)):
+                           ("send:", sc.sends), ("firmware: uefi", sc.firmware == "uefi")):
             if used:
                 raise ScenarioError(f"{where}: '{what}' does not apply to platform "
-                                    f"{platform} (Bochs has no isa-debug-exit and "
-                                    "the harness gives it no serial input)")
+                                    f"{platform} (Bochs has no isa-debug-exit and no UEFI "
+                                    "firmware here, and the harness gives it no serial input)")
         sc.boot = "grub"  # Bochs boots through its BIOS: the GRUB image
     sc.platform = platform
 
@@ -193,6 +199,12 @@ def _parse_key(sc, key, value, where):
         if value not in ("kernel", "grub"):
             raise ScenarioError(f"{where}: boot must be 'kernel' or 'grub', got '{value}'")
         sc.boot = value
+    elif key == "firmware":
+        if value not in ("bios", "uefi"):
+            raise ScenarioError(f"{where}: firmware must be 'bios' or 'uefi', got '{value}'")
+        sc.firmware = value
+        if value == "uefi":
+            sc.boot = "grub"  # UEFI boots the GRUB image's EFI loader
     elif key == "platform":
         set_platform(sc, value, where)
     elif key == "cmdline":
@@ -207,7 +219,7 @@ def _parse_key(sc, key, value, where):
     else:
         raise ScenarioError(f"{where}: unknown key '{key}' (modules, qemu, bochs, platform, "
                             "cmdline, timeout, expect, expect_anywhere, expect_file, fail, "
-                            "send, boot, exit)")
+                            "send, boot, firmware, exit)")
 
 
 def _text_value(rest):
@@ -305,6 +317,18 @@ def build_iso(sc):
     return iso
 
 
+def uefi_args(iso):
+    """QEMU arguments for a UEFI PC booting `iso` from a USB stick (an xHCI
+    controller, the image read-only as a USB mass-storage device): the
+    EFI system partition in the image's GPT, not the CD's El Torito entry."""
+    if not os.path.isfile(OVMF):
+        raise ScenarioError(f"{OVMF} not found: UEFI firmware (package ovmf; run "
+                            "'sh tools/setup.sh' as root, or set OVMF to the firmware image)")
+    return ["-bios", OVMF, "-device", "qemu-xhci",
+            "-drive", f"if=none,id=stick,format=raw,readonly=on,file={iso}",
+            "-device", "usb-storage,drive=stick"]
+
+
 def qemu_command(sc, extra=(), interactive=False):
     """The QEMU argv (relative to the repository root) for a scenario."""
     _check_files(sc)
@@ -312,7 +336,9 @@ def qemu_command(sc, extra=(), interactive=False):
     if interactive:
         # "mon:" multiplexes the serial line so that Ctrl-A X reaches QEMU.
         cmd[cmd.index("stdio")] = "mon:stdio"
-    if sc.boot == "grub":
+    if sc.firmware == "uefi":
+        cmd += uefi_args(build_iso(sc))
+    elif sc.boot == "grub":
         cmd += ["-cdrom", build_iso(sc)]
     else:
         cmd += ["-kernel", os.path.join(BUILD, "cairn")]
@@ -962,8 +988,8 @@ def slowest_report(times):
 
 
 def cmd_iso(args):
-    """Write build/NAME.iso: the scenario's GRUB image (BIOS boot, on a CD
-    or, written whole, on a USB stick), and say how to use it."""
+    """Write build/NAME.iso: the scenario's GRUB image (BIOS and UEFI boot,
+    on a CD or, written whole, on a USB stick), and say how to use it."""
     try:
         sc = parse_scenario(args.scenario)
         _check_files(sc)
@@ -976,12 +1002,13 @@ def cmd_iso(args):
     mib = os.path.getsize(os.path.join(ROOT, out)) / (1 << 20)
     print(f"{out}: {mib:.1f} MiB, scenario {sc.name} (kernel, {len(sc.modules)} modules,"
           f" command line '{sc.cmdline}')")
-    print("boot it in QEMU:    qemu-system-x86_64 -accel tcg -cpu EPYC -m 512 -serial stdio"
-          f" -display none -cdrom {out}")
+    qemu = "qemu-system-x86_64 -accel tcg -cpu EPYC -m 512 -serial stdio -display none"
+    print(f"boot it in QEMU:    {qemu} -cdrom {out}")
+    print(f"  ... with UEFI:    {qemu} -bios {OVMF} -drive file={out},format=raw")
     print(f"write it to a USB stick (ALL data on the stick is lost; /dev/sdX is the stick):")
     print(f"                    dd if={out} of=/dev/sdX bs=4M conv=fsync")
-    print("then boot the PC from the stick in BIOS (legacy/CSM) mode; Cairn prints on the"
-          " first serial port (115200 8N1). See docs/booting.md.")
+    print("then boot the PC from the stick (BIOS or UEFI, Secure Boot off); Cairn prints on"
+          " the first serial port (115200 8N1). See docs/booting.md.")
     return 0
 
 

@@ -9,13 +9,16 @@
 #   gcc make binutils          the build
 #   grub-pc-bin grub-common    grub-mkrescue, for the GRUB/multiboot2 boot test
 #   xorriso mtools             ... which grub-mkrescue needs to write the ISO
+#   grub-efi-amd64-bin         GRUB's UEFI modules: with them grub-mkrescue
+#                              writes images that boot on UEFI PCs as well
+#   ovmf                       UEFI firmware for QEMU (`firmware: uefi`)
 #   bochs bochsbios vgabios    a second emulator (Intel VT-x, AMD SVM), for
 #   bochs-term                 scenarios with `platform: bochs-*`; its term
 #                              display runs under script(1) (bsdutils)
 set -eu
 
 PACKAGES="qemu-system-x86 python3 libcmocka-dev gcc make binutils clang libclang-rt-14-dev \
-grub-pc-bin grub-common xorriso mtools bochs bochsbios vgabios bochs-term bsdutils"
+grub-pc-bin grub-common grub-efi-amd64-bin ovmf xorriso mtools bochs bochsbios vgabios bochs-term bsdutils"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -36,6 +36,20 @@ static void boot_add_mod(uint64_t base, uint64_t end, uint64_t cmdline)
         boot_info.mods[boot_info.nmods++] = (struct boot_mod){ base, end - base, boot_str(cmdline) };
 }
 
+/* Multiboot2 tags 14 (ACPI 1.0 RSDP, 20 bytes) and 15 (ACPI 2.0+ RSDP,
+ * 36 bytes) hold a copy of the RSDP; GRUB under UEFI passes both when the
+ * firmware has both. Keep the newer: it may point to the XSDT. */
+static void boot_add_rsdp(const uint8_t *tag, uint32_t size)
+{
+    uint32_t n = size - 8;
+    if (n > sizeof(boot_info.acpi_rsdp))
+        n = sizeof(boot_info.acpi_rsdp);
+    if (n < 20 || n < boot_info.acpi_rsdp_size)
+        return;
+    memcpy(boot_info.acpi_rsdp, tag + 8, n);
+    boot_info.acpi_rsdp_size = n;
+}
+
 static void boot_mb1(const uint32_t *mbi)
 {
     uint32_t flags = mbi[0];
@@ -66,7 +80,7 @@ static void boot_mb2(const uint8_t *mbi)
     boot_info.info_size = total;
     for (const uint8_t *t = mbi + 8; t < mbi + total;) {
         uint32_t type = ((const uint32_t *)t)[0], size = ((const uint32_t *)t)[1];
-        if (type == 0)
+        if (type == 0 || size < 8)
             break;
         if (type == 1)
             boot_info.cmdline = boot_str((uint64_t)(t + 8));
@@ -78,6 +92,8 @@ static void boot_mb2(const uint8_t *mbi)
                 boot_add_mem(((const uint64_t *)e)[0], ((const uint64_t *)e)[1],
                              ((const uint32_t *)e)[4]);
         }
+        if (type == 14 || type == 15)
+            boot_add_rsdp(t, size);
         t += (size + 7) & ~7u;
     }
 }

@@ -96,3 +96,34 @@ void mem_init(void)
     if (!mem_pool_bytes)
         panic("no memory for the kernel");
 }
+
+static int mem_overlaps(uint64_t a, uint64_t b, uint64_t base, uint64_t size)
+{
+    return a < base + size && base < b;
+}
+
+/* Is [a, b) RAM in the loader's map and free of modules? */
+static int mem_boot_free(uint64_t a, uint64_t b)
+{
+    int ram = 0;
+    for (unsigned i = 0; i < boot_info.nmem; i++) {
+        struct boot_mem *m = &boot_info.mem[i];
+        if (m->type == 1 && m->base <= a && b <= m->base + m->size)
+            ram = 1;
+        else if (m->type != 1 && mem_overlaps(a, b, m->base, m->size))
+            return 0; /* a reserved entry overlapping a RAM one wins */
+    }
+    for (unsigned i = 0; ram && i < boot_info.nmods; i++)
+        if (mem_overlaps(a, b, boot_info.mods[i].base, boot_info.mods[i].size))
+            return 0;
+    return ram;
+}
+
+uint64_t mem_boot_low(uint64_t size, uint64_t limit)
+{
+    size = (size + 0xfff) & ~0xfffull;
+    for (uint64_t a = 0x1000; a + size <= limit; a += 0x1000)
+        if (mem_boot_free(a, a + size))
+            return a;
+    return 0;
+}

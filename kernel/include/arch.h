@@ -17,6 +17,8 @@ struct arch_boot {
     uint64_t tsc_khz;
     uint32_t features, asids;  /* the HIP's CAIRN_HIP_F_* and svm_asids */
     uint8_t isa_gsi[16];       /* the GSI of each ISA IRQ               */
+    const char *rsdp_from;     /* who gave the ACPI root pointer, or NULL */
+    bool madt;                 /* ACPI listed the CPUs and interrupt controllers */
 };
 void arch_boot_cpu(void);
 void arch_boot_platform(struct arch_boot *b);

@@ -23,6 +23,11 @@ struct boot_info {
     struct boot_mod mods[BOOT_MAX_MODS];
     const char *cmdline;
     uint64_t info_base, info_size; /* the loader's tables */
+    /* A copy of the firmware's ACPI root pointer (RSDP) the loader passed
+     * (multiboot2 tags 14 and 15: a UEFI machine has none where a BIOS
+     * keeps it); acpi_rsdp_size 0 if it passed none. */
+    uint8_t acpi_rsdp[36];
+    uint32_t acpi_rsdp_size;
 };
 
 extern struct boot_info boot_info;

@@ -15,3 +15,9 @@ extern uint64_t mem_pool_bytes;
 uint64_t mem_max_phys(void);
 /* Needs the direct map. */
 void mem_init(void);
+/* A page-aligned physical range of `size` bytes below `limit` that the
+ * loader's map calls RAM and that holds no boot module, lowest first and
+ * never page 0; 0 if there is none. For start-up code that must lie low
+ * (an x86 AP's first instructions): mem_init hands out no RAM below
+ * 1 MiB, so below that the range stays the caller's. */
+uint64_t mem_boot_low(uint64_t size, uint64_t limit);

@@ -2,6 +2,7 @@
  * the boot CPU runs Cairn until application processors are brought up. */
 #include "acpi.h"
 #include <stddef.h>
+#include "boot.h"
 #include "paging.h"
 #include "string.h"
 
@@ -21,17 +22,31 @@ static int acpi_sum_ok(const void *p, size_t n)
     return sum == 0;
 }
 
-/* The RSDP lies on a 16-byte boundary in the EBDA or the BIOS area. */
-static const uint8_t *acpi_find_rsdp(void)
+static int acpi_rsdp_ok(const uint8_t *p, size_t n)
 {
+    return n >= 20 && !memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20)
+        && (p[15] < 2 || n < 36 || acpi_sum_ok(p, 36));
+}
+
+/* The RSDP: the copy the boot loader passed (the only way on UEFI, whose
+ * firmware keeps it in its configuration table), else the BIOS way, on a
+ * 16-byte boundary in the EBDA or the BIOS area. *from names the source. */
+static const uint8_t *acpi_find_rsdp(const char **from)
+{
+    if (acpi_rsdp_ok(boot_info.acpi_rsdp, boot_info.acpi_rsdp_size)) {
+        *from = "the boot loader";
+        return boot_info.acpi_rsdp;
+    }
     uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
     const uint64_t ranges[2][2] = { { ebda, ebda + 1024 }, { 0xe0000, 0x100000 } };
+    *from = "the BIOS area";
     for (unsigned r = 0; r < 2; r++)
         for (uint64_t a = ranges[r][0]; a && a + 20 <= ranges[r][1]; a += 16) {
             const uint8_t *p = phys_to_virt(a);
-            if (!memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20))
+            if (acpi_rsdp_ok(p, 20))
                 return p;
         }
+    *from = NULL;
     return NULL;
 }
 
@@ -78,9 +93,12 @@ void acpi_madt(uint64_t max_phys, struct acpi_madt_info *info)
         info->isa_gsi[i] = (uint8_t)i, info->isa_flags[i] = 0;
     info->cpus = 0;
     info->ioapic = 0;
-    const uint8_t *rsdp = acpi_find_rsdp();
+    info->madt = false;
+    const uint8_t *rsdp = acpi_find_rsdp(&info->rsdp_from);
     if (!rsdp)
         return;
+    /* The XSDT's address is in the 36-byte form only (revision 2 and up;
+     * a 20-byte copy from the loader reads zero there). */
     int xsdt = rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24);
     const struct acpi_sdt *root = acpi_table(xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16), max_phys);
     if (!root)
@@ -92,6 +110,7 @@ void acpi_madt(uint64_t max_phys, struct acpi_madt_info *info)
         const struct acpi_sdt *t = acpi_table(pa, max_phys);
         if (t && !memcmp(t->sig, "APIC", 4)) {
             acpi_madt_parse(t, info);
+            info->madt = true;
             return;
         }
     }

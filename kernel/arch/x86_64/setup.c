@@ -34,6 +34,8 @@ void arch_boot_platform(struct arch_boot *b)
     b->features = vcpu_arch_init(&b->asids);
     acpi_madt((mem_max_phys() + (1ull << 30) - 1) & ~((1ull << 30) - 1), &madt);
     b->cpus_found = madt.cpus ? madt.cpus : 1;
+    b->rsdp_from = madt.rsdp_from;
+    b->madt = madt.madt;
     sched_init_cpu(0);
     smp_boot(&madt); /* takes the kernel lock: the APs wait until we leave */
     b->features |= vcpu_arch_smp_check(cpu_count);
@@ -45,6 +47,11 @@ void arch_boot_platform(struct arch_boot *b)
 
 void arch_boot_report(const struct arch_boot *b)
 {
+    if (!b->rsdp_from)
+        kprintf("[kernel] ACPI: no RSDP found: one CPU, no I/O APIC\n");
+    else
+        kprintf("[kernel] ACPI: RSDP from %s, %s\n", b->rsdp_from,
+                b->madt ? "MADT read" : "no MADT: one CPU, no I/O APIC");
     if (b->features & CAIRN_HIP_F_VMX)
         kprintf("[kernel] VMX: yes, EPT: yes, VPIDs: %u\n", b->asids);
     else

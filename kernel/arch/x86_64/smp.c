@@ -2,10 +2,13 @@
  * SMP (x86_64): the kernel lock, IPIs, and starting the application
  * processors (smp.h).
  *
- * Start-up: the code in ap.S is copied to SMP_TRAMPOLINE; each AP gets
- * INIT, then two start-up IPIs with that page's number, goes to long mode
- * on a boot page table (the kernel half plus an executable identity map
- * of the first 2 MiB) and enters ap_main on its own kernel stack. APs are
+ * Start-up: the code in ap.S is copied to the first of SMP_LOW_PAGES
+ * free pages below 1 MiB, the boot page table to the others (the loader
+ * may have put modules anywhere there: GRUB under UEFI does); each AP
+ * gets INIT, then two start-up IPIs with that page's number, goes to long
+ * mode on the boot page table (the kernel half plus an executable
+ * identity map of the first 2 MiB) and enters ap_main on its own kernel
+ * stack. APs are
  * started one at a time; one that does not come up within 100 ms is left
  * out.
  *
@@ -22,6 +25,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "mem.h"
 #include "palloc.h"
 #include "paging.h"
 #include "sched.h"
@@ -30,10 +34,7 @@
 #include "vcpu_x86.h"
 #include "x86.h"
 
-#define SMP_TRAMPOLINE 0x1000u /* ap.S AP_BASE; the boot page tables follow */
-#define SMP_PML4       0x2000u
-#define SMP_PDPT       0x3000u
-#define SMP_PD         0x4000u
+#define SMP_LOW_PAGES 4 /* the trampoline, then the boot PML4, PDPT and PD */
 
 volatile unsigned klock_owner; /* CPU number + 1, 0: free */
 bool smp_on;
@@ -132,14 +133,14 @@ _Noreturn void ap_main(void)
 
 /* The boot page table: the kernel's upper half, and the first 2 MiB
  * identity-mapped and executable for the trampoline. */
-static void smp_boot_tables(void)
+static void smp_boot_tables(uint64_t pml4_pa)
 {
-    uint64_t *pml4 = phys_to_virt(SMP_PML4), *pdpt = phys_to_virt(SMP_PDPT), *pd = phys_to_virt(SMP_PD);
+    uint64_t *pml4 = phys_to_virt(pml4_pa), *pdpt = pml4 + 512, *pd = pml4 + 1024;
     memcpy(pml4, phys_to_virt(paging_master_cr3), PAGE_SIZE);
     memset(pdpt, 0, PAGE_SIZE);
     memset(pd, 0, PAGE_SIZE);
-    pml4[0] = SMP_PDPT | PTE_P | PTE_W;
-    pdpt[0] = SMP_PD | PTE_P | PTE_W;
+    pml4[0] = (pml4_pa + PAGE_SIZE) | PTE_P | PTE_W;
+    pdpt[0] = (pml4_pa + 2 * PAGE_SIZE) | PTE_P | PTE_W;
     pd[0] = PTE_P | PTE_W | PTE_PS;
 }
 
@@ -151,13 +152,18 @@ void smp_boot(const struct acpi_madt_info *madt)
         n = sizeof(madt->apic_ids);
     if (n < 2)
         return;
+    uint64_t low = mem_boot_low(SMP_LOW_PAGES * PAGE_SIZE, 0x100000);
+    if (!low) {
+        kprintf("[kernel] no free RAM below 1 MiB to start the other CPUs\n");
+        return;
+    }
     smp_on = true; /* from here on the lock is real: the boot CPU takes it */
     kernel_lock();
     cpu_syscall_entry();
-    uint8_t *tramp = phys_to_virt(SMP_TRAMPOLINE);
+    uint8_t *tramp = phys_to_virt(low);
     memcpy(tramp, ap_start, (size_t)(ap_end - ap_start));
-    smp_boot_tables();
-    *(uint64_t *)(tramp + (ap_cr3 - ap_start)) = SMP_PML4;
+    smp_boot_tables(low + PAGE_SIZE);
+    *(uint64_t *)(tramp + (ap_cr3 - ap_start)) = low + PAGE_SIZE;
     *(uint64_t *)(tramp + (ap_entry - ap_start)) = (uint64_t)ap_main;
     for (unsigned i = 0; i < n; i++) {
         unsigned apic = madt->apic_ids[i], id = cpu_count;
@@ -176,7 +182,7 @@ void smp_boot(const struct acpi_madt_info *madt)
         apic_ipi(apic, 0x4500); /* INIT */
         smp_delay_us(10000);
         for (unsigned k = 0; k < 2 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; k++) {
-            apic_ipi(apic, 0x4600 | SMP_TRAMPOLINE >> 12); /* start-up */
+            apic_ipi(apic, 0x4600 | (uint32_t)(low >> 12)); /* start-up */
             smp_delay_us(200);
         }
         for (unsigned t = 0; t < 1000 && __atomic_load_n(&ap_up, __ATOMIC_ACQUIRE) != id; t++)
