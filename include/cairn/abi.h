@@ -206,7 +206,7 @@ enum cairn_vm_refusal {
 #define CAIRN_MTD_GDTR       (1u << 10)
 #define CAIRN_MTD_IDTR       (1u << 11)
 #define CAIRN_MTD_CR         (1u << 12) /* cr0 cr2 cr3 cr4          */
-#define CAIRN_MTD_DR         (1u << 13) /* dr7                      */
+#define CAIRN_MTD_DR         (1u << 13) /* threads: dr[0..3] dr6 dr7; vCPUs: dr7 */
 #define CAIRN_MTD_SYSENTER   (1u << 14)
 #define CAIRN_MTD_QUAL       (1u << 15) /* qual[0], qual[1] (read-only) */
 #define CAIRN_MTD_CTRL       (1u << 16) /* intercept controls       */
@@ -225,10 +225,34 @@ enum cairn_vm_refusal {
      CAIRN_MTD_GDTR | CAIRN_MTD_IDTR | CAIRN_MTD_CR | CAIRN_MTD_DR | CAIRN_MTD_SYSENTER |   \
      CAIRN_MTD_CTRL | CAIRN_MTD_INJ | CAIRN_MTD_STA | CAIRN_MTD_TSC | CAIRN_MTD_EFER_PAT | \
      CAIRN_MTD_SYSCALL)
-/* The state a thread's event can transfer; other bits are ignored for threads. */
+/* A thread's registers and its event's qualification (the common part of
+ * a thread's and a vCPU's state). */
 #define CAIRN_MTD_EC_ALL                                                                     \
     (CAIRN_MTD_GPR_ALL | CAIRN_MTD_RSP | CAIRN_MTD_RIP | CAIRN_MTD_RFLAGS | CAIRN_MTD_QUAL | \
      CAIRN_MTD_FS_GS)
+/* The state a thread's event can transfer (its debug registers too); other
+ * bits are ignored for threads. */
+#define CAIRN_MTD_THREAD_ALL (CAIRN_MTD_EC_ALL | CAIRN_MTD_DR)
+
+/* A thread's debug registers (MTD_DR; docs/abi.md "Debug registers"):
+ * DR0-DR3 hold user addresses, DR7 enables them. Breakpoint i (0..3): */
+#define CAIRN_DR7_L(i)        (1ull << (2 * (i)))  /* enable (local; G alike) */
+#define CAIRN_DR7_G(i)        (2ull << (2 * (i)))
+#define CAIRN_DR7_RW(i, rw)   ((uint64_t)(rw) << (16 + 4 * (i)))
+#define CAIRN_DR7_LEN(i, len) ((uint64_t)(len) << (18 + 4 * (i)))
+#define CAIRN_DR_EXEC         0u /* R/W: instruction fetch (LEN must be 0) */
+#define CAIRN_DR_WRITE        1u /* R/W: data writes                       */
+#define CAIRN_DR_RDWR         3u /* R/W: data reads and writes (2, I/O, is refused) */
+#define CAIRN_DR_LEN1         0u /* LEN: 1 byte; 2 bytes 1, 8 bytes 2, 4 bytes 3 */
+#define CAIRN_DR_LEN2         1u
+#define CAIRN_DR_LEN8         2u
+#define CAIRN_DR_LEN4         3u
+/* The DR7 bits a thread may set: the enables and each breakpoint's R/W
+ * and LEN. GD, LE/GE and reserved bits are refused. */
+#define CAIRN_DR7_THREAD      0xffff00ffull
+/* DR6, as a #DB event's qual[0] reports it: breakpoint i hit, single step. */
+#define CAIRN_DR6_B(i)        (1ull << (i))
+#define CAIRN_DR6_BS          (1ull << 14)
 
 /* ---------------------------------------------------------------------------
  * Fixed selectors and addresses of the root PD (the first boot module).

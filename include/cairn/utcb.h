@@ -63,7 +63,7 @@ struct cairn_exc {
     uint64_t qual[2];                /* MTD_QUAL: error code, fault address */
     uint64_t event;                  /* always: event number (vector) */
     uint64_t cr0, cr2, cr3, cr4;     /* MTD_CR       */
-    uint64_t dr7;                    /* MTD_DR       */
+    uint64_t dr7;                    /* MTD_DR (vCPUs: only this) */
     uint64_t efer, pat;              /* MTD_EFER_PAT */
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip; /* MTD_SYSENTER */
     uint64_t star, lstar, cstar, fmask, kernel_gs_base; /* MTD_SYSCALL */
@@ -72,6 +72,7 @@ struct cairn_exc {
     uint64_t intr_state, actv_state; /* MTD_STA      */
     uint64_t tsc_val, tsc_off;       /* MTD_TSC      */
     struct cairn_seg es, cs, ss, ds, fs, gs, ldtr, tr, gdtr, idtr;
+    uint64_t dr[4], dr6;             /* MTD_DR (threads; with dr7 above) */
 };
 
 _Static_assert(sizeof(struct cairn_utcb) <= CAIRN_UTCB_SIZE, "UTCB too large");

@@ -35,7 +35,7 @@ void sched_ready(struct sc *sc)
     p->prio_mask[sc->prio / 64] |= 1ull << (sc->prio % 64);
     sc->queued = true;
     if (!p->cur_sc || sc->prio > p->cur_sc->prio) {
-        p->resched = true;
+        p->attn |= CPU_ATTN_RESCHED;
         smp_kick(sc->cpu); /* another CPU's queue: make it look */
     }
 }
@@ -160,7 +160,7 @@ _Noreturn void sched_dispatch_fresh(void)
 {
     struct percpu *p = percpu();
     struct sc *sc;
-    p->resched = false;
+    p->attn &= (uint8_t)~CPU_ATTN_RESCHED;
     while ((sc = sched_first(p))) {
         if (sc->acct) {
             struct sc *a = sc->acct;

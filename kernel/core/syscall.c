@@ -186,7 +186,7 @@ static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
 {
     struct ec *t = sys_cap(ec, SYS_A1(r), KOBJ_EC, CAIRN_R_EC_CTRL);
     REFUSE_IF(SYS_A2(r) != CAIRN_EC_RECALL, CAIRN_ESYS);
-    t->recall = true;
+    t->attn |= EC_ATTN_RECALL;
     ec_sys_ret(ec, CAIRN_OK);
 }
 

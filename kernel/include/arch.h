@@ -47,6 +47,13 @@ struct ec;
 void arch_ec_leave_cpu(struct ec *ec);
 /* Reload the I/O permission bitmap of `pd` if it is loaded. */
 void pd_arch_io_changed(struct pd *pd);
+/* Debug registers (breakpoints of threads), switched lazily: load those
+ * of `ec`, or clear the CPU's if they may hold another EC's (the general
+ * way back to user mode, ec_ret_general; both attn bytes say when). */
+void ec_arch_debug_switch(struct ec *ec);
+/* A dying EC's breakpoints are forgotten (a CPU that holds them clears
+ * them at its next return to user mode). */
+void ec_arch_debug_forget(struct ec *ec);
 /* Forget FPU state ownership of a dying EC. */
 void ec_arch_fpu_forget(struct ec *ec);
 /* May a dead EC be freed? Not while some CPU runs it or is asked for its

@@ -21,7 +21,8 @@ struct ec {
     bool blocked;            /* waiting on a semaphore                      */
     bool in_event;           /* its caller chain is an event, not a call    */
     bool wait_handler;       /* waits for callee (a busy handler) to be free */
-    bool recall;             /* RECALL event pending                        */
+    uint8_t attn;            /* EC_ATTN_*: its return to user mode takes
+                                the general way                             */
     uint8_t refused;         /* vCPU: the VMM's state was refused (why)     */
     bool fpu_used;
     bool vcpu;               /* a virtual CPU: runs a guest from its VMCB   */
@@ -48,8 +49,14 @@ struct ec {
     uint64_t deadline;       /* timeout (0: none)                           */
     struct ec *to_next;
     void *vmcb;              /* vCPU: its control block (arch)              */
+    struct debug_regs dbg;   /* its breakpoints (threads; arch)             */
     struct fpu_state fpu;
 };
+
+/* ec->attn: a RECALL event is pending; the EC has breakpoints (debug
+ * registers to load whenever it returns to user mode). */
+#define EC_ATTN_RECALL 0x1u
+#define EC_ATTN_DEBUG  0x2u
 
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global);
@@ -63,8 +70,9 @@ int ec_create_vcpu(struct ec **out, struct pd *pd, unsigned cpu, uint64_t evt_ba
 /* Continuation: return to user mode (ec_ret_user as a function). */
 void ec_cont_user(struct ec *ec);
 void ec_cont_startup(struct ec *ec);
-/* Deliver a pending recall, then return to user mode. */
-_Noreturn void ec_recall(struct ec *ec);
+/* The general way back to user mode (ec_ret_attention): deliver a
+ * pending recall, preempt, switch the debug registers, return. */
+_Noreturn void ec_ret_general(struct ec *ec);
 /* Finish the current system call of `ec` with `status`. */
 _Noreturn void ec_sys_ret(struct ec *ec, int status);
 /* Deliver event `evt` of the current EC `ec` through its event portal. */
@@ -77,29 +85,29 @@ bool ec_destroy(struct ec *ec);
 #include "ec_arch_inline.h"
 #include "sched.h"
 
-/* Return to user mode, delivering a pending recall first. Inline: the
- * end of every system call and of both IPC directions. */
+/* Does going back to user mode in `ec` need the general way: a recall
+ * pending, a preemption, or debug registers to load (the EC has
+ * breakpoints) or to clear (this CPU's may hold another EC's)? One test
+ * of two bytes; every return to user mode makes it. */
+static inline __attribute__((always_inline)) bool ec_ret_attention(const struct ec *ec)
+{
+    return ec->attn | PERCPU_FIELD(attn);
+}
+
+/* Return to user mode, by the general way if need be. Inline: the end of
+ * every system call and of both IPC directions. */
 static inline __attribute__((always_inline)) _Noreturn void ec_ret_user(struct ec *ec)
 {
-    if (__builtin_expect(ec->recall, 0))
-        ec_recall(ec);
-    sched_check_preempt();
+    if (__builtin_expect(ec_ret_attention(ec), 0))
+        ec_ret_general(ec);
     ec_arch_ret_user(ec);
 }
 
-/* Does going back to user mode in `ec` need the general way (a recall
- * pending, or a preemption)? */
-static inline __attribute__((always_inline)) bool ec_ret_attention(const struct ec *ec)
-{
-    return ec->recall | PERCPU_FIELD(resched);
-}
-
-/* The same for a caller whose call was answered: it entered by syscall.
- * A recall or a preemption takes the general way. */
+/* The same for a caller whose call was answered: it entered by syscall. */
 static inline __attribute__((always_inline)) _Noreturn void ec_ret_syscall(struct ec *ec)
 {
     if (__builtin_expect(ec_ret_attention(ec), 0))
-        ec_ret_user(ec);
+        ec_ret_general(ec);
     ec_arch_ret_syscall(ec);
 }
 
@@ -110,7 +118,7 @@ static inline __attribute__((always_inline)) _Noreturn void ec_ret_handler(struc
 {
     if (__builtin_expect(ec_ret_attention(h), 0)) {
         ec_arch_enter(h, ip, arg);
-        ec_ret_user(h);
+        ec_ret_general(h);
     }
     ec_arch_ret_handler(h, ip, arg);
 }

@@ -20,8 +20,15 @@ struct percpu {
     struct list rq[PRIO_LEVELS];
     struct ec *timeouts;     /* sorted by deadline                   */
     struct sc *refills;      /* used-up budget accounts, by refill   */
-    bool resched;            /* a higher priority SC became ready    */
+    uint8_t attn;            /* CPU_ATTN_*: the next return to user
+                                mode takes the general way           */
 };
+
+/* percpu.attn: a higher priority SC became ready; the debug registers
+ * may hold some EC's breakpoints (the arch's, loaded lazily). With
+ * ec->attn, the one byte the way back to user mode tests (ec.h). */
+#define CPU_ATTN_RESCHED 0x1u
+#define CPU_ATTN_DEBUG   0x2u
 
 extern unsigned cpu_count;
 

@@ -28,7 +28,7 @@ _Noreturn void sched_timer(void);
 /* Preempt the caller if a higher priority SC became ready. */
 static inline __attribute__((always_inline)) void sched_check_preempt(void)
 {
-    if (__builtin_expect(PERCPU_FIELD(resched), 0))
+    if (__builtin_expect(PERCPU_FIELD(attn) & CPU_ATTN_RESCHED, 0))
         sched_dispatch();
 }
 /* Block / wake `ec` (semaphore, timeout). */

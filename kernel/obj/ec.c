@@ -103,13 +103,15 @@ void ec_cont_startup(struct ec *ec)
 
 void ec_cont_user(struct ec *ec) { ec_ret_user(ec); }
 
-_Noreturn void ec_recall(struct ec *ec)
+/* A recall waits while the EC is in an event (its reply returns here). */
+_Noreturn void ec_ret_general(struct ec *ec)
 {
-    if (!ec->in_event) {
-        ec->recall = false;
+    if ((ec->attn & EC_ATTN_RECALL) && !ec->in_event) {
+        ec->attn &= (uint8_t)~EC_ATTN_RECALL;
         ec_event(ec, ec_recall_event(ec));
     }
     sched_check_preempt();
+    ec_arch_debug_switch(ec);
     ec_arch_ret_user(ec);
 }
 
@@ -151,6 +153,7 @@ void ec_kill(struct ec *ec)
     ec->blocked = false;
     sched_wake(ec, CAIRN_EABORT); /* unpark SCs that wait on it */
     ec_arch_fpu_forget(ec);
+    ec_arch_debug_forget(ec);
 }
 
 static void ec_unlink(struct ec **list, struct ec *ec, size_t next_off)

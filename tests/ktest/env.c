@@ -144,7 +144,7 @@ uint64_t kt_evt_attach(struct kt_evt *e, uint64_t pd, uint64_t evt_base, uint64_
         if (!(mask & (1ull << n)))
             continue;
         uint64_t pt;
-        st = cairn_portal_create(&pt, &e->ec, CAIRN_MTD_EC_ALL, n, 0);
+        st = cairn_portal_create(&pt, &e->ec, CAIRN_MTD_THREAD_ALL, n, 0);
         if (st == CAIRN_OK)
             st = cairn_obj_delegate(pd, pt, evt_base + n, CAIRN_R_ALL);
     }

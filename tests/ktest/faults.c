@@ -196,6 +196,7 @@ TEST(fault_single_step)
     KT_EQ(s.db, 1);
     KT_EQ(s.db_rip[0], (uintptr_t)kt_site_bp_next);
     KT_EQ(fault_agent.evt.count, 2);
+    KT_EQ(fault_agent.evt.err & CAIRN_DR6_BS, CAIRN_DR6_BS); /* qual[0]: DR6 */
 }
 
 /* Step until kt_site_step_end, then clear TF. */
@@ -408,5 +409,219 @@ TEST(fault_direction_flag)
     KT_EQ(fault_agent.evt.event, CAIRN_EVT_UD);
     KT_EQ(fault_agent.evt.rip, (uintptr_t)kt_site_std_insn);
     KT_EQ(fault_r->flags[2] & 0x400, 0x400); /* DF is the thread's own */
+    KT_OK(kt_agent_op(&fault_agent, KT_AG_ECHO, 0, 0));
+}
+
+/* ---- debug registers (MTD_DR) ---------------------------------------------- */
+
+struct fault_dbg {
+    uint64_t dr[4], dr7;       /* set at the first #BP                  */
+    uint64_t dr7_db, rf_db;    /* the #DB's reply: DR7, RFLAGS.RF       */
+    volatile uint64_t bp, db;  /* events seen                           */
+    struct cairn_exc at_db;    /* the state at the first #DB            */
+};
+
+#define FAULT_RF 0x10000ull
+
+/* At the first #BP set the breakpoints; at a #DB note the state and
+ * reply with dr7_db (and RF if asked); any other #BP just resumes. */
+static uint64_t fault_dbg_on(struct kt_evt *e, struct cairn_exc *x)
+{
+    struct fault_dbg *d = e->ctx;
+
+    if (x->event == CAIRN_EVT_BP) {
+        if (d->bp++)
+            return 0;
+        for (unsigned i = 0; i < 4; i++)
+            x->dr[i] = d->dr[i];
+        x->dr6 = 0;
+        x->dr7 = d->dr7;
+        return CAIRN_MTD_DR;
+    }
+    if (x->event != CAIRN_EVT_DB)
+        return kt_evt_recover(e, x);
+    if (!d->db++)
+        d->at_db = *x;
+    x->dr7 = d->db > 4 ? 0 : d->dr7_db;
+    x->rflags |= d->rf_db;
+    return CAIRN_MTD_DR | CAIRN_MTD_RFLAGS;
+}
+
+static void fault_dbg_thread(void *arg, struct cairn_utcb *u)
+{
+    struct fault_run *r = arg;
+
+    kt_site_dbg(r->flags, &r->out[0]);
+    kt_park();
+}
+
+/* An execution breakpoint: #DB at the instruction, DR6 naming breakpoint
+ * 0; the state reads back as set (breakpoints 1-3 only described, not
+ * enabled); clearing DR7 in the reply lets the thread go on. */
+TEST(fault_dbg_exec)
+{
+    static struct fault_dbg d;
+    const uint64_t dr7 = CAIRN_DR7_L(0) | CAIRN_DR7_RW(1, CAIRN_DR_WRITE) |
+                         CAIRN_DR7_LEN(1, CAIRN_DR_LEN4) | CAIRN_DR7_RW(2, CAIRN_DR_RDWR) |
+                         CAIRN_DR7_LEN(2, CAIRN_DR_LEN8) | CAIRN_DR7_RW(3, CAIRN_DR_WRITE);
+
+    d = (struct fault_dbg){ .dr = { (uintptr_t)kt_site_dbg_insn, 0x1000, 0x2008, CAIRN_USER_END - 8 },
+                            .dr7 = dr7 };
+    KT_OK(fault_start("dbg-exec", KT_AGENT_EVT, fault_dbg_thread, fault_dbg_on, &d));
+    KT_CHECK(fault_r->flags[1], "thread did not finish");
+    KT_EQ(d.bp, 1);
+    KT_EQ(d.db, 1);
+    KT_EQ(d.at_db.rip, (uintptr_t)kt_site_dbg_insn);
+    KT_EQ(d.at_db.qual[0] & 0xf, CAIRN_DR6_B(0));
+    KT_EQ(d.at_db.mtd & CAIRN_MTD_DR, CAIRN_MTD_DR);
+    for (unsigned i = 0; i < 4; i++)
+        KT_EQ(d.at_db.dr[i], d.dr[i]);
+    KT_EQ(d.at_db.dr7, dr7);
+    KT_EQ(d.at_db.dr6, d.at_db.qual[0]);
+    KT_EQ(fault_r->flags[2], 0x5a);
+}
+
+/* RF in the reply resumes at an execution breakpoint without removing it. */
+TEST(fault_dbg_exec_rf)
+{
+    static struct fault_dbg d;
+
+    d = (struct fault_dbg){ .dr = { (uintptr_t)kt_site_dbg_insn }, .dr7 = CAIRN_DR7_G(0),
+                            .dr7_db = CAIRN_DR7_G(0), .rf_db = FAULT_RF };
+    KT_OK(fault_start("dbg-rf", KT_AGENT_EVT, fault_dbg_thread, fault_dbg_on, &d));
+    KT_CHECK(fault_r->flags[1], "thread did not finish");
+    KT_EQ(d.db, 1);
+    KT_EQ(d.at_db.rip, (uintptr_t)kt_site_dbg_insn);
+}
+
+/* A write watchpoint: #DB after the writing instruction, DR6 naming it. */
+TEST(fault_dbg_watch)
+{
+    static struct fault_dbg d;
+
+    d = (struct fault_dbg){ .dr7 = CAIRN_DR7_L(1) | CAIRN_DR7_RW(1, CAIRN_DR_WRITE) |
+                                   CAIRN_DR7_LEN(1, CAIRN_DR_LEN8) };
+    KT_OK(fault_child("dbg-watch", KT_AGENT_EVT, fault_dbg_on, &d));
+    d.dr[1] = (uintptr_t)&fault_r->out[0];
+    KT_OK(fault_go(fault_dbg_thread));
+    KT_CHECK(fault_r->flags[1], "thread did not finish");
+    KT_EQ(d.db, 1);
+    KT_EQ(d.at_db.rip, (uintptr_t)kt_site_dbg_written);
+    KT_EQ(d.at_db.qual[0] & 0xf, CAIRN_DR6_B(1));
+    KT_EQ(fault_r->flags[2], 0x5a);
+}
+
+static uint64_t fault_dbg_bad_on(struct kt_evt *e, struct cairn_exc *x)
+{
+    const uint64_t *bad = e->ctx;
+
+    x->dr[0] = bad[0];
+    x->dr[1] = x->dr[2] = x->dr[3] = x->dr6 = 0;
+    x->dr7 = bad[1];
+    return CAIRN_MTD_DR;
+}
+
+/* Debug state user land may not set: the reply is refused as a bad RIP
+ * is (the thread's PD dies, the thread never runs on). */
+TEST(fault_dbg_refused)
+{
+    static const uint64_t bad[][2] = {
+        { 0xffffffff80000000ull, CAIRN_DR7_L(0) },                     /* kernel address */
+        { CAIRN_USER_END, 0 },                                         /* beyond user space */
+        { 0x1000, CAIRN_DR7_L(0) | CAIRN_DR7_RW(0, 2) },               /* I/O breakpoint */
+        { 0x1000, 1ull << 13 },                                        /* GD */
+        { 0x1000, 1ull << 8 },                                         /* LE */
+        { 0x1000, 1ull << 32 },                                        /* reserved */
+        { 0x1000, CAIRN_DR7_L(0) | CAIRN_DR7_LEN(0, CAIRN_DR_LEN4) }, /* execution, 4 bytes */
+    };
+
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        KT_OK(fault_start("dbg-bad", KT_AGENT_EVT, fault_dbg_thread, fault_dbg_bad_on,
+                          (void *)bad[i]));
+        cairn_sleep_us(2000);
+        KT_CHECK(!fault_r->flags[1], "state %u accepted", i);
+        KT_EQ(fault_agent.evt.count, 1);
+        KT_ST(kt_agent_op(&fault_agent, KT_AG_ECHO, 0, 0), CAIRN_EABORT);
+    }
+}
+
+/* int3 (its handler sets a breakpoint), spin until out[3] is set (or the
+ * TSC passes out[2]), then kt_site_dbg. */
+static void fault_dbg_spin_thread(void *arg, struct cairn_utcb *u)
+{
+    struct fault_run *r = arg;
+
+    __asm__ volatile("int3");
+    r->out[1] = 1;
+    while (!((volatile uint64_t *)r->out)[3] && cairn_rdtsc() < r->out[2])
+        __asm__ volatile("pause");
+    kt_site_dbg(r->flags, &r->out[0]);
+    kt_park();
+}
+
+/* Resumes at an int3; anything else kills (kt_evt_recover). */
+static uint64_t fault_dbg_bp_only_on(struct kt_evt *e, struct cairn_exc *x)
+{
+    return x->event == CAIRN_EVT_BP ? 0 : kt_evt_recover(e, x);
+}
+
+/* Thread A (PD a) has an execution breakpoint at kt_site_dbg_insn and
+ * spins; thread B (PD b), on the same CPU and priority, runs the same
+ * code at the same address meanwhile without a #DB; then A hits its
+ * breakpoint, which it kept across the switches. */
+TEST(fault_dbg_other_pd)
+{
+    static struct fault_dbg d;
+    static struct kt_agent b;
+    struct cairn_ec ta, tb;
+
+    d = (struct fault_dbg){ .dr = { (uintptr_t)kt_site_dbg_insn }, .dr7 = CAIRN_DR7_L(0) };
+    KT_OK(fault_child("dbg-a", KT_AGENT_EVT, fault_dbg_on, &d));
+    struct fault_run *ra = fault_r;
+    ra->out[2] = cairn_deadline_us(2000000);
+    KT_OK(kt_thread(&ta, fault_agent.pd, fault_dbg_spin_thread, ra, 1));
+    KT_CHECK(KT_WAIT(ra->out[1], 200), "A did not get its breakpoint");
+    b = (struct kt_agent){ .evt = { .on = fault_dbg_bp_only_on } };
+    KT_OK(kt_agent_start(&b, "dbg-b", KT_AGENT_EVT));
+    struct fault_run *rb = kt_share(b.pd, 1);
+    KT_CHECK(rb, "no memory");
+    KT_OK(kt_thread(&tb, b.pd, fault_dbg_thread, rb, 1));
+    KT_CHECK(KT_WAIT(rb->flags[1], 500), "B did not get past the address");
+    KT_EQ(b.evt.count, 1);
+    KT_EQ(b.evt.event, CAIRN_EVT_BP);
+    KT_CHECK(!ra->flags[0], "A stopped spinning too early");
+    ((volatile uint64_t *)ra->out)[3] = 1;
+    KT_CHECK(KT_WAIT(ra->flags[1], 500), "A did not finish");
+    KT_EQ(d.db, 1);
+    KT_EQ(d.at_db.rip, (uintptr_t)kt_site_dbg_insn);
+    KT_EQ(d.at_db.qual[0] & 0xf, CAIRN_DR6_B(0));
+}
+
+static void fault_movss_thread(void *arg, struct cairn_utcb *u)
+{
+    struct fault_run *r = arg;
+
+    kt_site_movss(r->flags, &r->out[0]);
+    kt_park();
+}
+
+/* A watchpoint hit by MOV SS just before int3 or syscall: the CPU
+ * delivers its #DB at the kernel's entry, with the user's GS still
+ * loaded. The kernel drops it and goes on; the thread finishes. (An
+ * emulator may deliver the #DB to the thread instead, at once.) */
+TEST(fault_dbg_movss)
+{
+    static struct fault_dbg d;
+    const uint64_t dr7 = CAIRN_DR7_L(0) | CAIRN_DR7_RW(0, CAIRN_DR_RDWR) |
+                         CAIRN_DR7_LEN(0, CAIRN_DR_LEN2);
+
+    d = (struct fault_dbg){ .dr7 = dr7, .dr7_db = dr7 };
+    KT_OK(fault_child("dbg-movss", KT_AGENT_EVT, fault_dbg_on, &d));
+    d.dr[0] = (uintptr_t)&fault_r->out[0];
+    KT_OK(fault_go(fault_movss_thread));
+    KT_CHECK(fault_r->flags[1], "thread did not finish");
+    KT_ST(fault_r->flags[2], CAIRN_ESYS);
+    KT_EQ(d.bp, 2);
+    KT_CHECK(d.db <= 2, "%lu #DB events", d.db);
     KT_OK(kt_agent_op(&fault_agent, KT_AG_ECHO, 0, 0));
 }

@@ -166,7 +166,7 @@ struct kt_evt {
 };
 
 /* Handle the events in `mask` (bit n: event n) of ECs with evt_base in pd:
- * create a handler EC in the root and portals (MTD CAIRN_MTD_EC_ALL) at
+ * create a handler EC in the root and portals (MTD CAIRN_MTD_THREAD_ALL) at
  * pd's selectors evt_base + n. */
 uint64_t kt_evt_attach(struct kt_evt *e, uint64_t pd, uint64_t evt_base, uint64_t mask);
 
@@ -253,6 +253,8 @@ void kt_site_compat(volatile uint64_t *flags);
 void kt_site_sysenter(volatile uint64_t *flags);
 void kt_site_std(volatile uint64_t *flags, uint64_t spins);
 void kt_site_step(volatile uint64_t *flags);
+void kt_site_dbg(volatile uint64_t *flags, volatile uint64_t *var);
+void kt_site_movss(volatile uint64_t *flags, volatile uint64_t *var);
 void kt_site_xmm(volatile uint64_t *stop, uint64_t pattern, volatile uint64_t *count,
                  volatile uint64_t *bad);
 
@@ -276,6 +278,7 @@ extern char kt_site_compat_insn[], kt_site_compat_resume[];
 extern char kt_site_sysenter_insn[], kt_site_sysenter_resume[];
 extern char kt_site_std_insn[], kt_site_std_resume[];
 extern char kt_site_step_end[];
+extern char kt_site_dbg_insn[], kt_site_dbg_written[];
 
 /* A system call with every register loaded from in[] (rax rdi rsi rdx r10
  * r8 r9 rbx rbp r12 r13 r14 r15) and all of them stored to out[] after. */

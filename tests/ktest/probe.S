@@ -111,6 +111,40 @@ LABEL kt_site_step_end
     movq    $1, 8(%rdi)
     ret
 
+/* void kt_site_dbg(flags, var): int3 (a handler sets breakpoints there),
+ * the instruction kt_site_dbg_insn, a write to *var that a watchpoint
+ * reports at kt_site_dbg_written, then flags[2] = *var. */
+GLOBAL kt_site_dbg
+    movq    $1, (%rdi)
+    int3
+LABEL kt_site_dbg_insn
+    nop
+    movq    $0x5a, (%rsi)
+LABEL kt_site_dbg_written
+    movq    (%rsi), %rax
+    movq    %rax, 16(%rdi)
+    movq    $1, 8(%rdi)
+    ret
+
+/* void kt_site_movss(flags, var): *var = SS, int3 (a handler sets a
+ * watchpoint on var), then MOV SS from var right before an int3 and
+ * before a system call (nr 200: ESYS, flags[2]): the CPU holds the
+ * watchpoint's #DB back until after them, into the kernel's entry
+ * (CVE-2018-8897). */
+GLOBAL kt_site_movss
+    movq    $1, (%rdi)
+    movq    $0, (%rsi)
+    mov     %ss, (%rsi)
+    int3
+    mov     (%rsi), %ss
+    int3
+    movl    $200, %eax
+    mov     (%rsi), %ss
+    syscall
+    movq    %rax, 16(%rdi)
+    movq    $1, 8(%rdi)
+    ret
+
 /* void kt_site_compat(flags): a far jump to the 32-bit user code selector
  * (0x1b), whose descriptor is not present: #NP, error code 0x18. (A far
  * jump through memory: QEMU 7.2 pops a far return's operands with

@@ -43,6 +43,12 @@ static inline __attribute__((always_inline)) void ec_arch_gprs_set(struct regs *
  * ec_arch_set_state, inline in ec_arch_inline.h, pick these or the vCPU's). */
 void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
 int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
+/* A thread's debug registers (debug.c): check a reply's (EPAR if user
+ * land may not set them), apply, read; and a #DB's DR6 (qual[0]). */
+int ec_arch_debug_check(const struct cairn_exc *x);
+void ec_arch_debug_set(struct ec *ec, const struct cairn_exc *x);
+void ec_arch_debug_get(const struct ec *ec, struct cairn_exc *x);
+uint64_t ec_arch_debug_status(struct ec *ec);
 const char *ec_arch_event_name(const struct ec *ec, unsigned evt);
 /* Where the EC (or its guest) was. */
 uint64_t ec_arch_ip(const struct ec *ec);

@@ -239,12 +239,16 @@ intr_stubs:
 
 /* #DB, on its own stack (IST 2). A #DB from user mode moves the CPU's
  * frame to where TSS.rsp0 would have put it (the EC's register frame)
- * and goes on as any other exception. From the kernel: an emulator that
- * takes TF from before SYSCALL instead of after SFMASK cleared it (Bochs
- * 2.7; the CPU does not, see Xen's XSA-204) traps at a syscall entry's
- * first instruction with the user's RSP still loaded. That trap is
- * dropped (the entry runs on with TF clear; SYSRET restores the user's
- * TF from R11). A #DB anywhere else in the kernel goes to intr_kernel. */
+ * and goes on as any other exception. From the kernel, at an entry's
+ * first instruction, with the user's GS (and for syscall its RSP) still
+ * loaded: an emulator that takes TF from before SYSCALL instead of after
+ * SFMASK cleared it (Bochs 2.7; the CPU does not, see Xen's XSA-204), or
+ * a thread's watchpoint hit by a MOV SS or POP SS just before the
+ * syscall, INT or faulting instruction (the CPU holds the #DB back until
+ * after it: CVE-2018-8897). That trap is dropped (the entry runs on with
+ * TF clear; SYSRET restores the user's TF from R11). A #DB anywhere else
+ * in the kernel goes to intr_db_kernel (debug.c), which clears the debug
+ * registers, and the kernel goes on. */
     .global intr_db
 intr_db:
     testb   $3, 8(%rsp)                 /* CS of the interrupted code */
@@ -273,11 +277,22 @@ intr_db:
     lea     syscall_entry_compat(%rip), %rax
     cmp     %rax, 8(%rsp)
     je      6f
+    mov     8(%rsp), %rax
+    sub     $intr_stubs, %rax
+    cmp     $256 * 16, %rax
+    jb      6f
+    push    %rcx; push %rdx; push %rsi; push %rdi
+    push    %r8; push %r9; push %r10; push %r11
+    lea     72(%rsp), %rdi              /* the CPU's frame; %rsp is 16-aligned */
+    cld
+    call    intr_db_kernel
+    pop     %r11; pop %r10; pop %r9; pop %r8
+    pop     %rdi; pop %rsi; pop %rdx; pop %rcx
     pop     %rax
-    pushq   $0
-    pushq   $1
-    jmp     intr_common
-6:  pop     %rax
+    iretq
+6:  mov     $0xffff0ff0, %eax           /* DR6 clear: nothing recorded */
+    mov     %rax, %db6
+    pop     %rax
     iretq
 
 /* User code may have set DF or AC: the kernel's string copies need DF

@@ -59,6 +59,11 @@ _Noreturn void intr_user(struct regs *r)
         ec_arch_fpu_take(ec);
         ec_ret_user(ec);
     }
+    if (v == 1) { /* which breakpoint, or a single step: DR6 */
+        ec->qual[0] = ec_arch_debug_status(ec);
+        ec->qual[1] = 0;
+        ec_event(ec, v);
+    }
     if (v < 32) {
         ec->qual[0] = r->err;
         ec->qual[1] = v == 14 ? read_cr2() : 0;

@@ -25,3 +25,8 @@ struct regs {
 struct fpu_state {
     uint8_t data[512];
 } __attribute__((aligned(16)));
+
+/* A thread's debug registers (debug.c): loaded only while it runs. */
+struct debug_regs {
+    uint64_t dr[4], dr6, dr7;
+};

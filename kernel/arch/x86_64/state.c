@@ -6,14 +6,14 @@
 #include "vcpu.h"
 #include "x86.h"
 
-#define RFLAGS_USER   0xdd5ull /* CF PF AF ZF SF TF DF OF */
+#define RFLAGS_USER   0x10dd5ull /* CF PF AF ZF SF TF DF OF RF */
 
 static inline int canonical_user(uint64_t a) { return a < CAIRN_USER_END; }
 
 void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 {
     const struct regs *r = &ec->regs;
-    x->mtd = mtd & CAIRN_MTD_EC_ALL;
+    x->mtd = mtd & CAIRN_MTD_THREAD_ALL;
     x->event = ec->event;
     ec_arch_gprs_get(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
@@ -24,6 +24,8 @@ void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         x->rflags = r->rflags;
     if (mtd & CAIRN_MTD_QUAL)
         x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
+    if (mtd & CAIRN_MTD_DR)
+        ec_arch_debug_get(ec, x);
     if (mtd & CAIRN_MTD_FS_GS) {
         x->fs = (struct cairn_seg){ .sel = 0, .base = 0 };
         x->gs = (struct cairn_seg){ .sel = 0, .base = 0 };
@@ -38,6 +40,8 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
         return CAIRN_EPAR;
     if ((mtd & CAIRN_MTD_RSP) && !canonical_user(x->rsp) && x->rsp != CAIRN_USER_END)
         return CAIRN_EPAR;
+    if ((mtd & CAIRN_MTD_DR) && ec_arch_debug_check(x) != CAIRN_OK)
+        return CAIRN_EPAR;
     ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         r->rsp = x->rsp;
@@ -45,6 +49,8 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
         r->rip = x->rip;
     if (mtd & CAIRN_MTD_RFLAGS)
         r->rflags = (x->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
+    if (mtd & CAIRN_MTD_DR)
+        ec_arch_debug_set(ec, x);
     r->vec = VEC_EVENT; /* every register as set: return by iret */
     return CAIRN_OK;
 }

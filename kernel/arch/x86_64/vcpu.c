@@ -6,6 +6,7 @@
  */
 #include "vcpu_x86.h"
 #include <cairn/abi.h>
+#include "arch.h"
 #include "asm.h"
 #include "ec.h"
 #include "ec_arch.h"
@@ -57,12 +58,19 @@ __attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
         ec->refused = 0;
         ec_event(ec, CAIRN_VM_INVALID);
     }
-    if (ec->recall) {
-        ec->recall = false;
+    if (ec->attn & EC_ATTN_RECALL) {
+        ec->attn &= (uint8_t)~EC_ATTN_RECALL;
         ec_event(ec, CAIRN_VM_RECALL);
     }
 }
 
+/* Clear a thread's breakpoints (a vCPU has none), then run what the
+ * scheduler picks: this vCPU again unless a preemption is due. */
+__attribute__((noinline, cold)) _Noreturn void vcpu_enter_cpu(struct ec *ec)
+{
+    ec_arch_debug_switch(ec);
+    sched_dispatch();
+}
 
 uint64_t vcpu_cr4_ok, vcpu_efer_ok;
 unsigned vcpu_phys_bits;

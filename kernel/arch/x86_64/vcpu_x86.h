@@ -30,6 +30,9 @@ void vmx_release(uint64_t pa);
 /* The events owed to the VMM before an entry (a refused state, a recall;
  * they do not return): vcpu_enter_prepare, vcpu_enter.h. */
 void vcpu_enter_events(struct ec *ec);
+/* The CPU's attention before an entry: preemption, a thread's
+ * breakpoints to clear (does not return). */
+_Noreturn void vcpu_enter_cpu(struct ec *ec);
 
 /* What this CPU accepts as guest CR4 and EFER bits (beyond EFER.SVME,
  * which is SVM's own), and its physical address width: vcpu_limits. */
