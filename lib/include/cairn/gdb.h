@@ -27,8 +27,9 @@
  * Concurrency: the engine is not locked. gdb_input, gdb_stopped and
  * gdb_exited must be called from one thread (or under one lock), and
  * they call the target's callbacks from inside, so a callback must not
- * take a lock its caller holds. A callback may call gdb_stopped() or
- * gdb_exited() itself (a target that steps synchronously).
+ * take a lock its caller holds. resume and interrupt may call
+ * gdb_stopped() or gdb_exited() themselves (a target that steps at once);
+ * the other callbacks must not.
  */
 #pragma once
 
