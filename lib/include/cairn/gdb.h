@@ -145,7 +145,7 @@ struct gdb_target {
     void (*detach)(void *ctx, uint32_t pid);
 };
 
-/* One connection's state (about 14 KiB). Opaque to users: gdb_* only. */
+/* One connection's state (about 15 KiB). Opaque to users: gdb_* only. */
 struct gdb {
     const struct gdb_target *target;
     void *ctx;
