@@ -58,7 +58,7 @@ $(BUILD)/cairn: $(BUILD)/cairn.elf
 
 # --- user land -----------------------------------------------------------------
 USER_CFLAGS := $(COMMON_CFLAGS) -mno-red-zone -Ilib/include -fno-omit-frame-pointer
-LIB_SRC := $(wildcard lib/*.c lib/*.S lib/init/*.c)
+LIB_SRC := $(wildcard lib/*.c lib/*.S lib/init/*.c lib/gdb/*.c)
 LIB_OBJ := $(patsubst %,$(BUILD)/%.o,$(LIB_SRC))
 
 $(BUILD)/lib/%.c.o: lib/%.c

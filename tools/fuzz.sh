@@ -41,7 +41,8 @@ count=$(echo "$targets" | wc -w)
 each=$((total / count))
 [ "$each" -ge 1 ] || each=1
 
-# Seeds: example configs, and a dictionary of the config's words.
+# Seeds: example configs, and a dictionary of the config's words (a target
+# with a dictionary of its own, tests/fuzz/<target>.dict, uses that).
 seeds=$BUILD/fuzz/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds"
@@ -99,6 +100,8 @@ for t in $targets; do
 		exit 1
 	fi
 	mkdir -p "$out/corpus"
+	tdict=$dict
+	[ -f "tests/fuzz/$t.dict" ] && tdict=tests/fuzz/$t.dict
 	sources=$(sed -n 's|^// SOURCES: ||p' "$src")
 	echo "fuzz: building $t"
 	# $CFLAGS and $sources are word lists: split them on purpose.
@@ -106,7 +109,7 @@ for t in $targets; do
 	"$CLANG" $CFLAGS -o "$out/$t" "$src" $sources
 	echo "fuzz: running $t for $each s"
 	if "$out/$t" -max_total_time="$each" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-		-dict="$dict" -artifact_prefix="$out/" -print_final_stats=1 \
+		-dict="$tdict" -artifact_prefix="$out/" -print_final_stats=1 \
 		"$out/corpus" "$seeds" >"$out/log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/log")
 		kept=$(find "$out/corpus" -type f | wc -l)
