@@ -46,6 +46,8 @@ enum cairn_sys {
 #define CAIRN_EC_F_GLOBAL   0x01u /* create_ec: a thread that gets an SC, starts at ip */
 #define CAIRN_EC_F_VCPU     0x02u /* create_ec: a virtual CPU of a VM PD (needs an SC) */
 #define CAIRN_PD_F_VM       0x01u /* create_pd: a VM: memory space is guest-physical   */
+#define CAIRN_PD_F_FOREIGN  0x02u /* create_pd: foreign ABI: each syscall of its threads
+                                     is the event CAIRN_EVT_SYSCALL, never a Cairn call */
 #define CAIRN_DEL_F_HOST    0x01u /* delegate: source is host memory / ports (root only) */
 #define CAIRN_REV_F_SELF    0x01u /* revoke: also remove the caller's own mapping */
 

@@ -82,7 +82,7 @@ static void *sys_cap(struct ec *ec, uint64_t sel, unsigned type, unsigned rights
  * no PD gets more priority or kinds of objects than its parent was given. */
 static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
 {
-    bool vm = SYS_FLAGS(r) & CAIRN_PD_F_VM;
+    bool vm = SYS_FLAGS(r) & CAIRN_PD_F_VM, foreign = SYS_FLAGS(r) & CAIRN_PD_F_FOREIGN;
     struct pd *parent = sys_cap(ec, SYS_A2(r), KOBJ_PD, CAIRN_R_PD_CREATE | (vm ? CAIRN_R_PD_VM : 0));
     unsigned rights = CAIRN_R_PD_CREATE | CAIRN_R_PD_CTRL |
                       (cap_slot(&ec->pd->caps, SYS_A2(r), 0)->rights & (CAIRN_R_PD_SC | CAIRN_R_PD_VM));
@@ -90,12 +90,14 @@ static _Noreturn void sys_create_pd(struct ec *ec, struct regs *r)
     CHECK(space_sel_free(ec->pd, SYS_A1(r)));
     REFUSE_IF(SYS_A3(r) < 1 || SYS_A3(r) > CAIRN_CAP_ORDER_MAX || (kmem && kmem < pd_kmem_size((unsigned)SYS_A3(r))), CAIRN_EPAR);
     struct pd *pd;
+    REFUSE_IF(vm && foreign, CAIRN_EPAR);
     REFUSE_IF(vm && !vcpu_arch_available(), CAIRN_EFEAT);
     /* the new PD's own structures come out of its quota, if it has one */
     CHARGED(parent, kmem ? kmem : pd_kmem_size((unsigned)SYS_A3(r)),
             pd_create(&pd, (unsigned)SYS_A3(r), SYS_A4(r), vm, parent, kmem), &pd->k);
     if (kmem)
         pd->own.used = pd_kmem_size((unsigned)SYS_A3(r));
+    pd->foreign = foreign;
     CHECK(space_install(ec->pd, SYS_A1(r), &pd->k, rights));
     ec_sys_ret(ec, CAIRN_OK);
 }
@@ -109,6 +111,8 @@ static _Noreturn void sys_create_ec(struct ec *ec, struct regs *r)
     REFUSE_IF(SYS_CPU(r) >= cpu_count, CAIRN_ECPU);
     /* a VM PD holds vCPUs only; a vCPU has no UTCB (its state goes to its VMM) */
     REFUSE_IF(vcpu != pd->vm || (vcpu && (global || utcb)) || pd->dead, CAIRN_EPAR);
+    /* a foreign-ABI PD has threads only: a handler could not even reply */
+    REFUSE_IF(pd->foreign && !global, CAIRN_EPAR);
     REFUSE_IF(vcpu && !vcpu_arch_cpu_ok(SYS_CPU(r)), CAIRN_ECPU); /* a CPU the backend refuses */
     REFUSE_IF(!vcpu && ((utcb & 0xfff) || utcb >= CAIRN_USER_END || (global && ip >= CAIRN_USER_END)), CAIRN_EPAR);
     struct ec *n;

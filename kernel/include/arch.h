@@ -51,6 +51,17 @@ void pd_arch_io_changed(struct pd *pd);
  * of `ec`, or clear the CPU's if they may hold another EC's (the general
  * way back to user mode, ec_ret_general; both attn bytes say when). */
 void ec_arch_debug_switch(struct ec *ec);
+/* What the general way back to user mode switches for `ec`: its
+ * breakpoints (above) and whether the syscall instruction is on (off for
+ * a thread of a foreign-ABI PD, foreign.c). */
+void ec_arch_user_switch(struct ec *ec);
+/* A new thread of a foreign-ABI PD: it takes the general way back to
+ * user mode, with the syscall instruction off, and never leaves by the
+ * syscall's own return. */
+void ec_arch_foreign_init(struct ec *ec);
+/* Was the #UD of `ec` (a foreign-ABI thread's) its syscall instruction?
+ * Then its frame is as after the instruction. */
+bool ec_arch_foreign_syscall(struct ec *ec);
 /* A dying EC's breakpoints are forgotten (a CPU that holds them clears
  * them at its next return to user mode). */
 void ec_arch_debug_forget(struct ec *ec);

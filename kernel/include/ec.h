@@ -57,6 +57,7 @@ struct ec {
  * registers to load whenever it returns to user mode). */
 #define EC_ATTN_RECALL 0x1u
 #define EC_ATTN_DEBUG  0x2u
+#define EC_ATTN_FOREIGN 0x4u /* a thread of a foreign-ABI PD (syscall off) */
 
 int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint64_t sp,
               uint64_t evt_base, uint64_t ip, bool global);

@@ -21,6 +21,7 @@ struct pd {
     struct kobj k;
     bool dead;
     bool vm;           /* memory space is guest-physical (nested paging) */
+    bool foreign;      /* foreign ABI: its threads' syscalls are events */
     uint32_t asid;     /* VM: address space ID of its vCPUs          */
     uint32_t tlb_gen;  /* VM: bumped when mappings go (guest TLBs)   */
     char name[9];

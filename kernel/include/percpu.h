@@ -25,10 +25,12 @@ struct percpu {
 };
 
 /* percpu.attn: a higher priority SC became ready; the debug registers
- * may hold some EC's breakpoints (the arch's, loaded lazily). With
+ * may hold some EC's breakpoints (the arch's, loaded lazily); the
+ * syscall instruction is off for a foreign-ABI thread. With
  * ec->attn, the one byte the way back to user mode tests (ec.h). */
 #define CPU_ATTN_RESCHED 0x1u
 #define CPU_ATTN_DEBUG   0x2u
+#define CPU_ATTN_FOREIGN 0x4u /* the arch's syscall instruction is off here */
 
 extern unsigned cpu_count;
 

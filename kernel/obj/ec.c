@@ -54,6 +54,8 @@ int ec_create(struct ec **out, struct pd *pd, unsigned cpu, uint64_t utcb, uint6
     list_init(&ec->parked);
     list_init(&ec->sm_link);
     ec_arch_init(ec, ip, sp);
+    if (pd->foreign)
+        ec_arch_foreign_init(ec);
     ec_link(ec, pd);
     *out = ec;
     return CAIRN_OK;
@@ -111,7 +113,7 @@ _Noreturn void ec_ret_general(struct ec *ec)
         ec_event(ec, ec_recall_event(ec));
     }
     sched_check_preempt();
-    ec_arch_debug_switch(ec);
+    ec_arch_user_switch(ec);
     ec_arch_ret_user(ec);
 }
 

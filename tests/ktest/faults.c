@@ -625,3 +625,88 @@ TEST(fault_dbg_movss)
     KT_CHECK(d.db <= 2, "%lu #DB events", d.db);
     KT_OK(kt_agent_op(&fault_agent, KT_AG_ECHO, 0, 0));
 }
+
+/* ---- foreign-ABI PDs --------------------------------------------------- */
+
+/* A thread of a PD made with CAIRN_PD_F_FOREIGN: its syscalls are events
+ * (CAIRN_EVT_SYSCALL) with the registers as the instruction left them,
+ * never Cairn calls, not even a call of a portal it holds. */
+static struct kt_evt fsys_evt;
+static struct cairn_exc fsys_seen[2];
+
+static void fault_fsys_thread(void *arg, struct cairn_utcb *u)
+{
+    struct fault_run *r = arg;
+
+    r->flags[0] = 1;
+    r->out[0] = kt_site_fsys(39, 0x11);               /* Linux's getpid */
+    r->out[1] = kt_site_fsys(CAIRN_SYS_CALL, CAIRN_EVT_UD); /* a portal it has */
+    r->flags[1] = 1;
+    kt_site_fsys(CAIRN_SYS_REPLY, 0); /* its handler ends it here */
+    r->flags[2] = 1;
+    for (;;)
+        ;
+}
+
+static uint64_t fault_fsys_on(struct kt_evt *e, struct cairn_exc *x)
+{
+    if (e->count < 2 && x->event == CAIRN_EVT_SYSCALL) {
+        fsys_seen[e->count] = *x;
+        x->rax = 4242 + e->count;
+        return CAIRN_MTD_GPR_ACDB;
+    }
+    x->rip = 0x8000000000000000ull; /* refused: the kernel kills the PD */
+    return CAIRN_MTD_RIP;
+}
+
+TEST(foreign_syscall_event)
+{
+    uint64_t pd = kt_sel();
+    struct fault_run *r;
+    struct cairn_ec t;
+
+    fsys_evt = (struct kt_evt){ .on = fault_fsys_on };
+    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_FOREIGN, pd, CAIRN_ROOT_SEL_PD,
+                        KT_CHILD_ORDER, cairn_name_pack("foreign"), 0, 0));
+    KT_OK(cairn_pd_share_image(pd, 0));
+    KT_OK(kt_evt_attach(&fsys_evt, pd, 0, KT_EVT_CPU | 1ull << CAIRN_EVT_SYSCALL));
+    r = kt_share(pd, 1);
+    KT_CHECK(r, "no page shared with the foreign PD");
+    KT_OK(kt_thread(&t, pd, fault_fsys_thread, r, 2));
+    KT_CHECK(KT_WAIT(r->flags[1], 2000), "the thread did not get past its syscalls");
+    KT_CHECK(KT_WAIT(fsys_evt.count == 3, 2000), "no third event");
+    KT_EQ(r->out[0], 4242);
+    KT_EQ(r->out[1], 4243);
+    for (unsigned i = 0; i < 2; i++) {
+        const struct cairn_exc *x = &fsys_seen[i];
+        KT_EQ(x->event, CAIRN_EVT_SYSCALL);
+        KT_EQ(x->rip, (uintptr_t)kt_site_fsys_insn + 2); /* after the instruction */
+        KT_EQ(x->rcx, x->rip);                           /* as syscall leaves them */
+        KT_EQ(x->r11, x->rflags);
+        KT_EQ(x->rsi, 0x22);
+        KT_EQ(x->rdx, 0x33);
+        KT_EQ(x->r10, 0x44);
+        KT_EQ(x->r8, 0x55);
+        KT_EQ(x->r9, 0x66);
+    }
+    KT_EQ(fsys_seen[0].rax, 39);
+    KT_EQ(fsys_seen[0].rdi, 0x11);
+    KT_EQ(fsys_seen[1].rax, CAIRN_SYS_CALL);
+    KT_EQ(fsys_seen[1].rdi, CAIRN_EVT_UD);
+    /* the third, a reply of no call, was an event too: refused, PD killed */
+    KT_EQ(fsys_evt.event, CAIRN_EVT_SYSCALL);
+    KT_CHECK(!KT_WAIT(r->flags[2], 100), "the thread ran on after its PD was killed");
+}
+
+TEST(foreign_refuses_handlers)
+{
+    uint64_t pd = kt_sel(), ec = kt_sel();
+
+    KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_FOREIGN, pd, CAIRN_ROOT_SEL_PD,
+                        KT_CHILD_ORDER, cairn_name_pack("foreign"), 0, 0));
+    /* a local EC (a portal's handler) could not even reply */
+    KT_ST(cairn_create_ec(ec, pd, 0, 0x100000, 0x200000, 0, 0x400000, 0), CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_FOREIGN | CAIRN_PD_F_VM, kt_sel(),
+                        CAIRN_ROOT_SEL_PD, KT_CHILD_ORDER, 0, 0, 0),
+          CAIRN_EPAR);
+}

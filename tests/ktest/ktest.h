@@ -253,6 +253,8 @@ void kt_site_compat(volatile uint64_t *flags);
 void kt_site_sysenter(volatile uint64_t *flags);
 void kt_site_std(volatile uint64_t *flags, uint64_t spins);
 void kt_site_step(volatile uint64_t *flags);
+uint64_t kt_site_fsys(uint64_t rax, uint64_t rdi);
+extern char kt_site_fsys_insn[];
 void kt_site_dbg(volatile uint64_t *flags, volatile uint64_t *var);
 void kt_site_movss(volatile uint64_t *flags, volatile uint64_t *var);
 void kt_site_xmm(volatile uint64_t *stop, uint64_t pattern, volatile uint64_t *count,

@@ -346,4 +346,19 @@ GLOBAL kt_regs_syscall
     popq    %rbp
     ret
 
+/* uint64_t kt_site_fsys(rax, rdi): a Linux-style system call from a
+ * thread of a foreign-ABI PD: rax and rdi as given, rsi rdx r10 r8 r9 =
+ * 0x22 0x33 0x44 0x55 0x66; returns its rax. */
+GLOBAL kt_site_fsys
+    movq    %rdi, %rax
+    movq    %rsi, %rdi
+    movl    $0x22, %esi
+    movl    $0x33, %edx
+    movl    $0x44, %r10d
+    movl    $0x55, %r8d
+    movl    $0x66, %r9d
+LABEL kt_site_fsys_insn
+    syscall
+    ret
+
     .section .note.GNU-stack, "", @progbits

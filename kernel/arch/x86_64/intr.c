@@ -64,6 +64,10 @@ _Noreturn void intr_user(struct regs *r)
         ec->qual[1] = 0;
         ec_event(ec, v);
     }
+    if (v == 6 && ec_arch_foreign_syscall(ec)) {
+        ec->qual[0] = ec->qual[1] = 0;
+        ec_event(ec, CAIRN_EVT_SYSCALL);
+    }
     if (v < 32) {
         ec->qual[0] = r->err;
         ec->qual[1] = v == 14 ? read_cr2() : 0;

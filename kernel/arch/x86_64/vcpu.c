@@ -68,7 +68,7 @@ __attribute__((noinline, cold)) void vcpu_enter_events(struct ec *ec)
  * scheduler picks: this vCPU again unless a preemption is due. */
 __attribute__((noinline, cold)) _Noreturn void vcpu_enter_cpu(struct ec *ec)
 {
-    ec_arch_debug_switch(ec);
+    ec_arch_user_switch(ec);
     sched_dispatch();
 }
 

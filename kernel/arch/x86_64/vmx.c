@@ -527,7 +527,8 @@ static void vmx_setup(struct ec *ec, struct vmx_vcpu *v)
     vmwrite(F_H_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
     vmwrite(F_H_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
     vmwrite(F_H_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
-    vmwrite(F_H_EFER, rdmsr(MSR_EFER));
+    /* SCE even if a foreign-ABI thread ran here last (foreign.c) */
+    vmwrite(F_H_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     vmwrite(F_H_PAT, rdmsr(MSR_PAT));
     for (unsigned i = 0; i < VMX_MSRS; i++) /* boot-time values, the same on every CPU */
         v->host_msr[i].value = rdmsr(vmx_msr_switched[i]);
