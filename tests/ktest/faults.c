@@ -633,6 +633,7 @@ TEST(fault_dbg_movss)
  * never Cairn calls, not even a call of a portal it holds. */
 static struct kt_evt fsys_evt;
 static struct cairn_exc fsys_seen[2];
+static uint64_t fsys_hold; /* the third event's handler waits on it */
 
 static void fault_fsys_thread(void *arg, struct cairn_utcb *u)
 {
@@ -655,6 +656,7 @@ static uint64_t fault_fsys_on(struct kt_evt *e, struct cairn_exc *x)
         x->rax = 4242 + e->count;
         return CAIRN_MTD_GPR_ACDB;
     }
+    cairn_sm_down(fsys_hold, 0); /* no reply meanwhile: only that thread waits */
     x->rip = 0x8000000000000000ull; /* refused: the kernel kills the PD */
     return CAIRN_MTD_RIP;
 }
@@ -666,6 +668,8 @@ TEST(foreign_syscall_event)
     struct cairn_ec t;
 
     fsys_evt = (struct kt_evt){ .on = fault_fsys_on };
+    fsys_hold = kt_sel();
+    KT_OK(cairn_create_sm(fsys_hold, CAIRN_ROOT_SEL_PD, 0));
     KT_OK(cairn_syscall(CAIRN_SYS_CREATE_PD, CAIRN_PD_F_FOREIGN, pd, CAIRN_ROOT_SEL_PD,
                         KT_CHILD_ORDER, cairn_name_pack("foreign"), 0, 0));
     KT_OK(cairn_pd_share_image(pd, 0));
@@ -674,6 +678,10 @@ TEST(foreign_syscall_event)
     KT_CHECK(r, "no page shared with the foreign PD");
     KT_OK(kt_thread(&t, pd, fault_fsys_thread, r, 2));
     KT_CHECK(KT_WAIT(r->flags[1], 2000), "the thread did not get past its syscalls");
+    /* its third syscall's handler does not reply: the thread waits, the
+     * rest (this test) runs on */
+    KT_CHECK(!KT_WAIT(fsys_evt.count == 3 || r->flags[2], 100), "the third event was answered");
+    KT_OK(cairn_sm_up(fsys_hold));
     KT_CHECK(KT_WAIT(fsys_evt.count == 3, 2000), "no third event");
     KT_EQ(r->out[0], 4242);
     KT_EQ(r->out[1], 4243);
