@@ -641,6 +641,7 @@ static void fault_fsys_thread(void *arg, struct cairn_utcb *u)
 
     r->flags[0] = 1;
     r->out[0] = kt_site_fsys(39, 0x11);               /* Linux's getpid */
+    r->out[2] = kt_read_fs0(); /* its handler set FS's base: TLS */
     r->out[1] = kt_site_fsys(CAIRN_SYS_CALL, CAIRN_EVT_UD); /* a portal it has */
     r->flags[1] = 1;
     kt_site_fsys(CAIRN_SYS_REPLY, 0); /* its handler ends it here */
@@ -651,14 +652,18 @@ static void fault_fsys_thread(void *arg, struct cairn_utcb *u)
 
 static uint64_t fault_fsys_on(struct kt_evt *e, struct cairn_exc *x)
 {
+    struct fault_run *r = e->ctx;
+
     if (e->count < 2 && x->event == CAIRN_EVT_SYSCALL) {
         fsys_seen[e->count] = *x;
         x->rax = 4242 + e->count;
-        return CAIRN_MTD_GPR_ACDB;
+        x->fs.base = (uintptr_t)&r->out[3];
+        x->gs.base = 0x1000;
+        return CAIRN_MTD_GPR_ACDB | CAIRN_MTD_FS_GS;
     }
     cairn_sm_down(fsys_hold, 0); /* no reply meanwhile: only that thread waits */
-    x->rip = 0x8000000000000000ull; /* refused: the kernel kills the PD */
-    return CAIRN_MTD_RIP;
+    x->fs.base = 0xffff800000000000ull; /* refused (not a user address): PD killed */
+    return CAIRN_MTD_FS_GS;
 }
 
 TEST(foreign_syscall_event)
@@ -676,6 +681,8 @@ TEST(foreign_syscall_event)
     KT_OK(kt_evt_attach(&fsys_evt, pd, 0, KT_EVT_CPU | 1ull << CAIRN_EVT_SYSCALL));
     r = kt_share(pd, 1);
     KT_CHECK(r, "no page shared with the foreign PD");
+    r->out[3] = 0x5eed5eed;
+    fsys_evt.ctx = r;
     KT_OK(kt_thread(&t, pd, fault_fsys_thread, r, 2));
     KT_CHECK(KT_WAIT(r->flags[1], 2000), "the thread did not get past its syscalls");
     /* its third syscall's handler does not reply: the thread waits, the
@@ -697,11 +704,16 @@ TEST(foreign_syscall_event)
         KT_EQ(x->r8, 0x55);
         KT_EQ(x->r9, 0x66);
     }
+    KT_EQ(r->out[2], 0x5eed5eed);
+    KT_EQ(fsys_seen[0].fs.base, 0);
+    KT_EQ(fsys_seen[1].fs.base, (uintptr_t)&r->out[3]);
+    KT_EQ(fsys_seen[1].gs.base, 0x1000);
     KT_EQ(fsys_seen[0].rax, 39);
     KT_EQ(fsys_seen[0].rdi, 0x11);
     KT_EQ(fsys_seen[1].rax, CAIRN_SYS_CALL);
     KT_EQ(fsys_seen[1].rdi, CAIRN_EVT_UD);
-    /* the third, a reply of no call, was an event too: refused, PD killed */
+    /* the third, a reply of no call, was an event too; its reply's FS
+     * base is refused and the PD killed */
     KT_EQ(fsys_evt.event, CAIRN_EVT_SYSCALL);
     KT_CHECK(!KT_WAIT(r->flags[2], 100), "the thread ran on after its PD was killed");
 }

@@ -255,6 +255,7 @@ void kt_site_std(volatile uint64_t *flags, uint64_t spins);
 void kt_site_step(volatile uint64_t *flags);
 uint64_t kt_site_fsys(uint64_t rax, uint64_t rdi);
 extern char kt_site_fsys_insn[];
+uint64_t kt_read_fs0(void);
 void kt_site_dbg(volatile uint64_t *flags, volatile uint64_t *var);
 void kt_site_movss(volatile uint64_t *flags, volatile uint64_t *var);
 void kt_site_xmm(volatile uint64_t *stop, uint64_t pattern, volatile uint64_t *count,

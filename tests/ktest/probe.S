@@ -361,4 +361,9 @@ LABEL kt_site_fsys_insn
     syscall
     ret
 
+/* uint64_t kt_read_fs0(void): the word at FS's base */
+GLOBAL kt_read_fs0
+    movq    %fs:0, %rax
+    ret
+
     .section .note.GNU-stack, "", @progbits

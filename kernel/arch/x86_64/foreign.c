@@ -11,7 +11,10 @@
  * RCX and R11 as the instruction leaves them. EFER is switched on the
  * general way back to user mode, which such a thread always takes
  * (EC_ATTN_FOREIGN), as does every EC on a CPU where the instruction is
- * off (CPU_ATTN_FOREIGN); the fast paths test that byte already.
+ * off (CPU_ATTN_FOREIGN); the fast paths test that byte already. The
+ * thread's FS and GS bases (its TLS, which a Linux runtime sets through
+ * MTD_FS_GS on arch_prctl) are loaded there too, and zeroed for the next
+ * EC; user land cannot change them itself (CR4.FSGSBASE is off).
  */
 #include "ec_arch.h"
 #include <cairn/abi.h>
@@ -36,8 +39,14 @@ void ec_arch_user_switch(struct ec *ec)
         if (!(p->attn & CPU_ATTN_FOREIGN))
             wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~(uint64_t)EFER_SCE);
         p->attn |= CPU_ATTN_FOREIGN;
+        /* its FS and GS bases (user GS is in KERNEL_GS_BASE until the
+         * swapgs on the way out) */
+        wrmsr(MSR_FS_BASE, ec->dbg.fs_base);
+        wrmsr(MSR_KERNEL_GS_BASE, ec->dbg.gs_base);
     } else if (p->attn & CPU_ATTN_FOREIGN) {
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+        wrmsr(MSR_FS_BASE, 0); /* nothing of it for the next thread */
+        wrmsr(MSR_KERNEL_GS_BASE, 0);
         p->attn &= (uint8_t)~CPU_ATTN_FOREIGN;
     }
 }

@@ -26,7 +26,9 @@ struct fpu_state {
     uint8_t data[512];
 } __attribute__((aligned(16)));
 
-/* A thread's debug registers (debug.c): loaded only while it runs. */
+/* A thread's debug registers (debug.c): loaded only while it runs. And
+ * the FS and GS bases of a foreign-ABI thread (foreign.c), the same way. */
 struct debug_regs {
     uint64_t dr[4], dr6, dr7;
+    uint64_t fs_base, gs_base;
 };

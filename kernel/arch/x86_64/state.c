@@ -26,9 +26,9 @@ void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
     if (mtd & CAIRN_MTD_DR)
         ec_arch_debug_get(ec, x);
-    if (mtd & CAIRN_MTD_FS_GS) {
-        x->fs = (struct cairn_seg){ .sel = 0, .base = 0 };
-        x->gs = (struct cairn_seg){ .sel = 0, .base = 0 };
+    if (mtd & CAIRN_MTD_FS_GS) { /* the bases of a foreign-ABI thread; else 0 */
+        x->fs = (struct cairn_seg){ .sel = 0, .base = ec->dbg.fs_base };
+        x->gs = (struct cairn_seg){ .sel = 0, .base = ec->dbg.gs_base };
     }
 }
 
@@ -42,6 +42,11 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
         return CAIRN_EPAR;
     if ((mtd & CAIRN_MTD_DR) && ec_arch_debug_check(x) != CAIRN_OK)
         return CAIRN_EPAR;
+    /* FS and GS bases: a foreign-ABI thread's (TLS), user addresses only
+     * (the MSRs take no other); a native thread has none */
+    if ((mtd & CAIRN_MTD_FS_GS) && (!(ec->attn & EC_ATTN_FOREIGN) ||
+                                    x->fs.base >= CAIRN_USER_END || x->gs.base >= CAIRN_USER_END))
+        return CAIRN_EPAR;
     ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         r->rsp = x->rsp;
@@ -51,6 +56,8 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
         r->rflags = (x->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
     if (mtd & CAIRN_MTD_DR)
         ec_arch_debug_set(ec, x);
+    if (mtd & CAIRN_MTD_FS_GS) /* loaded on its way back (foreign.c) */
+        ec->dbg.fs_base = x->fs.base, ec->dbg.gs_base = x->gs.base;
     r->vec = VEC_EVENT; /* every register as set: return by iret */
     return CAIRN_OK;
 }
