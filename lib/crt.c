@@ -72,7 +72,7 @@ const char *cairn_status_name(cairn_status_t status)
         [CAIRN_ESYS] = "ESYS",       [CAIRN_ECAP] = "ECAP",         [CAIRN_ETYPE] = "ETYPE",
         [CAIRN_EPERM] = "EPERM",     [CAIRN_EPAR] = "EPAR",         [CAIRN_EEXIST] = "EEXIST",
         [CAIRN_ENOMEM] = "ENOMEM",   [CAIRN_ECPU] = "ECPU",         [CAIRN_EDEADLK] = "EDEADLK",
-        [CAIRN_EFEAT] = "EFEAT",
+        [CAIRN_EFEAT] = "EFEAT",     [CAIRN_EBUSY] = "EBUSY",
         [CAIRN_EDENIED] = "EDENIED", [CAIRN_EQUOTA] = "EQUOTA",     [CAIRN_ENOTFOUND] = "ENOTFOUND",
         [CAIRN_ERETRY] = "ERETRY",   [CAIRN_EINVAL] = "EINVAL",     [CAIRN_ETRUNC] = "ETRUNC",
         [CAIRN_ETOOLONG] = "ETOOLONG", [CAIRN_EUNSUP] = "EUNSUP",   [CAIRN_ERANGE] = "ERANGE",

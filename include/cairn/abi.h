@@ -52,7 +52,11 @@ enum cairn_sys {
 #define CAIRN_REV_F_SELF    0x01u /* revoke: also remove the caller's own mapping */
 
 /* Operations */
-enum cairn_ec_op { CAIRN_EC_RECALL = 0 };
+/* ec_ctrl ops. GET_STATE and SET_STATE (a3: MTD) move a thread's state
+ * between it and the caller's UTCB (a struct cairn_exc at mr[0]) while it
+ * does not run: blocked in a system call or an IPC, waiting in an event,
+ * ready, or not yet started. */
+enum cairn_ec_op { CAIRN_EC_RECALL = 0, CAIRN_EC_GET_STATE = 1, CAIRN_EC_SET_STATE = 2 };
 enum cairn_sc_op {
     CAIRN_SC_TIME   = 0, /*                        -> rsi: consumed ticks      */
     CAIRN_SC_BUDGET = 1, /* budget_us, period_us: at most that much per period */
@@ -80,6 +84,7 @@ enum cairn_status {
     CAIRN_ECPU     = 10, /* no such CPU                                       */
     CAIRN_EDEADLK  = 11, /* call would wait on itself                         */
     CAIRN_EFEAT    = 12, /* feature not available on this machine            */
+    CAIRN_EBUSY    = 13, /* the EC runs on a CPU now (ec_ctrl's state)        */
     CAIRN_STATUS_COUNT
 };
 
@@ -120,7 +125,7 @@ enum cairn_crd_type { CAIRN_CRD_NULL = 0, CAIRN_CRD_MEM = 1, CAIRN_CRD_IO = 2, C
 #define CAIRN_R_PD_HOST   0x04u /* delegate host resources (root PD only)        */
 #define CAIRN_R_PD_SC     0x08u /* create scheduling contexts for its ECs        */
 #define CAIRN_R_PD_VM     0x10u /* create VM PDs (create_pd with CAIRN_PD_F_VM)  */
-#define CAIRN_R_EC_CTRL   0x01u /* recall                                        */
+#define CAIRN_R_EC_CTRL   0x01u /* recall, get and set its state                 */
 #define CAIRN_R_EC_SC     0x02u /* bind a scheduling context                     */
 #define CAIRN_R_EC_PT     0x04u /* bind portals                                  */
 #define CAIRN_R_SC_CTRL   0x01u /* query consumed time                           */

@@ -189,8 +189,24 @@ static _Noreturn void sys_lookup(struct ec *ec, struct regs *r)
 static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
 {
     struct ec *t = sys_cap(ec, SYS_A1(r), KOBJ_EC, CAIRN_R_EC_CTRL);
-    REFUSE_IF(SYS_A2(r) != CAIRN_EC_RECALL, CAIRN_ESYS);
-    t->attn |= EC_ATTN_RECALL;
+    uint64_t op = SYS_A2(r), mtd = SYS_A3(r) & CAIRN_MTD_THREAD_ALL;
+    if (op == CAIRN_EC_RECALL) {
+        t->attn |= EC_ATTN_RECALL;
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    REFUSE_IF(op != CAIRN_EC_GET_STATE && op != CAIRN_EC_SET_STATE, CAIRN_ESYS);
+    /* a thread's frame, while no CPU runs it (the kernel lock keeps it so) */
+    REFUSE_IF(t == ec || t->vcpu || t->dead, CAIRN_EPAR);
+    REFUSE_IF(ec_arch_running(t), CAIRN_EBUSY);
+    struct cairn_exc *x = (struct cairn_exc *)ec->utcb->mr;
+    if (op == CAIRN_EC_GET_STATE) {
+        ec_arch_get_state(t, x, mtd);
+        ec->utcb->untyped = sizeof(struct cairn_exc) / 8;
+        ec->utcb->typed = 0;
+        ec_sys_ret(ec, CAIRN_OK);
+    }
+    struct cairn_exc copy = *x; /* read once: checked, then applied */
+    REFUSE_IF(ec_arch_set_state(t, &copy, mtd) != CAIRN_OK, CAIRN_EPAR);
     ec_sys_ret(ec, CAIRN_OK);
 }
 

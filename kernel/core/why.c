@@ -17,7 +17,7 @@ static const char *const why_calls[CAIRN_SYS_COUNT] = {
 
 static const char *const why_status[CAIRN_STATUS_COUNT] = {
     "OK", "ETIMEOUT", "EABORT", "ESYS", "ECAP", "ETYPE", "EPERM", "EPAR", "EEXIST", "ENOMEM",
-    "ECPU", "EDEADLK", "EFEAT",
+    "ECPU", "EDEADLK", "EFEAT", "EBUSY",
 };
 
 /* Is the word `w` on the command line (words are separated by blanks)? */

@@ -67,6 +67,8 @@ bool ec_arch_foreign_syscall(struct ec *ec);
 void ec_arch_debug_forget(struct ec *ec);
 /* Forget FPU state ownership of a dying EC. */
 void ec_arch_fpu_forget(struct ec *ec);
+/* Is `ec` some CPU's current EC (its frame not the whole story)? */
+bool ec_arch_running(const struct ec *ec);
 /* May a dead EC be freed? Not while some CPU runs it or is asked for its
  * FPU state; FPU ownership of it is forgotten. */
 bool ec_arch_in_use(struct ec *ec);

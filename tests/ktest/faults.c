@@ -730,3 +730,74 @@ TEST(foreign_refuses_handlers)
                         CAIRN_ROOT_SEL_PD, KT_CHILD_ORDER, 0, 0, 0),
           CAIRN_EPAR);
 }
+
+/* ---- a thread's state while it does not run (ec_ctrl GET/SET_STATE) ------ */
+
+struct state_run {
+    uint64_t in[13], out[13]; /* kt_regs_syscall's: rax rdi rsi rdx r10 r8 r9 rbx rbp r12-r15 */
+    volatile uint64_t done;
+};
+
+static void state_thread(void *arg, struct cairn_utcb *u)
+{
+    struct state_run *r = arg;
+
+    kt_regs_syscall(r->in, r->out); /* sm_down: blocks */
+    r->done = 1;
+    kt_park();
+}
+
+/* A debugger reads and changes the registers of a thread blocked in a
+ * system call; they take effect when it returns. */
+TEST(ec_state_blocked)
+{
+    static struct state_run r;
+    struct cairn_utcb *u = cairn_utcb_main;
+    struct cairn_exc *x = (struct cairn_exc *)u->mr;
+    uint64_t sm = kt_sel(), weak;
+    struct cairn_ec t;
+
+    KT_OK(cairn_create_sm(sm, CAIRN_ROOT_SEL_PD, 0));
+    for (unsigned i = 0; i < 13; i++)
+        r.in[i] = 0x0101010101010101ull * (i + 1);
+    r.in[0] = CAIRN_SYS_SM_CTRL, r.in[1] = sm, r.in[2] = CAIRN_SM_DOWN, r.in[3] = 0;
+    r.done = 0;
+    KT_OK(kt_thread(&t, CAIRN_ROOT_SEL_PD, state_thread, &r, 2));
+    cairn_sleep_us(20000); /* it runs (priority 2) once this thread sleeps, and blocks */
+    KT_CHECK(!r.done, "the thread did not block");
+    KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_THREAD_ALL, 0,
+                        0, 0));
+    KT_EQ(u->untyped, sizeof(struct cairn_exc) / 8);
+    KT_EQ(x->rdi, sm);
+    KT_EQ(x->rsi, CAIRN_SM_DOWN);
+    KT_EQ(x->rbx, r.in[7]);
+    KT_EQ(x->r15, r.in[12]);
+    KT_CHECK(x->rip > 0 && x->rip < CAIRN_USER_END, "rip %#lx", x->rip);
+    x->rbx = 0xfeedull;
+    x->r12 = 0xbeefull;
+    KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_SET_STATE,
+                        CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_R8_R15, 0, 0, 0));
+    /* refused: a bad state changes nothing, nor do a bad op, itself, a weak capability */
+    KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_RIP, 0, 0, 0));
+    uint64_t rip = x->rip;
+    x->rip = CAIRN_USER_END;
+    KT_ST(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_SET_STATE, CAIRN_MTD_RIP, 0, 0, 0),
+          CAIRN_EPAR);
+    KT_ST(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, 7, 0, 0, 0, 0), CAIRN_ESYS);
+    KT_ST(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, CAIRN_ROOT_SEL_EC, CAIRN_EC_GET_STATE,
+                        CAIRN_MTD_RIP, 0, 0, 0),
+          CAIRN_EPAR);
+    weak = kt_sel();
+    KT_OK(cairn_obj_delegate(CAIRN_ROOT_SEL_PD, t.ec, weak, CAIRN_R_EC_SC));
+    KT_ST(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, weak, CAIRN_EC_GET_STATE, CAIRN_MTD_RIP, 0, 0, 0),
+          CAIRN_EPERM);
+    KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_RIP, 0, 0, 0));
+    KT_EQ(x->rip, rip);
+    KT_OK(cairn_sm_up(sm));
+    KT_CHECK(KT_WAIT(r.done, 2000), "the thread did not wake");
+    KT_OK(r.out[0]);
+    KT_EQ(r.out[7], 0xfeed);  /* rbx, as set */
+    KT_EQ(r.out[9], 0xbeef);  /* r12 */
+    KT_EQ(r.out[8], r.in[8]); /* rbp, untouched */
+    KT_EQ(r.out[12], r.in[12]);
+}

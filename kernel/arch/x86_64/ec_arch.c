@@ -17,6 +17,14 @@ void ec_arch_init(struct ec *ec, uint64_t ip, uint64_t sp)
                               .rflags = RFLAGS_IF | RFLAGS_FIXED, .vec = VEC_SYSCALL };
 }
 
+bool ec_arch_running(const struct ec *ec)
+{
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (cpus[i].pc.cur == ec)
+            return true;
+    return false;
+}
+
 bool ec_arch_in_use(struct ec *ec)
 {
     for (unsigned i = 0; i < cpu_count; i++) {
