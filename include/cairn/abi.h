@@ -223,7 +223,7 @@ enum cairn_vm_refusal {
 #define CAIRN_MTD_EFER_PAT   (1u << 20)
 #define CAIRN_MTD_GPR_R8_R15 (1u << 21)
 #define CAIRN_MTD_SYSCALL    (1u << 22) /* star lstar cstar fmask kernel_gs_base */
-#define CAIRN_MTD_FPU        (1u << 23) /* reserved                 */
+#define CAIRN_MTD_FPU        (1u << 23) /* threads: FXSAVE image after the record (utcb.h) */
 
 #define CAIRN_MTD_GPR_ALL (CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_BSD | CAIRN_MTD_GPR_R8_R15)
 /* The state a vCPU's event can transfer. */
@@ -239,7 +239,7 @@ enum cairn_vm_refusal {
      CAIRN_MTD_FS_GS)
 /* The state a thread's event can transfer (its debug registers too); other
  * bits are ignored for threads. */
-#define CAIRN_MTD_THREAD_ALL (CAIRN_MTD_EC_ALL | CAIRN_MTD_DR)
+#define CAIRN_MTD_THREAD_ALL (CAIRN_MTD_EC_ALL | CAIRN_MTD_DR | CAIRN_MTD_FPU)
 
 /* A thread's debug registers (MTD_DR; docs/abi.md "Debug registers"):
  * DR0-DR3 hold user addresses, DR7 enables them. Breakpoint i (0..3): */

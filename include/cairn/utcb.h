@@ -76,4 +76,10 @@ struct cairn_exc {
 };
 
 _Static_assert(sizeof(struct cairn_utcb) <= CAIRN_UTCB_SIZE, "UTCB too large");
-_Static_assert(sizeof(struct cairn_exc) <= sizeof(((struct cairn_utcb *)0)->mr), "exc too large");
+/* MTD_FPU (threads): their x87, MMX and SSE registers and MXCSR, as
+ * FXSAVE stores them (512 bytes), follow the state record in mr[]. */
+#define CAIRN_EXC_FPU_SIZE 512u
+static inline uint8_t *cairn_exc_fpu(struct cairn_exc *x) { return (uint8_t *)(x + 1); }
+
+_Static_assert(sizeof(struct cairn_exc) + CAIRN_EXC_FPU_SIZE <= sizeof(((struct cairn_utcb *)0)->mr),
+               "exc too large");

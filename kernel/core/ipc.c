@@ -22,6 +22,7 @@
 #include "pt.h"
 #include "sched.h"
 #include "space.h"
+#include "string.h"
 #include "why.h"
 
 /* A message is untyped words followed by typed items, inside mr[]. */
@@ -227,10 +228,15 @@ static inline __attribute__((always_inline)) _Noreturn void ipc_reply(struct ec 
         /* what is checked before it is applied is read once, from a copy;
          * the rest (most replies: GPRs and RIP) straight from the UTCB */
         const struct cairn_exc *x = (const struct cairn_exc *)h->utcb->mr;
-        struct cairn_exc copy;
+        struct {
+            struct cairn_exc x;
+            uint8_t fpu[CAIRN_EXC_FPU_SIZE]; /* MTD_FPU: after the record */
+        } copy;
         if (mtd & ec_arch_mtd_checked(c)) {
-            copy = *x;
-            x = &copy;
+            copy.x = *x;
+            if (mtd & CAIRN_MTD_FPU)
+                memcpy(copy.fpu, x + 1, sizeof(copy.fpu));
+            x = &copy.x;
         }
         if (ec_arch_set_state(c, x, mtd) != CAIRN_OK)
             pd_kill(c->pd, "EC %p: handler replied with an invalid state (rip=%lx rsp=%lx)",

@@ -13,6 +13,7 @@
 #include "irq.h"
 #include "vcpu.h"
 #include "palloc.h"
+#include "string.h"
 #include "pd.h"
 #include "pt.h"
 #include "regs.h"
@@ -201,12 +202,17 @@ static _Noreturn void sys_ec_ctrl(struct ec *ec, struct regs *r)
     struct cairn_exc *x = (struct cairn_exc *)ec->utcb->mr;
     if (op == CAIRN_EC_GET_STATE) {
         ec_arch_get_state(t, x, mtd);
-        ec->utcb->untyped = sizeof(struct cairn_exc) / 8;
+        ec->utcb->untyped = (sizeof(struct cairn_exc) + (mtd & CAIRN_MTD_FPU ? CAIRN_EXC_FPU_SIZE : 0)) / 8;
         ec->utcb->typed = 0;
         ec_sys_ret(ec, CAIRN_OK);
     }
-    struct cairn_exc copy = *x; /* read once: checked, then applied */
-    REFUSE_IF(ec_arch_set_state(t, &copy, mtd) != CAIRN_OK, CAIRN_EPAR);
+    struct {
+        struct cairn_exc x;
+        uint8_t fpu[CAIRN_EXC_FPU_SIZE]; /* MTD_FPU: after the record */
+    } copy; /* read once: checked, then applied */
+    copy.x = *x;
+    memcpy(copy.fpu, x + 1, sizeof(copy.fpu));
+    REFUSE_IF(ec_arch_set_state(t, &copy.x, mtd) != CAIRN_OK, CAIRN_EPAR);
     ec_sys_ret(ec, CAIRN_OK);
 }
 

@@ -735,6 +735,7 @@ TEST(foreign_refuses_handlers)
 
 struct state_run {
     uint64_t in[13], out[13]; /* kt_regs_syscall's: rax rdi rsi rdx r10 r8 r9 rbx rbp r12-r15 */
+    uint32_t mxcsr;           /* after the call */
     volatile uint64_t done;
 };
 
@@ -743,6 +744,7 @@ static void state_thread(void *arg, struct cairn_utcb *u)
     struct state_run *r = arg;
 
     kt_regs_syscall(r->in, r->out); /* sm_down: blocks */
+    __asm__ volatile("stmxcsr %0" : "=m"(r->mxcsr));
     r->done = 1;
     kt_park();
 }
@@ -767,16 +769,30 @@ TEST(ec_state_blocked)
     KT_CHECK(!r.done, "the thread did not block");
     KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_THREAD_ALL, 0,
                         0, 0));
-    KT_EQ(u->untyped, sizeof(struct cairn_exc) / 8);
+    KT_EQ(u->untyped, (sizeof(struct cairn_exc) + CAIRN_EXC_FPU_SIZE) / 8);
     KT_EQ(x->rdi, sm);
     KT_EQ(x->rsi, CAIRN_SM_DOWN);
     KT_EQ(x->rbx, r.in[7]);
     KT_EQ(x->r15, r.in[12]);
     KT_CHECK(x->rip > 0 && x->rip < CAIRN_USER_END, "rip %#lx", x->rip);
+    uint8_t *fpu = cairn_exc_fpu(x);
+    uint32_t mxcsr;
+    __builtin_memcpy(&mxcsr, fpu + 24, 4);
+    KT_EQ(mxcsr & 0xffff, 0x1f80); /* the reset value: nothing masked off, round to nearest */
     x->rbx = 0xfeedull;
     x->r12 = 0xbeefull;
+    mxcsr = 0x7f80; /* round toward zero */
+    __builtin_memcpy(fpu + 24, &mxcsr, 4);
     KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_SET_STATE,
-                        CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_R8_R15, 0, 0, 0));
+                        CAIRN_MTD_GPR_ACDB | CAIRN_MTD_GPR_R8_R15 | CAIRN_MTD_FPU, 0, 0, 0));
+    /* MXCSR with a reserved bit: FXRSTOR would fault; refused */
+    KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_FPU, 0, 0, 0));
+    __builtin_memcpy(&mxcsr, fpu + 24, 4);
+    KT_EQ(mxcsr, 0x7f80);
+    mxcsr = 0x80000000u;
+    __builtin_memcpy(fpu + 24, &mxcsr, 4);
+    KT_ST(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_SET_STATE, CAIRN_MTD_FPU, 0, 0, 0),
+          CAIRN_EPAR);
     /* refused: a bad state changes nothing, nor do a bad op, itself, a weak capability */
     KT_OK(cairn_syscall(CAIRN_SYS_EC_CTRL, 0, t.ec, CAIRN_EC_GET_STATE, CAIRN_MTD_RIP, 0, 0, 0));
     uint64_t rip = x->rip;
@@ -800,4 +816,5 @@ TEST(ec_state_blocked)
     KT_EQ(r.out[9], 0xbeef);  /* r12 */
     KT_EQ(r.out[8], r.in[8]); /* rbp, untouched */
     KT_EQ(r.out[12], r.in[12]);
+    KT_EQ(r.mxcsr, 0x7f80); /* the FPU registers, as set */
 }

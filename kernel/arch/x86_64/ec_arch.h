@@ -42,6 +42,11 @@ static inline __attribute__((always_inline)) void ec_arch_gprs_set(struct regs *
 /* A thread's state to and from an event message (ec_arch_get_state and
  * ec_arch_set_state, inline in ec_arch_inline.h, pick these or the vCPU's). */
 void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd);
+/* A thread's FPU registers (MTD_FPU, fpu.c): to `out`; from `in`, whose
+ * MXCSR ec_arch_fpu_check read and checked first. */
+void ec_arch_fpu_get(struct ec *ec, uint8_t *out);
+int ec_arch_fpu_check(const uint8_t *in, uint32_t *mxcsr);
+void ec_arch_fpu_set(struct ec *ec, const uint8_t *in, uint32_t mxcsr);
 int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd);
 /* A thread's debug registers (debug.c): check a reply's (EPAR if user
  * land may not set them), apply, read; and a #DB's DR6 (qual[0]). */

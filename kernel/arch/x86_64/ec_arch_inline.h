@@ -63,7 +63,8 @@ static inline void ec_arch_fpu_take(struct ec *ec)
 static inline uint64_t ec_arch_mtd_checked(const struct ec *ec)
 {
     return ec->vcpu ? VCPU_MTD_CHECKED
-                    : CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_DR | CAIRN_MTD_FS_GS;
+                    : CAIRN_MTD_RIP | CAIRN_MTD_RSP | CAIRN_MTD_DR | CAIRN_MTD_FS_GS |
+                          CAIRN_MTD_FPU;
 }
 
 /* Prepare `ec` (a handler) to enter user mode at ip with its stack, arg in rdi. */

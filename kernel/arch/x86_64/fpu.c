@@ -7,6 +7,7 @@
 #include "cpu.h"
 #include "ec.h"
 #include "smp.h"
+#include "string.h"
 #include "x86.h"
 
 static struct fpu_state fpu_initial;
@@ -56,6 +57,34 @@ void ec_arch_fpu_switch(struct ec *ec)
     }
     __asm__ volatile("fxrstor64 %0" ::"m"(ec->fpu));
     c->fpu_owner = ec;
+}
+
+/* A thread's FPU registers (MTD_FPU) as FXSAVE stores them, back from
+ * the CPU that holds them first. */
+void ec_arch_fpu_get(struct ec *ec, uint8_t *out)
+{
+    arch_ec_leave_cpu(ec);
+    memcpy(out, ec->fpu_used ? ec->fpu.data : fpu_initial.data, sizeof(ec->fpu.data));
+}
+
+/* An FXSAVE image's MXCSR, read once into *mxcsr: CAIRN_EPAR if it sets
+ * a bit the CPU does not have (FXRSTOR would fault in the kernel). */
+int ec_arch_fpu_check(const uint8_t *in, uint32_t *mxcsr)
+{
+    uint32_t mask;
+    memcpy(mxcsr, in + 24, 4);
+    memcpy(&mask, fpu_initial.data + 28, 4); /* MXCSR_MASK; 0: the default */
+    return *mxcsr & ~(mask ? mask : 0xffbfu) ? CAIRN_EPAR : CAIRN_OK;
+}
+
+/* Set them from `in` with the MXCSR checked before (another thread of
+ * the handler may change `in` meanwhile: the checked value goes last). */
+void ec_arch_fpu_set(struct ec *ec, const uint8_t *in, uint32_t mxcsr)
+{
+    arch_ec_leave_cpu(ec); /* no CPU keeps an older copy to save over it */
+    memcpy(ec->fpu.data, in, sizeof(ec->fpu.data));
+    memcpy(ec->fpu.data + 24, &mxcsr, 4);
+    ec->fpu_used = true;
 }
 
 void fpu_init(void)

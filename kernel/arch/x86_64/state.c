@@ -26,6 +26,8 @@ void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
         x->qual[0] = ec->qual[0], x->qual[1] = ec->qual[1];
     if (mtd & CAIRN_MTD_DR)
         ec_arch_debug_get(ec, x);
+    if (mtd & CAIRN_MTD_FPU) /* after the record (utcb.h) */
+        ec_arch_fpu_get(ec, cairn_exc_fpu(x));
     if (mtd & CAIRN_MTD_FS_GS) { /* the bases of a foreign-ABI thread; else 0 */
         x->fs = (struct cairn_seg){ .sel = 0, .base = ec->dbg.fs_base };
         x->gs = (struct cairn_seg){ .sel = 0, .base = ec->dbg.gs_base };
@@ -35,6 +37,8 @@ void ec_arch_thread_get_state(struct ec *ec, struct cairn_exc *x, uint64_t mtd)
 int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t mtd)
 {
     struct regs *r = &ec->regs;
+    const uint8_t *fpu = cairn_exc_fpu((struct cairn_exc *)x);
+    uint32_t mxcsr = 0;
     /* check first: nothing changes unless all of it is acceptable */
     if ((mtd & CAIRN_MTD_RIP) && !canonical_user(x->rip))
         return CAIRN_EPAR;
@@ -47,6 +51,8 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
     if ((mtd & CAIRN_MTD_FS_GS) && (!(ec->attn & EC_ATTN_FOREIGN) ||
                                     x->fs.base >= CAIRN_USER_END || x->gs.base >= CAIRN_USER_END))
         return CAIRN_EPAR;
+    if ((mtd & CAIRN_MTD_FPU) && ec_arch_fpu_check(fpu, &mxcsr) != CAIRN_OK)
+        return CAIRN_EPAR;
     ec_arch_gprs_set(r, x, mtd);
     if (mtd & CAIRN_MTD_RSP)
         r->rsp = x->rsp;
@@ -56,6 +62,8 @@ int ec_arch_thread_set_state(struct ec *ec, const struct cairn_exc *x, uint64_t 
         r->rflags = (x->rflags & RFLAGS_USER) | RFLAGS_IF | RFLAGS_FIXED;
     if (mtd & CAIRN_MTD_DR)
         ec_arch_debug_set(ec, x);
+    if (mtd & CAIRN_MTD_FPU)
+        ec_arch_fpu_set(ec, fpu, mxcsr);
     if (mtd & CAIRN_MTD_FS_GS) /* loaded on its way back (foreign.c) */
         ec->dbg.fs_base = x->fs.base, ec->dbg.gs_base = x->gs.base;
     r->vec = VEC_EVENT; /* every register as set: return by iret */
