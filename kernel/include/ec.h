@@ -87,9 +87,10 @@ bool ec_destroy(struct ec *ec);
 #include "sched.h"
 
 /* Does going back to user mode in `ec` need the general way: a recall
- * pending, a preemption, or debug registers to load (the EC has
- * breakpoints) or to clear (this CPU's may hold another EC's)? One test
- * of two bytes; every return to user mode makes it. */
+ * pending, a preemption, debug registers to load (the EC has
+ * breakpoints) or to clear (this CPU's may hold another EC's), or the
+ * syscall instruction to switch (off for a foreign-ABI thread, foreign.c)?
+ * One test of two bytes; every return to user mode makes it. */
 static inline __attribute__((always_inline)) bool ec_ret_attention(const struct ec *ec)
 {
     return ec->attn | PERCPU_FIELD(attn);
